@@ -1,0 +1,30 @@
+# Two entry points for a fresh machine with Python 3.11: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip uv
+	$(BIN)/uv pip install -q --python $(BIN)/python --compile-bytecode -e '.[test]'
+	touch $(STAMP)
+
+## Run the pipeline on the bundled corpus: records in out/records/, report in out/report.yml
+run: $(STAMP)
+	$(BIN)/policy-pipeline run corpus/raw -o out
+
+## Run the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Benchmarks (not part of the tests): writes docs/benchmarks.md
+bench: $(STAMP)
+	$(BIN)/uv pip install -q --python $(BIN)/python '.[bench]'
+	$(BIN)/python tools/benchmark.py --out docs/benchmarks.md
+
+clean:
+	rm -rf $(VENV) out

@@ -1,0 +1,200 @@
+"""Command line: ``policy-pipeline COMMAND …``. Heavy imports happen inside commands."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from . import __version__
+
+EPILOG = """exit codes: 0 every document done (or unchanged), 1 some documents failed
+(see OUT/report.yml), 2 bad usage or invalid rule files."""
+
+
+def _add_batch_options(p: argparse.ArgumentParser, out_help: str) -> None:
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (walked recursively)")
+    p.add_argument("-o", "--out", required=True, metavar="OUT", help=out_help)
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="worker processes (default: all cores)")
+    p.add_argument("--force", action="store_true",
+                   help="redo every document, even when its bytes, rules and parameters are unchanged")
+    p.add_argument("--rules", metavar="DIR", default=None, help="rule folder (default: the bundled rules/)")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SEC",
+                   help="time limit per document in seconds (default: 120)")
+    p.add_argument("--max-mb", type=float, default=50.0, metavar="MB",
+                   help="files larger than this are skipped (default: 50)")
+    p.add_argument("--memory-mb", type=int, default=4096, metavar="MB",
+                   help="address-space limit per worker, so a hostile file fails alone (default: 4096)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="policy-pipeline",
+        description="Turn Chinese government policy documents (PDF, DOCX, HTML, TXT) into one "
+                    "YAML record each: tasks, responsible units, deadlines, thresholds, metadata.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--version", action="version", version=f"policy-pipeline {__version__}")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("run", help="ingest and extract a batch: records + report",
+                       description="Process every document under INPUT: OUT/records/<path>.yml per document, "
+                                   "OUT/report.yml accounting for every file (done / failed / skipped).",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_batch_options(p, "output folder (records/, report.yml, manifest.json)")
+
+    p = sub.add_parser("ingest", help="read documents into cleaned text (one file, or a batch)",
+                       description="With one FILE and no -o: print its cleaned body text (the text every "
+                                   "span in a record points into). With -o: write OUT/<path>.json per "
+                                   "document (the DVC ingest stage).")
+    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("-o", "--out", metavar="OUT", default=None, help="output folder for ingested documents")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N")
+    p.add_argument("--force", action="store_true")
+    p.add_argument("--rules", metavar="DIR", default=None)
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SEC")
+    p.add_argument("--max-mb", type=float, default=50.0, metavar="MB")
+    p.add_argument("--memory-mb", type=int, default=4096, metavar="MB")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.add_argument("--blocks", action="store_true", help="with one FILE: print blocks with kind and page")
+
+    p = sub.add_parser("extract", help="extract records from ingested documents (DVC extract stage)",
+                       description="Read OUT/<path>.json written by `ingest -o` and write one YAML record each.")
+    _add_batch_options(p, "folder for the records")
+
+    p = sub.add_parser("schema", help="print the JSON Schema of a record")
+    p.add_argument("--indent", type=int, default=2)
+
+    p = sub.add_parser("rules", help="validate the rule files and list their rules")
+    p.add_argument("--rules", metavar="DIR", default=None)
+
+    p = sub.add_parser("explain", help="show every fact found in a text or file, with rule and span",
+                       description="TEXT is a literal text, or a path to a document. Prints each fact, "
+                                   "the rule that produced it and its span.")
+    p.add_argument("target", metavar="TEXT|FILE")
+    p.add_argument("--rules", metavar="DIR", default=None)
+    p.add_argument("--date", metavar="YYYY-MM-DD", default=None,
+                   help="document date for resolving deadlines in a literal TEXT")
+    p.add_argument("--html", metavar="FILE", default=None, help="also write a displaCy-highlighted page")
+
+    p = sub.add_parser("evaluate", help="precision/recall/F1 of records against gold files",
+                       description="Pair each record with corpus/gold/<stem>.yml by file stem; print a table "
+                                   "per kind and document, and every miss and false positive.")
+    p.add_argument("records", metavar="RECORDS", help="folder of records (e.g. out/records)")
+    p.add_argument("--gold", metavar="DIR", default="corpus/gold")
+    p.add_argument("--json", metavar="FILE", default=None, help="also write the scores as JSON")
+    p.add_argument("--errors", action="store_true", help="list every miss and false positive")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if not args.command:
+        build_parser().print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # rule errors and bad paths: one clear line, exit 2
+        from .rules import RuleError
+
+        if isinstance(exc, (RuleError, FileNotFoundError)):
+            print(f"policy-pipeline: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+def _params(args):
+    from .runner import Params
+
+    return Params(max_bytes=int(args.max_mb * 1024 * 1024), timeout=args.timeout,
+                  memory_mb=args.memory_mb, rules_dir=args.rules)
+
+
+def _batch(job: str, args) -> int:
+    from .runner import run_batch
+
+    code, report = run_batch(job, args.inputs, args.out, workers=args.jobs, params=_params(args),
+                             force=args.force, quiet=args.quiet)
+    s = report["summary"]
+    print(f"{s['total']} documents: {s['done']} done, {s['failed']} failed, {s['skipped']} skipped "
+          f"({s['unchanged']} unchanged since the last run) in {report['seconds']} s", file=sys.stderr)
+    print(f"report: {os.path.join(args.out, 'report.yml')}", file=sys.stderr)
+    return code
+
+
+def cmd_run(args) -> int:
+    return _batch("run", args)
+
+
+def cmd_extract(args) -> int:
+    return _batch("extract", args)
+
+
+def cmd_ingest(args) -> int:
+    if args.out:
+        return _batch("ingest", args)
+    from .model import IngestError
+    from .process import ingest
+    from .rules import load_rules
+
+    rules = load_rules(args.rules)
+    code = 0
+    for path in args.inputs:
+        try:
+            with open(path, "rb") as fh:
+                doc = ingest(fh.read(), os.path.basename(path), rules, int(args.max_mb * 1024 * 1024))
+        except IngestError as exc:
+            print(f"{path}: {exc.status}: {exc.reason}", file=sys.stderr)
+            code = 1
+            continue
+        if args.blocks:
+            for b in doc.blocks:
+                print(f"[{b.kind} p{b.page} {b.start}-{b.end}] {b.text}")
+        else:
+            print(doc.text)
+        for w in doc.warnings:
+            print(f"warning: {w.code}: {w.message}", file=sys.stderr)
+    return code
+
+
+def cmd_schema(args) -> int:
+    from .schema import RECORD_SCHEMA
+
+    print(json.dumps(RECORD_SCHEMA, ensure_ascii=False, indent=args.indent))
+    return 0
+
+
+def cmd_rules(args) -> int:
+    from .rules import load_rules
+
+    rs = load_rules(args.rules)
+    for name, data in sorted(rs.files.items()):
+        rules = (data or {}).get("rules", [])
+        print(f"{name}: {len(rules)} rules")
+        for r in rules:
+            print(f"  - {r.get('name')}")
+    print(f"ok: {rs.directory} (digest {rs.digest[:16]})")
+    return 0
+
+
+def cmd_explain(args) -> int:
+    from .explain import explain
+
+    return explain(args.target, rules_dir=args.rules, date=args.date, html=args.html)
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluate import main as evaluate_main
+
+    return evaluate_main(args.records, args.gold, json_out=args.json, show_errors=args.errors)
+
+
+COMMANDS = {"run": cmd_run, "ingest": cmd_ingest, "extract": cmd_extract, "schema": cmd_schema,
+            "rules": cmd_rules, "explain": cmd_explain, "evaluate": cmd_evaluate}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,272 @@
+"""Document metadata after GB/T 9704-2012: title, 发文字号, issuer, 成文日期, 主送, 抄送, 附件.
+
+Sources, best first: the document's own text (title line, signature, date line), then
+the web page's metadata table and meta tags, then page furniture (发布时间 lines).
+Absolute dates are parsed by dateparser on an isolated date string, Chinese numerals
+converted with cn2an first.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..model import Document
+from ..normalize import match_view
+
+DOC_TYPES = ("实施意见", "实施方案", "工作方案", "工作要点", "通知", "方案", "要点", "意见", "办法", "规定",
+             "细则", "条例", "规则", "报告", "年报", "函", "决定", "通报", "批复", "公告", "通告", "计划", "规划",
+             "纪要", "指引", "指南", "措施", "标准")
+_TYPE_NORMAL = {"实施意见": "意见", "实施方案": "方案", "工作方案": "方案", "工作要点": "要点"}
+_TITLE = re.compile(r"(关于.{2,120}的(通知|意见|决定|通报|批复|函|报告|公告|通告|方案|规定|办法)|"
+                    r"^.{4,80}(" + "|".join(DOC_TYPES) + r")(\(.{1,20}\))?$)")
+_DOCNUM = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[【(]\s*((?:19|20)\d{2})\s*[〕\]】)]?\s*(\d{1,5})\s*号")
+_CN_DATE = re.compile(r"([〇零○O一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?")
+_DATE_LINE = re.compile(r"^\s*(?:(?P<who>\S.{1,40}?)\s+)?(?P<date>((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)|"
+                        r"([〇零○O一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)|"
+                        r"((?:19|20)\d{5,6}))\s*$")
+_RECIPIENTS = re.compile(r"^([^。;:]{2,300}?)\s*:$")
+_UNIT_END = re.compile(r"(人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|部|委|院|中心|公司|小组|政府办|集中区)$")
+
+
+@lru_cache(maxsize=4096)
+def parse_date(text: str) -> str | None:
+    """An absolute date in any common form → ISO string, or None."""
+    text = text.strip()
+    m = _CN_DATE.search(text)
+    if m:
+        import cn2an
+
+        year = "".join("0" if c in "〇零○O" else str(cn2an.cn2an(c, "smart")) for c in m.group(1))
+        try:
+            text = f"{year}年{int(cn2an.cn2an(m.group(2), 'smart'))}月{int(cn2an.cn2an(m.group(3), 'smart'))}日"
+        except ValueError:
+            return None
+    m = _DATE.search(text)
+    if not m:
+        return None
+    import datetime as dt
+
+    import dateparser
+
+    iso = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    try:
+        dt.date.fromisoformat(iso)
+    except ValueError:
+        return None
+    parsed = dateparser.parse(iso, languages=["en"], settings={"DATE_ORDER": "YMD", "STRICT_PARSING": True})
+    return parsed.date().isoformat() if parsed else None
+
+
+def recover_compact_date(digits: str, year_hint: int | None) -> str | None:
+    """``2017725`` (年/月/日 lost in scraping) → 2017-07-25 when only one split is valid."""
+    import datetime as dt
+
+    if not re.fullmatch(r"(19|20)\d{5,6}", digits):
+        return None
+    year, rest = int(digits[:4]), digits[4:]
+    if year_hint and abs(year - year_hint) > 1:
+        return None
+    found = set()
+    for k in (1, 2):
+        mo, dy = rest[:k], rest[k:]
+        if not dy or len(dy) > 2 or mo.startswith("0") or dy.startswith("0"):
+            continue
+        try:
+            found.add(dt.date(year, int(mo), int(dy)).isoformat())
+        except ValueError:
+            pass
+    return found.pop() if len(found) == 1 else None
+
+
+def normalize_doc_number(text: str) -> str | None:
+    m = _DOCNUM.search(match_view(text))
+    if not m:
+        return None
+    return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
+
+
+def doc_type_of(title: str | None) -> str | None:
+    if not title:
+        return None
+    t = re.sub(r"\(.{1,20}\)$", "", match_view(title).strip())
+    for dtp in DOC_TYPES:
+        if t.endswith(dtp):
+            return _TYPE_NORMAL.get(dtp, dtp)
+    return None
+
+
+def admin_level(issuer: str | None) -> tuple[str | None, str | None]:
+    """(region, level) from an issuer name: 国务院 / 部委 / 省 / 市 / 县 / 乡."""
+    if not issuer:
+        return None, None
+    v = match_view(issuer)
+    if v.startswith(("国务院", "中共中央", "中央")):
+        return "全国", "国务院"
+    if v.startswith(("国家", "中华人民共和国")) or re.match(r"^(教育|财政|公安|民政|司法|商务|科学技术|工业和信息化|自然资源|生态环境|交通运输|水利|农业农村|文化和旅游|审计)部", v):
+        return "全国", "部委"
+    m = re.match(r"^(.{2,8}?(?:自治区|省|自治州|市|自治县|县|区|旗|镇|乡|街道))", v)
+    if not m:
+        return None, None
+    region = issuer[: len(m.group(1))]
+    tail = m.group(1)
+    if tail.endswith(("镇", "乡", "街道")):
+        return region, "乡"
+    if tail.endswith(("县", "旗", "区")) and not tail.endswith("自治区"):
+        return region, "县"
+    if tail.endswith(("市", "自治州")):
+        return region, "市"
+    return region, "省"
+
+
+def _split_names(text: str) -> list[str]:
+    from .units import _top_level_split  # brackets inside names stay whole
+
+    return [text[s:e].strip() for s, e in _top_level_split(text, re.compile(r"[、,，;；]")) if text[s:e].strip()]
+
+
+def extract(doc: Document, view: str, root, rules) -> dict:
+    blocks = doc.blocks
+    bviews = [view[b.start:b.end].strip() for b in blocks]
+    pm = doc.page_meta or {}
+    info = {match_view(k).strip(" :"): v for k, v in (pm.get("info_table") or {}).items()}
+    meta_tags = pm.get("meta") or {}
+
+    # Title: the first title-like line near the top; a forwarded plan's title later.
+    title, title_i = None, None
+    for i, v in enumerate(bviews[:25]):
+        if blocks[i].kind != "table_row" and _TITLE.search(v) and len(v) <= 150 and not v.endswith("。"):
+            title, title_i = blocks[i].text.strip(), i
+            break
+    if title is None:
+        for key in ("名称", "标题", "文件名称"):
+            if info.get(key):
+                title = str(info[key]).strip()
+                break
+    if title is None:
+        title = (meta_tags.get("ArticleTitle") or pm.get("title") or None)
+        title = title.strip() if title else None
+    title = re.sub(r"\s+", "", title) if title and re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", title) else title
+
+    # 发文字号: a line of its own near the top, the title line, or the page's table.
+    doc_number = None
+    for i, v in enumerate(bviews[:15]):
+        m = _DOCNUM.search(v)
+        if m and (len(v) <= 40 or (title_i is not None and i == title_i)) and "《" not in v[: m.start()]:
+            doc_number = normalize_doc_number(v)
+            break
+    if doc_number is None and info.get("发文字号"):
+        doc_number = normalize_doc_number(str(info["发文字号"]))
+
+    # 成文日期 and signature: the first line that is only a date (optionally after a name).
+    issued_on, date_source, issuer, year_hint = None, None, None, None
+    m_year = re.search(r"(19|20)\d{2}", (title or "") + " " + " ".join(str(v) for v in info.values()))
+    year_hint = int(m_year.group(0)) if m_year else None
+    for i, v in enumerate(bviews):
+        if blocks[i].kind == "table_row":
+            continue
+        m = _DATE_LINE.match(v)
+        if not m:
+            continue
+        d = m.group("date")
+        iso = parse_date(d) if not re.fullmatch(r"\d+", d) else recover_compact_date(d, year_hint)
+        if not iso:
+            continue
+        issued_on, date_source = iso, "signature" if not re.fullmatch(r"\d+", d) else "signature_recovered"
+        who = (m.group("who") or "").strip()
+        if who and _UNIT_END.search(who):
+            issuer = blocks[i].text.strip()[: len(who)].strip()
+        elif i > 0 and _UNIT_END.search(bviews[i - 1]) and len(bviews[i - 1]) <= 40:
+            issuer = blocks[i - 1].text.strip()
+        break
+    if issued_on is None and info.get("成文日期"):
+        issued_on, date_source = parse_date(str(info["成文日期"])), "page_table"
+    if issued_on is None:
+        candidates = [info.get("发布日期"), info.get("发布时间"), meta_tags.get("PubDate"),
+                      meta_tags.get("pubdate"), *pm.get("furniture", [])]
+        for c in candidates:
+            if c and re.search(r"(发布|时间|日期|^\s*\d{4})", str(c)) or (c and c in (info.get("发布日期"), meta_tags.get("PubDate"))):
+                iso = parse_date(str(c))
+                if iso:
+                    issued_on, date_source = iso, "published"
+                    break
+
+    if issuer is None and title:
+        m = re.match(r"^(.{2,40}?)(关于|印发)", match_view(title))
+        if m and _UNIT_END.search(m.group(1).strip()):
+            issuer = title[: len(m.group(1).strip())].strip()
+    if issuer is None:
+        issuer = info.get("发布机构") or meta_tags.get("ContentSource") or None
+        issuer = str(issuer).strip() if issuer else None
+
+    # 主送机关: the first line ending with a colon, before the body.
+    recipients: list[str] = []
+    for i, v in enumerate(bviews[:30]):
+        if blocks[i].kind == "table_row":
+            continue
+        m = _RECIPIENTS.match(v)
+        if m and len(v) <= 300 and not re.search(r"(如下|通知|意见|要求|为|根据|以下)\s*:$", v):
+            names = _split_names(blocks[i].text.strip().rstrip(":："))
+            if names and all(len(n) <= 40 for n in names):
+                recipients = names
+            break
+
+    def after_label(label_rx: str) -> list[str]:
+        for i, v in enumerate(bviews):
+            m = re.match(label_rx, v)
+            if m:
+                return _split_names(blocks[i].text.strip()[m.end():].rstrip("。"))
+        return []
+
+    cc = after_label(r"^\s*抄\s*送\s*:\s*")
+    attachments = []
+    for i, v in enumerate(bviews):
+        m = re.match(r"^\s*附\s*件\s*:\s*(.*)$", v)
+        if m:
+            first = re.sub(r"^\d+\s*[.、]\s*", "", blocks[i].text.strip()[len(v) - len(m.group(1)):]).strip()
+            if first:
+                attachments.append(first)
+            for j in range(i + 1, min(i + 10, len(bviews))):
+                mm = re.match(r"^\s*\d+\s*[.、]\s*(.{2,80})$", bviews[j])
+                if not mm or "。" in bviews[j]:
+                    break
+                attachments.append(blocks[j].text.strip()[len(bviews[j]) - len(mm.group(1)):])
+            break
+    printed_by, printed_on = None, None
+    for i, v in enumerate(bviews):
+        m = re.match(r"^\s*(\S.{1,40}?)\s+(\S.{6,20}?日)\s*印发\s*$", v)
+        if m:
+            printed_by, printed_on = blocks[i].text.strip()[: len(m.group(1))], parse_date(m.group(2))
+            break
+
+    enclosed = None
+    if title and doc_type_of(title) == "通知" and re.search(r"(印发|转发)", match_view(title)):
+        for i, v in enumerate(bviews[(title_i or 0) + 1:], (title_i or 0) + 1):
+            if blocks[i].kind != "table_row" and len(v) <= 60 and not re.search(r"[。,;:]", v) and doc_type_of(v) and doc_type_of(v) != "通知":
+                enclosed = blocks[i].text.strip()
+                break
+
+    head = " ".join(bviews[:8])
+    classification = (re.search(r"(绝密|机密|秘密)(★[^\s]{0,10})?", head) or [None])[0]
+    urgency = (re.search(r"(特急|加急|特提|平急)", head) or [None])[0]
+    region, level = admin_level(issuer)
+    return {
+        "title": title,
+        "enclosed_title": enclosed,
+        "doc_type": doc_type_of(title),
+        "doc_number": doc_number,
+        "issuer": issuer,
+        "issued_on": issued_on,
+        "date_source": date_source,
+        "recipients": recipients,
+        "cc": cc,
+        "attachments": attachments,
+        "printed_by": printed_by,
+        "printed_on": printed_on,
+        "classification": classification,
+        "urgency": urgency,
+        "region": region,
+        "admin_level": level,
+        "page": {k: v for k, v in {"title": pm.get("title"), "info": pm.get("info_table") or None,
+                                   "meta": meta_tags or None}.items() if v},
+    }

@@ -1,0 +1,176 @@
+"""Find the tasks of a document in its section tree (rules: rules/tasks.yml).
+
+A task owns a span of its own text and may share spans with sibling tasks: the
+``牵头单位：`` lines after an item with inline 一是…二是… parts, or one closing
+parenthesis that names the units of all parts, apply to every part.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Document
+from ..normalize import match_view
+from ..rules import RuleSet, register_schema, rule_list_schema
+from ..structure import Node, classify, inline_styles
+from . import units as units_mod
+
+register_schema(
+    "tasks.yml",
+    rule_list_schema(
+        {
+            "kind": {"enum": ["skip_section", "action", "obligation_paragraph", "end_of_body"]},
+            "pattern": {"type": "string"},
+        },
+        required=("name", "kind", "pattern"),
+    ),
+)
+
+
+@dataclass
+class Task:
+    path: list[str]
+    start: int
+    end: int
+    shared: list[tuple[int, int]] = field(default_factory=list)
+    origin: str = "item"          # item | inline | paragraph | table
+    row: dict | None = None       # for table tasks: column name → (start, end)
+
+    def spans(self) -> list[tuple[int, int]]:
+        return [(self.start, self.end), *self.shared]
+
+
+def _patterns(rules: RuleSet, kind: str) -> list[re.Pattern]:
+    return [rules.regex(r["pattern"]) for r in rules.rules("tasks.yml") if r["kind"] == kind]
+
+
+def _any(pats, text) -> bool:
+    return any(p.search(text) for p in pats)
+
+
+def find_tasks(doc: Document, root: Node, rules: RuleSet) -> list[Task]:
+    view = match_view(doc.text)
+    skip = _patterns(rules, "skip_section")
+    action = _patterns(rules, "action")
+    obligation = _patterns(rules, "obligation_paragraph")
+    end_body = _patterns(rules, "end_of_body")
+    inline = inline_styles(rules)
+
+    def bview(i):
+        b = doc.blocks[i]
+        return view[b.start:b.end]
+
+    # The body ends at the first signature / date / 抄送 line after the last heading.
+    cut = len(doc.blocks)
+    last_heading = max((n.block for n in root.walk() if n.block is not None), default=-1)
+    for i in range(last_heading + 1, len(doc.blocks)):
+        if doc.blocks[i].kind != "table_row" and _any(end_body, bview(i)):
+            cut = i
+            break
+
+    tasks: list[Task] = []
+    for node in root.walk():
+        if any(_any(skip, h) for h in (match_view(x) for x in node.path())):
+            continue
+        blocks = ([node.block] if node.block is not None else []) + [
+            i for i in node.body if i < cut and doc.blocks[i].kind != "table_row"
+        ]
+        if node.children and node.block is not None:
+            # An item with sub-items: only its unnumbered obligation paragraphs are tasks.
+            blocks = [i for i in node.body if i < cut and doc.blocks[i].kind != "table_row"]
+            groups = _group(doc, blocks, rules, bview)
+            for g in groups:
+                if _any(obligation, bview(g[0][0])):
+                    tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, action, origin="paragraph"))
+            continue
+        if node.block is None:
+            groups = _group(doc, blocks, rules, bview)
+            for g in groups:
+                if _any(obligation, bview(g[0][0])) and _any(action, bview(g[0][0])):
+                    tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, action, origin="paragraph"))
+            continue
+        groups = _group(doc, blocks, rules, bview)
+        for n, g in enumerate(groups):
+            first = bview(g[0][0])
+            if n > 0 and not (_any(action, first)):
+                continue
+            if n == 0 and len(groups) > 1 and len(g) == 1 and not _has_body(first):
+                continue  # a bare heading whose items follow as paragraphs
+            tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, action, origin="item"))
+    tasks.sort(key=lambda t: t.start)
+    return tasks
+
+
+def _has_body(text: str) -> bool:
+    """More than a title: something after the first sentence end."""
+    m = re.search(r"[。;:!?]", text)
+    return bool(m and text[m.end():].strip())
+
+
+def _group(doc, blocks, rules, bview) -> list[list[tuple[int, bool]]]:
+    """Split blocks into groups: prose blocks, then the unit lines that close them.
+    A paragraph opening with an inline number (一是) or stating its own subject's
+    obligation (各部门要…) starts its own group too."""
+    inline = inline_styles(rules)
+    obligation = _patterns(rules, "obligation_paragraph")
+    groups: list[list[tuple[int, bool]]] = []
+    closed = True
+    for i in blocks:
+        is_unit_line = units_mod.is_unit_line(bview(i), rules)
+        hit = classify(bview(i), rules)
+        starts_item = (hit is not None and hit[0] in inline) or _any(obligation, bview(i))
+        if is_unit_line and groups:
+            groups[-1].append((i, True))
+            closed = True
+            continue
+        if closed or starts_item or not groups:
+            groups.append([(i, False)])
+            closed = False
+        else:
+            groups[-1].append((i, False))
+    return groups
+
+
+_INLINE_SPLIT = re.compile(r"(?:(?<=^)|(?<=[。;:!?]))\s*(?=(?:[一二三四五六七八九十]{1,3}|第[一二三四五六七八九十]{1,3})是)")
+
+
+def _tasks_of_group(doc, node, group, view, rules, inline, action, origin) -> list[Task]:
+    prose = [i for i, is_line in group if not is_line]
+    lines = [i for i, is_line in group if is_line]
+    start = doc.blocks[prose[0]].start
+    end = doc.blocks[prose[-1]].end
+    shared = [(doc.blocks[i].start, doc.blocks[i].end) for i in lines]
+    path = node.path()
+    text = view[start:end]
+    # Inline items: split at 一是/二是… that open a sentence.
+    cuts = [m.start() for m in _INLINE_SPLIT.finditer(text)]
+    if len(cuts) < 2 and not (len(cuts) == 1 and cuts[0] == 0):
+        return [Task(path, start, end, shared, origin)] if _any(action, text) else []
+    if len(cuts) == 1:  # a paragraph that is one 一是 item
+        return [Task(path, start, end, shared, "inline" if origin == "item" else origin)] if _any(action, text) else []
+    bounds = [0, *cuts] if cuts[0] > 0 else cuts
+    parts = []
+    for k, s in enumerate(bounds):
+        e = bounds[k + 1] if k + 1 < len(bounds) else len(text)
+        seg = text[s:e]
+        if not seg.strip():
+            continue
+        parts.append((start + s + (len(seg) - len(seg.lstrip())), start + e))
+    tasks = []
+    # A closing parenthesis of units at the end applies to every part unless the parts
+    # carry their own.
+    tail = units_mod.trailing_unit_span(view, parts[-1][0], parts[-1][1], rules)
+    own_parens = sum(1 for s, e in parts[:-1] if units_mod.trailing_unit_span(view, s, e, rules))
+    if tail and not own_parens:
+        shared = shared + [tail]
+    for k, (s, e) in enumerate(parts):
+        seg = view[s:e]
+        if k == 0 and cuts[0] > 0:
+            # The item's lead-in before 一是: a task only if it does more than name itself.
+            m = re.search(r"[。;:]", seg)
+            if not m or not _any(action, seg[m.end():]):
+                continue
+        if not _any(action, seg):
+            continue
+        tasks.append(Task(path, s, e, shared, "inline"))
+    return tasks

@@ -1,0 +1,410 @@
+"""Responsible units and their roles (rules: rules/units.yml, rules/unit_aliases.yml).
+
+Three places name units: a labelled line after an item (``牵头单位：…``), a bracket
+group in the item (``（市财政局牵头落实）``, ``〔责任单位：…`` even unclosed), and the
+sentence itself (``由市财政局牵头``, ``县政府办公室负责…``). Lists are split on
+、，和及; 和/及 only when both sides are unit names, so 人力资源和社会保障局 stays whole.
+In running text jieba, loaded with the unit gazetteer, decides where a name starts.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+from ..model import Fact
+from ..rules import RuleSet, register_schema, rule_list_schema
+
+_STR_MAP = {"type": "object", "additionalProperties": {"type": "string"}}
+_STR_LIST = {"type": "array", "items": {"type": "string"}}
+_ROLE_MAP = {"type": "object", "additionalProperties": {"enum": ["lead", "co", "responsible"]}}
+_NAMED_PATTERNS = {
+    "type": "array",
+    "items": {"type": "object", "additionalProperties": False, "required": ["name", "pattern"],
+              "properties": {"name": {"type": "string"}, "pattern": {"type": "string"}}},
+}
+register_schema(
+    "units.yml",
+    rule_list_schema(
+        {"kind": {"enum": ["line", "sentence"]}, "pattern": {"type": "string"}},
+        required=("name", "kind", "pattern"),
+        top={
+            "roles": _ROLE_MAP, "labels": _ROLE_MAP, "suffixes": _STR_LIST, "prefixes": _STR_LIST,
+            "collective": _NAMED_PATTERNS, "gazetteer": _STR_LIST, "admin_prefixes": _STR_LIST,
+            "each_words": _STR_LIST, "jointly_words": _STR_LIST,
+        },
+    ),
+)
+register_schema(
+    "unit_aliases.yml",
+    rule_list_schema({"alias": {"type": "string"}, "canonical": {"type": "string"}},
+                     required=("name", "alias", "canonical")),
+)
+
+OPEN = "(〔【[［"
+CLOSE = ")〕】]］"
+_LIST_SEP = re.compile(r"[、,，/;；\s\u00a0\u3000]")
+_AND_SEP = re.compile(r"和|及|与|以及")
+_TRAIL_ETC = re.compile(r"(等(有关|相关)?(部门|单位|地区)?|按职责|按职责分工)$")
+
+
+class UnitMatcher:
+    """Everything units need from the rules, compiled once per RuleSet."""
+
+    def __init__(self, rules: RuleSet):
+        cfg = rules.get("units.yml")
+        self.rules = rules
+        self.roles: dict[str, str] = cfg["roles"]
+        self.labels: dict[str, str] = cfg["labels"]
+        self.each_words = cfg.get("each_words", [])
+        self.jointly_words = cfg.get("jointly_words", [])
+        self.suffixes = sorted(cfg["suffixes"], key=len, reverse=True)
+        self.prefixes = cfg["prefixes"]
+        self.admin = cfg.get("admin_prefixes", [])
+        self.collective = [rules.regex(c["pattern"]) for c in cfg.get("collective", [])]
+        self.line_rules = [r for r in cfg["rules"] if r["kind"] == "line"]
+        self.sentence_rules = [r for r in cfg["rules"] if r["kind"] == "sentence"]
+        verbs = sorted(self.roles, key=len, reverse=True)
+        mods = "|".join(map(re.escape, self.each_words + self.jointly_words))
+        self.verb_tail = re.compile(rf"(?P<mod>{mods})?(?P<verb>{'|'.join(map(re.escape, verbs))})$")
+        self.label_rx = re.compile(
+            r"(?P<label>" + "|".join(map(re.escape, sorted(self.labels, key=len, reverse=True))) + r")\s*[:]\s*")
+        self.aliases = [(r["alias"], r["canonical"]) for r in rules.rules("unit_aliases.yml")]
+        self.gazetteer = cfg.get("gazetteer", [])
+
+    # -- names ---------------------------------------------------------------
+    def is_unit(self, name: str) -> bool:
+        core = _strip_trailing_bracket(name)
+        return 2 <= len(name) <= 40 and any(core.endswith(s) for s in self.suffixes) and not re.search(r"[。:;]", name)
+
+    def is_collective(self, name: str) -> bool:
+        return any(p.search(name) for p in self.collective)
+
+    def canonical(self, name: str, context_prefix: str = "") -> str | None:
+        for alias, canon in self.aliases:
+            if alias.startswith("*"):
+                tail = alias[1:]
+                if name.endswith(tail):
+                    prefix = name[: -len(tail)]
+                    if prefix and not any(prefix.endswith(a) for a in self.admin):
+                        continue
+                    prefix = prefix or context_prefix
+                    full = canon.replace("*", prefix, 1)
+                    return full if full != name else None
+            elif name == alias:
+                return canon if canon != name else None
+        return None
+
+    def admin_prefix(self, name: str) -> str:
+        m = re.match(r"^(.{0,10}?(?:省|市|县|区|州|旗|盟|镇|乡))(?=[^省市县区州旗盟镇乡])", name)
+        return m.group(1) if m else ""
+
+    # -- lists ---------------------------------------------------------------
+    def split_list(self, text: str, offset: int, accept_bare: bool) -> list[tuple[int, int, str, bool]]:
+        """Split a unit list into (start, end, name, jointly) items; [] if any item is
+        not a unit name (unless accept_bare: the context already says these are units)."""
+        items: list[tuple[int, int, str, bool]] = []
+        for s, e in _top_level_split(text, _LIST_SEP):
+            piece = text[s:e]
+            # 会同 inside a list: 县政府办公室会同县财政局
+            sub = _split_on(piece, re.compile("|".join(map(re.escape, self.jointly_words))) if self.jointly_words else None)
+            jointly = len(sub) > 1
+            for ss, ee in sub:
+                for s2, e2 in self._split_and(piece[ss:ee]):
+                    name = piece[ss + s2: ss + e2]
+                    lead = len(name) - len(name.lstrip(" 　"))
+                    name = name.strip(" 　")
+                    m = _TRAIL_ETC.search(name)
+                    if m and m.start() > 0 and self.is_unit(name[: m.start()]):
+                        name = name[: m.start()]
+                    if not name:
+                        continue
+                    start = offset + s + ss + s2 + lead
+                    items.append((start, start + len(name), name, jointly))
+        if not items:
+            return []
+        if not accept_bare and not all(self.is_unit(n) for _, _, n, _ in items):
+            return []
+        if accept_bare and not all(len(n) <= 40 and not re.search(r"[。]", n) for _, _, n, _ in items):
+            return []
+        return items
+
+    def _split_and(self, piece: str) -> list[tuple[int, int]]:
+        spans = [(0, len(piece))]
+        for m in _AND_SEP.finditer(piece):
+            left, right = piece[: m.start()], piece[m.end():]
+            if self.is_unit(left.split("、")[-1]) and self.is_unit(right):
+                return [(0, m.start()), (m.end(), len(piece))]
+        return spans
+
+
+def _strip_trailing_bracket(name: str) -> str:
+    if name and name[-1] in CLOSE:
+        depth = 0
+        for i in range(len(name) - 1, -1, -1):
+            if name[i] in CLOSE:
+                depth += 1
+            elif name[i] in OPEN:
+                depth -= 1
+                if depth == 0:
+                    return name[:i]
+    return name
+
+
+def _top_level_split(text: str, sep: re.Pattern) -> list[tuple[int, int]]:
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and sep.match(ch):
+            out.append((start, i))
+            start = i + 1
+    out.append((start, len(text)))
+    return [(s, e) for s, e in out if text[s:e].strip()]
+
+
+def _split_on(text: str, rx: re.Pattern | None) -> list[tuple[int, int]]:
+    if rx is None:
+        return [(0, len(text))]
+    out, pos = [], 0
+    for m in rx.finditer(text):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    return [(s, e) for s, e in out if e > s]
+
+
+def bracket_groups(view: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """Top-level bracket groups in view[start:end] as (content start, content end,
+    closed). An opening bracket never closed runs to the end of its line."""
+    groups, depth, open_at = [], 0, None
+    for i in range(start, end):
+        ch = view[i]
+        if ch == "\n" and depth:
+            groups.append((open_at + 1, i, False))
+            depth, open_at = 0, None
+        elif ch in OPEN:
+            if depth == 0:
+                open_at = i
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                groups.append((open_at + 1, i, True))
+    if depth and open_at is not None:
+        groups.append((open_at + 1, end, False))
+    return groups
+
+
+@lru_cache(maxsize=4)
+def matcher(rules: RuleSet) -> UnitMatcher:
+    return UnitMatcher(rules)
+
+
+def is_unit_line(view: str, rules: RuleSet) -> bool:
+    m = matcher(rules)
+    for r in m.line_rules:
+        hit = rules.regex(r["pattern"]).match(view)
+        if hit and (hit.group("label") in m.labels or r["name"] != "unit-line"):
+            return True
+    return False
+
+
+def trailing_unit_span(view: str, start: int, end: int, rules: RuleSet) -> tuple[int, int] | None:
+    """The unit bracket group that closes view[start:end], if there is one."""
+    text = view[start:end].rstrip(" 。;\n")
+    groups = bracket_groups(view, start, start + len(text))
+    if not groups:
+        return None
+    s, e, closed = groups[-1]
+    if (closed and e + 1 < start + len(text)) or (not closed and e < start + len(text)):
+        return None
+    if _parse_group(view, s, e, matcher(rules), trailing=True):
+        return (s - 1, min(e + 1, end))
+    return None
+
+
+# -- extraction ---------------------------------------------------------------
+
+def _fact(m: UnitMatcher, s, e, name, role, rule, *, each=False, jointly=False, context_prefix="") -> Fact:
+    data = {"unit": name, "role": role}
+    canon = m.canonical(name, context_prefix)
+    if canon:
+        data["canonical"] = canon
+    if m.is_collective(name):
+        data["collective"] = True
+    if each:
+        data["each"] = True
+    if jointly:
+        data["jointly"] = True
+    return Fact("unit", s, e, rule, data)
+
+
+def _facts_for_list(m, items, role, rule, each=False, jointly=False) -> list[Fact]:
+    out, prefix = [], ""
+    for s, e, name, joint in items:
+        out.append(_fact(m, s, e, name, role, rule, each=each, jointly=jointly or joint, context_prefix=prefix))
+        prefix = m.admin_prefix(name) or prefix
+    return out
+
+
+def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> list[Fact]:
+    """Units in one bracket group: labelled (责任单位：…) or ended by a role verb."""
+    content = view[s:e]
+    facts: list[Fact] = []
+    labels = list(m.label_rx.finditer(content))
+    if labels and labels[0].start() == len(content) - len(content.lstrip()):
+        for k, lab in enumerate(labels):
+            seg_end = labels[k + 1].start() if k + 1 < len(labels) else len(content)
+            seg = content[lab.end():seg_end].rstrip(" ,;，；。")
+            items = m.split_list(seg, s + lab.end(), accept_bare=True)
+            facts += _facts_for_list(m, items, m.labels[lab.group("label")], "bracket-label")
+        return facts
+    pending: list[tuple[int, int]] = []
+    for cs, ce in _top_level_split(content, re.compile(r"[,;，；]")):
+        clause = content[cs:ce].rstrip(" 。")
+        vm = m.verb_tail.search(clause)
+        if not vm:
+            pending.append((cs, cs + len(clause)))
+            continue
+        role = m.roles[vm.group("verb")]
+        mod = vm.group("mod") or ""
+        each = mod in m.each_words
+        jointly = mod in m.jointly_words
+        units_text = clause[: vm.start()]
+        items = []
+        for ps, pe in pending:
+            items += m.split_list(content[ps:pe], s + ps, accept_bare=False)
+        pending = []
+        items += m.split_list(units_text, s + cs, accept_bare=False)
+        facts += _facts_for_list(m, items, role, "bracket-verb", each=each, jointly=jointly)
+    if not facts and pending and trailing:
+        items = []
+        for ps, pe in pending:
+            part = m.split_list(content[ps:pe], s + ps, accept_bare=False)
+            if not part:
+                return []
+            items += part
+        facts += _facts_for_list(m, items, "responsible", "bracket-units")
+    return facts
+
+
+def _line_facts(view: str, s: int, e: int, m: UnitMatcher) -> list[Fact]:
+    line = view[s:e]
+    for r in m.line_rules:
+        hit = m.rules.regex(r["pattern"]).match(line)
+        if not hit:
+            continue
+        label = hit.group("label")
+        if label in m.labels:
+            seg = hit.group("units").rstrip(" ,;，；。")
+            items = m.split_list(seg, s + hit.start("units"), accept_bare=True)
+            return _facts_for_list(m, items, m.labels[label], r["name"])
+        if r["name"] != "unit-line":
+            facts = []
+            for g, vg in (("units", "verb"), ("units2", "verb2")):
+                if hit.groupdict().get(g) and hit.groupdict().get(vg):
+                    items = m.split_list(hit.group(g), s + hit.start(g), accept_bare=False)
+                    facts += _facts_for_list(m, items, m.roles[hit.group(vg)], r["name"])
+            return facts
+    return []
+
+
+@lru_cache(maxsize=1)
+def _jieba_for(words: tuple[str, ...]):
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    for w in words:
+        tok.add_word(w, freq=20000)
+    return tok
+
+
+def tokenizer(rules: RuleSet):
+    """A jieba tokenizer that knows unit names: gazetteer × admin prefixes, aliases."""
+    m = matcher(rules)
+    words = set(m.gazetteer)
+    for g in m.gazetteer:
+        for p in m.admin:
+            words.add(p + g)
+    for alias, canon in m.aliases:
+        words.add(alias.lstrip("*"))
+        words.add(canon.lstrip("*"))
+        for p in m.admin:
+            words.add(p + alias.lstrip("*"))
+    return _jieba_for(tuple(sorted(words)))
+
+
+def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
+    """The longest unit list ending at e that starts where a unit name can start:
+    at a jieba token that opens with an admin prefix or is a known unit name."""
+    text = view[s:e]
+    for w in m.each_words:
+        if text.endswith(w):
+            text = text[: -len(w)]
+    starts = []
+    pos = 0
+    gaz = set(m.gazetteer)
+    for tok in tokenizer(rules).cut(text, HMM=False):
+        if tok.startswith(tuple(m.prefixes)) or tok in gaz or any(tok.endswith(g) for g in m.gazetteer if len(g) > 1 and len(tok) > len(g)):
+            starts.append(pos)
+        pos += len(tok)
+    for st in starts:
+        items = m.split_list(text[st:], s + st, accept_bare=False)
+        if items:
+            return items
+    return []
+
+
+def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet) -> list[Fact]:
+    """Every unit assignment inside the given spans of the match view."""
+    m = matcher(rules)
+    facts: list[Fact] = []
+    taken: list[tuple[int, int]] = []
+    for start, end in spans:
+        # Lines first: a labelled unit line is all units.
+        pos = start
+        for line in view[start:end].split("\n"):
+            ls, le = pos, pos + len(line)
+            pos = le + 1
+            if is_unit_line(line, rules):
+                facts += _line_facts(view, ls, le, m)
+                taken.append((ls, le))
+                continue
+            groups = bracket_groups(view, ls, le)
+            for k, (gs, ge, closed) in enumerate(groups):
+                tail = view[ge + (1 if closed else 0):le].strip(" 。;,\n")
+                found = _parse_group(view, gs, ge, m, trailing=not tail)
+                if found:
+                    facts += found
+                    taken.append((gs - 1, ge + 1))
+            for r in m.sentence_rules:
+                for hit in rules.regex(r["pattern"]).finditer(view, ls, le):
+                    us, ue = hit.span("units")
+                    if any(a <= us < b or a < ue <= b for a, b in taken):
+                        continue
+                    verb = hit.group("verb")
+                    role = m.roles.get(verb) or m.roles.get(verb.replace("分别", "").replace("共同", "")) or "responsible"
+                    items = _trim_to_units(view, us, ue, m, rules)
+                    if not items:
+                        continue
+                    each = "分别" in verb or any(view[ue - len(w):ue] == w for w in m.each_words)
+                    jointly = verb in m.jointly_words or any(j for *_, j in items)
+                    facts += _facts_for_list(m, items, role, r["name"], each=each, jointly=jointly)
+                    taken.append((items[0][0], items[-1][1]))
+    return _dedupe(facts)
+
+
+def _dedupe(facts: list[Fact]) -> list[Fact]:
+    seen, out = set(), []
+    for f in sorted(facts, key=lambda f: f.start):
+        key = (f.start, f.end, f.data["role"])
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out

@@ -1,0 +1,83 @@
+"""Read a file into a Document. The format is sniffed from the bytes, not the name."""
+from __future__ import annotations
+
+import importlib
+import zipfile
+import io
+
+from ..model import Document, IngestError
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+FORMATS = ("pdf", "docx", "html", "txt")
+
+# Signatures of formats we recognise but do not read; the reason goes to the report.
+_UNSUPPORTED = [
+    (b"MZ", "Windows executable"),
+    (b"\x7fELF", "ELF executable"),
+    (b"\x89PNG", "PNG image (no text layer; OCR is not supported)"),
+    (b"\xff\xd8\xff", "JPEG image (no text layer; OCR is not supported)"),
+    (b"GIF8", "GIF image"),
+    (b"Rar!", "RAR archive"),
+    (b"7z\xbc\xaf", "7-Zip archive"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"{\\rtf", "RTF document"),
+]
+
+
+def sniff(data: bytes) -> str:
+    """Return one of FORMATS, or raise IngestError naming what the bytes are."""
+    head = data[:2048]
+    if not data.strip():
+        raise IngestError("failed", "empty file")
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            raise IngestError("failed", "damaged zip container (truncated DOCX?)") from None
+        if "word/document.xml" in names:
+            return "docx"
+        if "content.xml" in names:
+            raise IngestError("skipped", "OpenDocument (ODT) is not supported; save it as DOCX")
+        if any(n.startswith("Doc_") or n == "OFD.xml" for n in names):
+            raise IngestError("skipped", "OFD document is not supported")
+        raise IngestError("skipped", "zip archive that is not a DOCX")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise IngestError("skipped", "legacy .doc (Word 97-2003) is not supported; convert it to DOCX with LibreOffice")
+    for sig, what in _UNSUPPORTED:
+        if head.startswith(sig):
+            raise IngestError("skipped", f"unsupported file type: {what}")
+    low = head.lower()
+    probe = low.decode("latin-1")
+    if any(tag in probe for tag in ("<html", "<!doctype html", "<body", "<div", "<p>", "<table", "<meta")):
+        return "html"
+    # Text must not be full of control bytes (random binary data would be).
+    sample = data[:8192]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "txt"
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    if controls > len(sample) * 0.02:
+        raise IngestError("skipped", "binary data of unknown type")
+    return "txt"
+
+
+def read_bytes(data: bytes, source: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    if len(data) > max_bytes:
+        raise IngestError("skipped", f"file too large: {len(data):,} bytes > limit {max_bytes:,}")
+    fmt = sniff(data)
+    module = importlib.import_module(f"{__name__}.{fmt}")
+    doc = module.read(data, source)
+    if not doc.blocks or not doc.text.strip():
+        raise IngestError("failed", f"no text found in {fmt.upper()} file")
+    return doc
+
+
+def read_path(path, source: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    from pathlib import Path
+
+    path = Path(path)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise IngestError("skipped", f"file too large: {size:,} bytes > limit {max_bytes:,}")
+    return read_bytes(path.read_bytes(), source or path.name, max_bytes=max_bytes)

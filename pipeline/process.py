@@ -1,0 +1,137 @@
+"""One document through every stage: ingest → normalise → structure → extract → record."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from . import SCHEMA_VERSION
+from .model import Document, Fact
+from .normalize import detect_script, match_view, to_simplified
+from .rules import RuleSet
+
+
+@dataclass
+class Analysis:
+    """Everything the stages produced for one document (the record is built from it)."""
+
+    doc: Document
+    view: str
+    simplified: str
+    root: Any
+    tasks: list
+    task_facts: list[list[Fact]]
+    meta: dict
+    references: list[Fact]
+    metrics: list[dict]
+
+
+def ingest(data: bytes, source: str, rules: RuleSet, max_bytes: int | None = None) -> Document:
+    """Read and clean: the body text every offset in the record refers to."""
+    from .ingest import DEFAULT_MAX_BYTES, read_bytes
+    from .junk import clean
+
+    doc = read_bytes(data, source, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+    return clean(doc, rules)
+
+
+def analyse(doc: Document, rules: RuleSet) -> Analysis:
+    from .extract import deadlines, metadata, references, tasks, thresholds, units
+    from .structure import build_tree
+
+    simplified = to_simplified(doc.text)
+    view = match_view(doc.text)
+    root = build_tree(doc, rules)
+    meta = metadata.extract(doc, view, root, rules)
+    doc_date = _as_date(meta.get("issued_on"))
+    found = tasks.find_tasks(doc, root, rules)
+    found.sort(key=lambda t: t.start)
+    task_facts = []
+    for t in found:
+        facts: list[Fact] = []
+        facts += units.find_units(view, t.spans(), rules)
+        for s, e in t.spans():
+            facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date), s)
+            facts += _shift(thresholds.find_thresholds(view[s:e], rules), s)
+        task_facts.append(facts)
+    refs = references.find_references(view, rules)
+    mets: list[dict] = []
+    return Analysis(doc, view, simplified, root, found, task_facts, meta, refs, mets)
+
+
+def _shift(facts: list[Fact], offset: int) -> list[Fact]:
+    for f in facts:
+        f.start += offset
+        f.end += offset
+    return facts
+
+
+def _as_date(value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def document_id(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _span(doc: Document, s: int, e: int) -> dict:
+    return {"page": doc.page_at(s), "start": s, "end": e}
+
+
+def _fact_entry(a: Analysis, f: Fact) -> dict:
+    entry = {"text": a.doc.text[f.start:f.end]}
+    entry.update(f.data)
+    entry["rule"] = f.rule
+    entry["span"] = _span(a.doc, f.start, f.end)
+    return entry
+
+
+def build_record(a: Analysis, data_id: str, source: str) -> dict:
+    doc = a.doc
+    document: dict[str, Any] = {
+        "id": data_id,
+        "source": source,
+        "format": doc.format,
+        "script": detect_script(doc.text, a.simplified),
+        "encoding": doc.encoding,
+        "pages": doc.pages,
+    }
+    document.update(a.meta)
+    document["references"] = [_fact_entry(a, f) for f in a.references]
+    document["warnings"] = [w.to_dict() for w in doc.warnings]
+    document["sections"] = [c.to_dict() for c in a.root.children]
+    tasks = []
+    for n, (t, facts) in enumerate(zip(a.tasks, a.task_facts), 1):
+        by_kind: dict[str, list] = {"unit": [], "deadline": [], "threshold": []}
+        for f in sorted(facts, key=lambda f: f.start):
+            by_kind.setdefault(f.kind, []).append(_fact_entry(a, f))
+        tasks.append({
+            "id": f"{data_id}-t{n:03d}",
+            "path": t.path,
+            "origin": t.origin,
+            "text": doc.text[t.start:t.end],
+            "text_simplified": a.simplified[t.start:t.end],
+            "span": _span(doc, t.start, t.end),
+            "responsible": by_kind["unit"],
+            "deadlines": by_kind["deadline"],
+            "thresholds": by_kind["threshold"],
+        })
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "document": document,
+        "tasks": tasks,
+        "metrics": a.metrics,
+    }
+
+
+def process_bytes(data: bytes, source: str, rules: RuleSet, max_bytes: int | None = None) -> dict:
+    doc = ingest(data, source, rules, max_bytes)
+    return build_record(analyse(doc, rules), document_id(data), source)

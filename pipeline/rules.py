@@ -1,0 +1,215 @@
+"""Load and validate the rule files in ``rules/`` before any document is processed.
+
+Each rule file is YAML. Its shape is declared next to the code that uses it as a
+JSON Schema in ``RULE_SCHEMAS`` (file name → schema). Validation checks the schema
+(unknown keys included), compiles every regular expression (keys named ``pattern``
+or ending in ``_pattern``, and lists under ``patterns``), and reports a problem as
+``file:line: rule <name>: message``.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+_NAMED_RULE = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {"name": {"type": "string", "minLength": 1}},
+}
+
+# Filled by the modules that own a rule file (see register_schema).
+RULE_SCHEMAS: dict[str, dict] = {}
+
+
+def register_schema(filename: str, schema: dict) -> None:
+    RULE_SCHEMAS[filename] = schema
+
+
+def rule_list_schema(item_properties: dict, required=("name",), top: dict | None = None) -> dict:
+    """A file holding ``rules: [ {name: …, …}, … ]`` plus optional top-level keys."""
+    props = {"name": {"type": "string", "minLength": 1}, **item_properties}
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "version": {"type": "integer"},
+            "description": {"type": "string"},
+            "rules": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": list(required),
+                    "properties": props,
+                },
+            },
+            **(top or {}),
+        },
+        "required": ["rules"],
+    }
+    return schema
+
+
+class RuleError(ValueError):
+    pass
+
+
+@dataclass(eq=False)  # hashed by identity: caches key on the loaded rule set
+class RuleSet:
+    directory: Path
+    files: dict[str, Any] = field(default_factory=dict)
+    digest: str = ""
+    compiled: dict[str, re.Pattern] = field(default_factory=dict)
+
+    def get(self, filename: str, default=None):
+        return self.files.get(filename, default)
+
+    def rules(self, filename: str) -> list[dict]:
+        data = self.files.get(filename) or {}
+        return data.get("rules", [])
+
+    def regex(self, pattern: str, flags: int = 0) -> re.Pattern:
+        key = f"{flags}:{pattern}"
+        rx = self.compiled.get(key)
+        if rx is None:
+            rx = self.compiled[key] = re.compile(pattern, flags)
+        return rx
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records the source line of every mapping as ``__line__``."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _strip_lines(obj):
+    if isinstance(obj, dict):
+        return {k: _strip_lines(v) for k, v in obj.items() if k != "__line__"}
+    if isinstance(obj, list):
+        return [_strip_lines(v) for v in obj]
+    return obj
+
+
+def _walk_regexes(obj, fname, line, rule):
+    """Yield (pattern, line, rule name) for every regex in a rule file."""
+    if isinstance(obj, dict):
+        line = obj.get("__line__", line)
+        rule = obj.get("name", rule) if isinstance(obj.get("name"), str) else rule
+        for k, v in obj.items():
+            if k == "__line__":
+                continue
+            if (k == "pattern" or k.endswith("_pattern")) and isinstance(v, str):
+                yield v, line, rule
+            elif k == "patterns" and isinstance(v, list):
+                for p in v:
+                    if isinstance(p, str):
+                        yield p, line, rule
+            else:
+                yield from _walk_regexes(v, fname, line, rule)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _walk_regexes(v, fname, line, rule)
+
+
+def _locate(raw, path) -> tuple[int | None, str | None]:
+    """Line and rule name for a jsonschema error path."""
+    node, line, rule = raw, None, None
+    for key in path:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict):
+            line = node.get("__line__", line)
+            if isinstance(node.get("name"), str):
+                rule = node["name"]
+    return line, rule
+
+
+def load_file(path: Path) -> Any:
+    text = path.read_text(encoding="utf-8")
+    try:
+        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path.name}:{mark.line + 1}" if mark else path.name
+        raise RuleError(f"{where}: YAML error: {getattr(exc, 'problem', exc)}") from None
+    return raw
+
+
+def load_rules(directory: str | Path | None = None) -> RuleSet:
+    """Load every known rule file; raise RuleError naming file, line and rule."""
+    import jsonschema  # lazy
+
+    _import_rule_owners()
+    directory = Path(directory) if directory else DEFAULT_RULES_DIR
+    if not directory.is_dir():
+        raise RuleError(f"rules directory not found: {directory}")
+    rs = RuleSet(directory)
+    h = hashlib.sha256()
+    errors: list[str] = []
+    for path in sorted(directory.glob("*.yml")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+        raw = load_file(path)
+        schema = RULE_SCHEMAS.get(path.name)
+        if schema is None:
+            errors.append(f"{path.name}: unknown rule file (known: {', '.join(sorted(RULE_SCHEMAS))})")
+            continue
+        clean = _strip_lines(raw)
+        validator = jsonschema.Draft202012Validator(schema)
+        for err in sorted(validator.iter_errors(clean), key=lambda e: list(e.absolute_path)):
+            line, rule = _locate(raw, list(err.absolute_path))
+            where = f"{path.name}:{line}" if line else path.name
+            who = f" rule {rule!r}:" if rule else ""
+            errors.append(f"{where}:{who} {err.message}")
+        for pattern, line, rule in _walk_regexes(raw, path.name, None, None):
+            try:
+                rs.regex(pattern)
+            except re.error as exc:
+                who = f" rule {rule!r}:" if rule else ""
+                errors.append(f"{path.name}:{line}:{who} invalid regex {pattern!r}: {exc}")
+        names = [r.get("name") for r in (clean or {}).get("rules", []) if isinstance(r, dict)] if isinstance(clean, dict) else []
+        dupes = {n for n in names if n and names.count(n) > 1}
+        if dupes:
+            errors.append(f"{path.name}: duplicate rule names: {', '.join(sorted(dupes))}")
+        rs.files[path.name] = clean
+    missing = sorted(set(RULE_SCHEMAS) - set(rs.files))
+    if missing:
+        errors.append(f"{directory}: missing rule files: {', '.join(missing)}")
+    if errors:
+        raise RuleError("invalid rules:\n  " + "\n  ".join(errors))
+    rs.digest = h.hexdigest()
+    return rs
+
+
+def _import_rule_owners() -> None:
+    """Import the modules that register rule-file schemas."""
+    import importlib
+
+    for mod in RULE_OWNERS:
+        importlib.import_module(mod)
+
+
+# Modules that call register_schema for a rule file.
+RULE_OWNERS = [
+    "pipeline.junk",
+    "pipeline.structure",
+    "pipeline.extract.units",
+    "pipeline.extract.deadlines",
+    "pipeline.extract.thresholds",
+    "pipeline.extract.tasks",
+]
