@@ -27,6 +27,8 @@ def _add_batch_options(p: argparse.ArgumentParser, out_help: str) -> None:
     p.add_argument("--memory-mb", type=int, default=4096, metavar="MB",
                    help="address-space limit per worker, so a hostile file fails alone (default: 4096)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.add_argument("--allow-failures", action="store_true",
+                   help="exit 0 even when some documents failed (they are still in the report)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-mb", type=float, default=50.0, metavar="MB")
     p.add_argument("--memory-mb", type=int, default=4096, metavar="MB")
     p.add_argument("-q", "--quiet", action="store_true")
+    p.add_argument("--allow-failures", action="store_true")
     p.add_argument("--blocks", action="store_true", help="with one FILE: print blocks with kind and page")
 
     p = sub.add_parser("extract", help="extract records from ingested documents (DVC extract stage)",
@@ -123,7 +126,7 @@ def _batch(job: str, args) -> int:
     print(f"{s['total']} documents: {s['done']} done, {s['failed']} failed, {s['skipped']} skipped "
           f"({s['unchanged']} unchanged since the last run) in {report['seconds']} s", file=sys.stderr)
     print(f"report: {os.path.join(args.out, 'report.yml')}", file=sys.stderr)
-    return code
+    return 0 if args.allow_failures else code
 
 
 def cmd_run(args) -> int:

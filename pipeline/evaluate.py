@@ -1,0 +1,283 @@
+"""Score records against hand-written gold files (corpus/gold/<stem>.yml).
+
+A record pairs with the gold file named after its input's stem, so every rendition
+of a document (.txt, .html, .docx, .pdf) is scored against the same gold. Texts are
+compared in the match view (simplified, width-folded) with whitespace removed, so
+a quote matches across scripts and layouts. A fact matches when its quote overlaps
+the extracted text and its values are equal; matching is one-to-one.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .normalize import match_view
+
+KINDS = ("tasks", "units_strict", "units_lenient", "deadlines_detected", "deadlines_normalised",
+         "thresholds", "references", "metrics")
+META_FIELDS = ("title", "doc_number", "issuer", "issued_on", "doc_type", "recipients")
+_WS = re.compile(r"[\s\u00a0\u3000]+")
+
+
+def norm(text) -> str:
+    if text is None:
+        return ""
+    return _WS.sub("", match_view(str(text)))
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    misses: list = field(default_factory=list)
+    false_positives: list = field(default_factory=list)
+
+    def add(self, other: "Score") -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None and r is None:
+            return None
+        p, r = p or 0.0, r or 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": _r(self.precision),
+                "recall": _r(self.recall), "f1": _r(self.f1)}
+
+
+def _r(x):
+    return None if x is None else round(x, 4)
+
+
+def _overlap(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
+def _match(gold: list, pred: list, same) -> Score:
+    """One-to-one greedy matching of gold items to predicted items."""
+    s = Score()
+    used = set()
+    for g in gold:
+        hit = next((k for k, p in enumerate(pred) if k not in used and same(g, p)), None)
+        if hit is None:
+            s.fn += 1
+            s.misses.append(g)
+        else:
+            used.add(hit)
+            s.tp += 1
+    for k, p in enumerate(pred):
+        if k not in used:
+            s.fp += 1
+            s.false_positives.append(p)
+    return s
+
+
+def _num(x):
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return x
+
+
+def _deadline_values_equal(g: dict, p: dict) -> bool:
+    if g.get("type") != p.get("type"):
+        return False
+    t = g.get("type")
+    keys = {"date": ("date",), "relative": ("amount", "unit", "resolved"), "duration": ("amount", "unit"),
+            "recurring": ("period",)}.get(t, ())
+    for k in keys:
+        if k not in g:
+            continue
+        gv, pv = g.get(k), p.get(k)
+        if k == "amount":
+            gv, pv = _num(gv), _num(pv)
+        elif gv is not None:
+            gv, pv = str(gv), (str(pv) if pv is not None else None)
+        if gv != pv:
+            return False
+    return True
+
+
+def score_document(record: dict, gold: dict) -> dict[str, Score]:
+    tasks = record.get("tasks", [])
+    scores: dict[str, Score] = {}
+
+    gold_tasks = [norm(q) for q in gold.get("tasks") or []]
+    pred_tasks = [norm(t["text"]) for t in tasks]
+    s = Score()
+    used = set()
+    for q, raw in zip(gold_tasks, gold.get("tasks") or []):
+        k = next((k for k, t in enumerate(pred_tasks) if q and q in t), None)
+        if k is None:
+            s.fn += 1
+            s.misses.append(raw)
+        else:
+            s.tp += 1
+            used.add(k)
+    for k, t in enumerate(tasks):
+        if k not in used and not any(q and q in pred_tasks[k] for q in gold_tasks):
+            s.fp += 1
+            s.false_positives.append(t["text"][:60])
+    scores["tasks"] = s
+
+    pred_units = [{"task": norm(t["text"]), "task_text": t["text"][:40], "unit": norm(u["unit"]),
+                   "canonical": norm(u.get("canonical")), "role": u["role"], "raw": u["unit"]}
+                  for t in tasks for u in t.get("responsible", [])]
+    gold_units = [{**u, "_unit": norm(u.get("unit")), "_task": norm(u.get("task"))} for u in gold.get("units") or []]
+    scores["units_strict"] = _match(
+        gold_units, pred_units,
+        lambda g, p: g["_unit"] in (p["unit"], p["canonical"]) and g.get("role") == p["role"] and g["_task"] in p["task"])
+    # Lenient: the unit names of the document, as a multiset, regardless of task or role.
+    scores["units_lenient"] = _match(gold_units, pred_units, lambda g, p: g["_unit"] in (p["unit"], p["canonical"]))
+
+    pred_dl = [{**d, "_q": norm(d["text"])} for t in tasks for d in t.get("deadlines", [])]
+    gold_dl = [{**d, "_q": norm(d.get("quote"))} for d in gold.get("deadlines") or []]
+    scores["deadlines_detected"] = _match(gold_dl, pred_dl, lambda g, p: _overlap(g["_q"], p["_q"]))
+    scores["deadlines_normalised"] = _match(
+        gold_dl, pred_dl, lambda g, p: _overlap(g["_q"], p["_q"]) and _deadline_values_equal(g, p))
+
+    pred_th = [{**x, "_q": norm(x["text"])} for t in tasks for x in t.get("thresholds", [])]
+    gold_th = [{**x, "_q": norm(x.get("quote"))} for x in gold.get("thresholds") or []]
+
+    def th_same(g, p):
+        if not _overlap(g["_q"], p["_q"]) or g.get("op") != p.get("op"):
+            return False
+        gv, pv = g.get("value"), p.get("value")
+        if isinstance(gv, list) or isinstance(pv, list):
+            return [_num(v) for v in (gv or [])] == [_num(v) for v in (pv or [])]
+        return _num(gv) == _num(pv) and (g.get("unit") is None or norm(g.get("unit")) == norm(p.get("unit")))
+
+    scores["thresholds"] = _match(gold_th, pred_th, th_same)
+
+    pred_refs = [{"title": norm(r.get("title")), "doc_number": norm(r.get("doc_number")), "raw": r.get("text")}
+                 for r in record["document"].get("references", [])]
+    gold_refs = [{"title": norm(r.get("title")), "doc_number": norm(r.get("doc_number")), "raw": r}
+                 for r in gold.get("references") or []]
+    scores["references"] = _match(
+        gold_refs, pred_refs,
+        lambda g, p: (g["title"] and g["title"] == p["title"]) or (not g["title"] and g["doc_number"] and g["doc_number"] == p["doc_number"]))
+
+    if gold.get("metrics") is not None or record.get("metrics"):
+        pred_m = [{"name": norm(m.get("name")), "value": _num(m.get("value")), "raw": m} for m in record.get("metrics", [])]
+        gold_m = [{"name": norm(m.get("name")), "value": _num(m.get("value")), "raw": m} for m in gold.get("metrics") or []]
+        scores["metrics"] = _match(gold_m, pred_m, lambda g, p: g["name"] == p["name"] and g["value"] == p["value"])
+
+    meta = gold.get("meta") or {}
+    doc = record["document"]
+    for f in META_FIELDS:
+        if f not in meta:
+            continue
+        s = Score()
+        gv, pv = meta.get(f), doc.get(f)
+        if f == "recipients":
+            s = _match([norm(x) for x in gv or []], [norm(x) for x in pv or []], lambda a, b: a == b)
+        else:
+            gn, pn = norm(gv), norm(pv)
+            if gn and pn == gn:
+                s.tp = 1
+            else:
+                if gn:
+                    s.fn = 1
+                    s.misses.append(gv)
+                if pn:
+                    s.fp = 1
+                    s.false_positives.append(pv)
+        scores[f"meta.{f}"] = s
+    return scores
+
+
+def gold_stem(record_path: Path, records_root: Path) -> str:
+    name = record_path.name[: -len(".yml")]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def evaluate(records_dir: str | Path, gold_dir: str | Path) -> dict:
+    records_dir, gold_dir = Path(records_dir), Path(gold_dir)
+    golds = {p.stem: p for p in gold_dir.glob("*.yml")}
+    per_doc: dict[str, dict[str, Score]] = {}
+    overall: dict[str, Score] = {}
+    unmatched = []
+    for rp in sorted(records_dir.rglob("*.yml")):
+        stem = gold_stem(rp, records_dir)
+        if stem not in golds:
+            unmatched.append(rp.relative_to(records_dir).as_posix())
+            continue
+        record = yaml.safe_load(rp.read_text(encoding="utf-8"))
+        gold = yaml.safe_load(golds[stem].read_text(encoding="utf-8")) or {}
+        scores = score_document(record, gold)
+        per_doc[rp.relative_to(records_dir).as_posix()] = scores
+        for k, s in scores.items():
+            overall.setdefault(k, Score()).add(s)
+    return {"overall": overall, "documents": per_doc, "unmatched": unmatched}
+
+
+def _fmt(x) -> str:
+    return "  -  " if x is None else f"{x:5.3f}"
+
+
+def render(result: dict, show_errors: bool = False) -> str:
+    lines = [f"{'kind':24} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
+    for k, s in sorted(result["overall"].items(), key=lambda kv: (kv[0].startswith("meta."), kv[0])):
+        lines.append(f"{k:24} {_fmt(s.precision):>6} {_fmt(s.recall):>6} {_fmt(s.f1):>6} {s.tp:5d} {s.fp:5d} {s.fn:5d}")
+    lines.append("")
+    lines.append("per document (F1):")
+    kinds = [k for k in KINDS if k in result["overall"]]
+    lines.append(f"{'document':48} " + " ".join(f"{k[:10]:>10}" for k in kinds))
+    for doc, scores in result["documents"].items():
+        lines.append(f"{doc[:48]:48} " + " ".join(f"{_fmt(scores[k].f1) if k in scores else '':>10}" for k in kinds))
+    if result["unmatched"]:
+        lines.append(f"\nrecords without a gold file: {len(result['unmatched'])}")
+    if show_errors:
+        for doc, scores in result["documents"].items():
+            for k, s in scores.items():
+                for m in s.misses:
+                    lines.append(f"MISS {doc} {k}: {_brief(m)}")
+                for p in s.false_positives:
+                    lines.append(f"FP   {doc} {k}: {_brief(p)}")
+    return "\n".join(lines)
+
+
+def _brief(x) -> str:
+    if isinstance(x, dict):
+        x = {k: v for k, v in x.items() if not k.startswith("_")}
+    return json.dumps(x, ensure_ascii=False, default=str)[:200]
+
+
+def to_json(result: dict) -> dict:
+    return {
+        "overall": {k: s.to_dict() for k, s in result["overall"].items()},
+        "documents": {d: {k: s.to_dict() for k, s in sc.items()} for d, sc in result["documents"].items()},
+        "unmatched": result["unmatched"],
+    }
+
+
+def main(records: str, gold: str, json_out: str | None = None, show_errors: bool = False) -> int:
+    result = evaluate(records, gold)
+    if not result["documents"]:
+        print(f"no records in {records} pair with a gold file in {gold}", file=sys.stderr)
+        return 2
+    print(render(result, show_errors))
+    if json_out:
+        from .emit import write_atomic
+
+        write_atomic(json_out, json.dumps(to_json(result), ensure_ascii=False, indent=1))
+    return 0
