@@ -212,4 +212,5 @@ RULE_OWNERS = [
     "pipeline.extract.deadlines",
     "pipeline.extract.thresholds",
     "pipeline.extract.tasks",
+    "pipeline.extract.references",
 ]

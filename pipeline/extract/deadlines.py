@@ -1,0 +1,614 @@
+"""Deadlines (rules: rules/deadlines.yml, rules/calendar.yml).
+
+Four kinds, as the record states them:
+
+* ``date``: a last allowed day (2021年8月底前 → 2021-08-31, 年内 → 12-31, 三季度末 →
+  09-30); the year from the text, else from the document's date.
+* ``relative``: N units after an event (本方案印发后20个工作日内); resolved to a date only
+  when the event is the document's own issuing and its date is known, 工作日 counted
+  with the official holiday calendar (``pipeline.workdays``).
+* ``duration``: N units with no event stated (5小时内).
+* ``recurring``: 每年 / 每季度 / 按月 / 定期, with ``by`` when a day is stated.
+
+Every form is a named rule in ``rules/deadlines.yml``; this module only reads the named
+groups of a match (year, month, day, part, quarter, amount, unit, anchor, period …), so
+a new form is a new rule. Matches overlap freely; the longer one wins.
+"""
+from __future__ import annotations
+
+import calendar as _cal
+import datetime as dt
+import re
+import weakref
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ..model import Fact
+from ..rules import RuleError, RuleSet, register_schema, rule_list_schema
+from ..workdays import add_workdays
+
+RULE_FILE = "deadlines.yml"
+TYPES = ("date", "relative", "duration", "recurring")
+UNITS = ("workday", "day", "hour", "week", "month", "year")
+PERIODS = ("year", "half_year", "quarter", "month", "week", "day", "regular")
+
+_STR = {"type": "string"}
+_WORD_MAP = lambda values: {"type": "object", "additionalProperties": {"enum": list(values)}}  # noqa: E731
+_OFFSETS = {"type": "object", "additionalProperties": {"type": "integer"}}
+register_schema(
+    RULE_FILE,
+    rule_list_schema(
+        {
+            "type": {"enum": list(TYPES)},
+            "pattern": _STR,
+            "description": _STR,
+            "level": {"enum": ["month", "quarter", "year"]},
+            "position": {"type": "string", "pattern": r"^(end|\d{1,2}|\d{1,2}-\d{1,2})$"},
+            "unit": {"enum": list(UNITS)},
+            "period": {"enum": list(PERIODS)},
+            "reject_before_pattern": _STR,
+            "reject_after_pattern": _STR,
+            "trigger_pattern": _STR,
+            "whole_text": {"type": "boolean"},
+            "examples": {"type": "array", "items": _STR},
+        },
+        required=("name", "type", "pattern"),
+        top={
+            "macros": {"type": "object", "additionalProperties": _STR},
+            "units": _WORD_MAP(UNITS),
+            "periods": _WORD_MAP(PERIODS),
+            "parts": {"type": "object", "additionalProperties": {
+                "type": "string", "pattern": r"^(end|\d{1,2}|\d{1,2}-\d{1,2})$"}},
+            "year_words": _OFFSETS,
+            "month_words": _OFFSETS,
+            "amount_words": {"type": "object", "additionalProperties": {"type": "number"}},
+            "self_anchor_pattern": _STR,
+            "self_object_pattern": _STR,
+            "anchor_reject_pattern": _STR,
+            "recover_years_before": {"type": "integer", "minimum": 0},
+            "recover_years_after": {"type": "integer", "minimum": 0},
+            "date_reject_before_pattern": _STR,
+            "date_reject_after_pattern": _STR,
+            "window_before": {"type": "integer", "minimum": 1},
+            "window_after": {"type": "integer", "minimum": 1},
+        },
+    ),
+)
+
+_MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+_SUFFIX = re.compile(r"_\d+$")
+_LOOK_BEHIND = 12      # characters before a match checked by reject_before patterns
+_LOOK_AHEAD = 12
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
+
+
+@dataclass
+class _Rule:
+    name: str
+    type: str
+    rx: re.Pattern
+    order: int
+    spec: dict[str, Any]
+    reject_before: list[re.Pattern] = field(default_factory=list)
+    reject_after: list[re.Pattern] = field(default_factory=list)
+    trigger: re.Pattern | None = None
+
+
+class DeadlineRules:
+    """Everything the extractor needs from the rule files, prepared once per RuleSet."""
+
+    def __init__(self, rules: RuleSet):
+        cfg = rules.get(RULE_FILE)
+        if not cfg:
+            raise RuleError(f"{RULE_FILE}: not loaded")
+        self.rules_set = rules
+        self.units: dict[str, str] = dict(cfg.get("units") or {})
+        self.periods: dict[str, str] = dict(cfg.get("periods") or {})
+        self.parts: dict[str, str] = dict(cfg.get("parts") or {})
+        self.year_words: dict[str, int] = dict(cfg.get("year_words") or {})
+        self.month_words: dict[str, int] = dict(cfg.get("month_words") or {})
+        self.amount_words: dict[str, float] = dict(cfg.get("amount_words") or {})
+        self.recover_before = int(cfg.get("recover_years_before", 1))
+        self.recover_after = int(cfg.get("recover_years_after", 1))
+        self.window_before = int(cfg.get("window_before", 100))
+        self.window_after = int(cfg.get("window_after", 30))
+        macros = dict(cfg.get("macros") or {})
+        for name, table in (("UNIT", self.units), ("PERIOD", self.periods),
+                            ("YEARWORD", self.year_words), ("MONTHWORD", self.month_words)):
+            macros.setdefault(name, _alternation(table))
+        self.macros = macros
+        self._expanded: dict[str, str] = {}
+
+        def top(key: str, where: str) -> re.Pattern | None:
+            pattern = cfg.get(key)
+            return self.compile(pattern, where) if pattern else None
+
+        self.self_anchor = top("self_anchor_pattern", "self_anchor_pattern")
+        self.self_object = top("self_object_pattern", "self_object_pattern")
+        self.anchor_reject = top("anchor_reject_pattern", "anchor_reject_pattern")
+        self.date_reject_before = top("date_reject_before_pattern", "date_reject_before_pattern")
+        self.date_reject_after = top("date_reject_after_pattern", "date_reject_after_pattern")
+
+        self.rules: list[_Rule] = []
+        for i, r in enumerate(cfg.get("rules") or []):
+            where = f"rule {r['name']!r}"
+            rule = _Rule(r["name"], r["type"], self.compile(r["pattern"], where), i, r)
+            if r.get("reject_before_pattern"):
+                rule.reject_before.append(self.compile(r["reject_before_pattern"], where))
+            if r.get("trigger_pattern"):
+                rule.trigger = self.compile(r["trigger_pattern"], where)
+            if r.get("reject_after_pattern"):
+                rule.reject_after.append(self.compile(r["reject_after_pattern"], where))
+            if rule.type == "date":
+                if self.date_reject_before is not None:
+                    rule.reject_before.append(self.date_reject_before)
+                if self.date_reject_after is not None:
+                    rule.reject_after.append(self.date_reject_after)
+            self.rules.append(rule)
+
+    # -- patterns -------------------------------------------------------------------
+    def expand(self, pattern: str, where: str = "", _depth: int = 0) -> str:
+        if _depth > 10:
+            raise RuleError(f"{RULE_FILE}: {where}: macros nest too deep (a macro uses itself?)")
+
+        def sub(m: re.Match) -> str:
+            name = m.group(1)
+            if name not in self.macros:
+                raise RuleError(f"{RULE_FILE}: {where}: unknown placeholder {{{name}}} "
+                                f"(known: {', '.join(sorted(self.macros))})")
+            if name not in self._expanded:
+                self._expanded[name] = self.expand(self.macros[name], f"macro {name}", _depth + 1)
+            return "(?:" + self._expanded[name] + ")"
+
+        return _MACRO.sub(sub, pattern)
+
+    def compile(self, pattern: str, where: str) -> re.Pattern:
+        expanded = self.expand(pattern, where)
+        try:
+            return self.rules_set.regex(expanded)
+        except re.error as exc:
+            raise RuleError(f"{RULE_FILE}: {where}: invalid regex after filling placeholders: {exc}") from None
+
+    # -- values -----------------------------------------------------------------------
+    def number(self, text: str | None) -> float | int | None:
+        """A captured number: ASCII digits, Chinese numerals (cn2an), or an amount word."""
+        if text is None:
+            return None
+        text = text.strip()
+        if not text:
+            return None
+        if text in self.amount_words:
+            return _int_if_whole(self.amount_words[text])
+        if text.isascii():
+            try:
+                return _int_if_whole(float(text))
+            except ValueError:
+                return None
+        if len(text) >= 2 and all(c in _CN_DIGITS for c in text):     # 二〇二一 (a year)
+            return int("".join(str(_CN_DIGITS[c]) for c in text))
+        return _cn_number(text)
+
+    def unit(self, text: str | None) -> str | None:
+        if text is None:
+            return None
+        if text in self.units:
+            return self.units[text]
+        return self.units.get(text.lstrip("个"))
+
+
+@lru_cache(maxsize=4096)
+def _cn_number(text: str):
+    """Chinese numerals (二十, 两, 十五, 三十) with cn2an, on a captured number only."""
+    try:
+        import cn2an  # lazy: ~0.3 s to import
+
+        return _int_if_whole(cn2an.cn2an(text, "smart"))
+    except Exception:  # noqa: BLE001 - cn2an raises plain ValueError and others on junk
+        return None
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
+
+
+def _int_if_whole(x):
+    if isinstance(x, float) and x.is_integer():
+        return int(x)
+    return x
+
+
+_PREPARED: dict[int, tuple[weakref.ref, DeadlineRules]] = {}
+
+
+def prepared(rules: RuleSet) -> DeadlineRules:
+    hit = _PREPARED.get(id(rules))
+    if hit is not None and hit[0]() is rules:
+        return hit[1]
+    dr = DeadlineRules(rules)
+    _PREPARED[id(rules)] = (weakref.ref(rules), dr)
+    return dr
+
+
+# --------------------------------------------------------------------------------------
+# Extraction
+# --------------------------------------------------------------------------------------
+def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None) -> list[Fact]:
+    """Deadline facts in ``text`` (a match view), sorted by start, non-overlapping."""
+    dr = prepared(rules)
+    candidates: list[tuple[int, int, int, Fact]] = []
+    stripped_start = len(text) - len(text.lstrip())
+    stripped_end = len(text.rstrip())
+    for rule in dr.rules:
+        if rule.spec.get("whole_text"):
+            m = rule.rx.fullmatch(text, stripped_start, stripped_end)
+            matches = [m] if m else []
+        else:
+            matches = _scan(rule, text, dr.window_before, dr.window_after)
+        for m in matches:
+            s, e = m.span("quote") if "quote" in rule.rx.groupindex else m.span()
+            if s >= e or _rejected(rule, text, *m.span()):
+                continue
+            fact = _interpret(rule, m, dr, doc_date)
+            if fact is not None:
+                candidates.append((s, e, rule.order, fact))
+    return _select(candidates)
+
+
+def _scan(rule: _Rule, text: str, before: int, after: int):
+    """Matches of a rule. With a trigger (a word every match contains) only the text
+    around the trigger's occurrences is searched: the same matches, much faster."""
+    if rule.trigger is None:
+        yield from rule.rx.finditer(text)
+        return
+    windows: list[list[int]] = []
+    n = len(text)
+    for t in rule.trigger.finditer(text):
+        s, e = max(0, t.start() - before), min(n, t.end() + after)
+        nl = text.find("\n", e, e + after)        # end at a line end when one is near,
+        e = nl if nl >= 0 else min(n, e + after)   # so lookaheads see what follows
+        if windows and s <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], e)
+        else:
+            windows.append([s, e])
+    for s, e in windows:
+        yield from rule.rx.finditer(text, s, e)
+
+
+def _rejected(rule: _Rule, text: str, s: int, e: int) -> bool:
+    if rule.reject_before:
+        before = text[max(0, s - _LOOK_BEHIND):s]
+        if any(rx.search(before) for rx in rule.reject_before):
+            return True
+    if rule.reject_after:
+        if any(rx.match(text, e, e + _LOOK_AHEAD) for rx in rule.reject_after):
+            return True
+    return False
+
+
+def _select(candidates) -> list[Fact]:
+    """Longest first (then the rule listed first, then leftmost); drop overlaps."""
+    candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
+    taken: list[tuple[int, int]] = []
+    out: list[Fact] = []
+    for s, e, _, fact in candidates:
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        taken.append((s, e))
+        out.append(fact)
+    out.sort(key=lambda f: f.start)
+    return out
+
+
+def _groups(m: re.Match) -> dict[str, str]:
+    """Named groups that matched; ``x_1``, ``x_2`` … count as ``x``."""
+    g: dict[str, str] = {}
+    for name, value in m.groupdict().items():
+        if value is None:
+            continue
+        base = _SUFFIX.sub("", name)
+        g.setdefault(base, value)
+    return g
+
+
+def _interpret(rule: _Rule, m: re.Match, dr: DeadlineRules, doc_date: dt.date | None) -> Fact | None:
+    g = _groups(m)
+    kind = rule.type
+    if kind == "date":
+        data = _date_data(g, rule, dr, doc_date)
+    elif kind == "relative":
+        data = _relative_data(g, rule, dr, doc_date)
+    elif kind == "duration":
+        data = _duration_data(g, rule, dr)
+    else:
+        data = _recurring_data(g, rule, dr)
+    if data is None:
+        return None
+    s, e = m.span("quote") if "quote" in rule.rx.groupindex else m.span()
+    return Fact(kind="deadline", start=s, end=e, rule=rule.name, data=data)
+
+
+# -- dates --------------------------------------------------------------------------------
+@dataclass
+class _When:
+    """A point the groups describe, before it becomes a date."""
+
+    year: int | None = None
+    year_from: str | None = None          # text | document
+    month: int | None = None
+    month_known: bool = False             # a month group matched (even when unresolvable)
+    day: int | None = None
+    quarter: int | None = None
+    spec: str | None = None               # end | DD | MM-DD
+    recovered: bool = False
+    degraded: bool = False                # digits whose split could not be recovered
+    skip: bool = False                    # not a date after all (e.g. 12日 is a plain day)
+
+
+def _read_when(g: dict[str, str], rule: _Rule, dr: DeadlineRules, doc_date: dt.date | None,
+               prefix: str = "") -> _When:
+    w = _When()
+    doc_year = doc_date.year if doc_date else None
+
+    def get(name):
+        return g.get(prefix + name)
+
+    # Digits whose 年/月 separators were lost.
+    for kind in ("ymd", "ym", "md"):
+        digits = get(f"{kind}_digits")
+        if digits is None:
+            continue
+        if kind == "md" and int(digits) <= 31:
+            w.skip = True          # 于12日前: a plain day of the month, not lost characters
+            return w
+        split = recover_digits(digits, kind, doc_year, dr.recover_before, dr.recover_after)
+        w.month_known = True
+        if split is None:
+            w.degraded = True
+            return w
+        w.recovered = True
+        y, mo, d = split
+        w.year, w.month, w.day = y, mo, d
+        w.year_from = "text" if kind != "md" else "document"
+
+    if w.year is None:
+        if get("year"):
+            w.year = dr.number(get("year"))
+            w.year_from = "text"
+        elif get("rel_year"):
+            offset = dr.year_words.get(get("rel_year"), 0)
+            w.year = doc_year + offset if doc_year else None
+            w.year_from = "document"
+        elif doc_year:
+            w.year = doc_year
+            w.year_from = "document"
+    if get("month"):
+        w.month = dr.number(get("month"))
+        w.month_known = True
+    elif get("rel_month"):
+        w.month_known = True
+        if doc_date:
+            base = doc_date.year * 12 + doc_date.month - 1 + dr.month_words.get(get("rel_month"), 0)
+            w.month = base % 12 + 1
+            if not get("year") and not get("rel_year"):
+                w.year = base // 12
+                w.year_from = "document"
+    if get("day") and w.day is None:
+        w.day = dr.number(get("day"))
+    if get("quarter"):
+        w.quarter = dr.number(get("quarter"))
+    part = get("part")
+    if part is not None:
+        w.spec = dr.parts.get(part)
+    return w
+
+
+def recover_digits(digits: str, kind: str, doc_year: int | None,
+                   years_before: int = 1, years_after: int = 1) -> tuple[int, int, int | None] | None:
+    """Split digits whose 年/月 were lost: ``ymd`` 2020610 → (2020, 6, 10), ``ym`` 20196 →
+    (2019, 6, None), ``md`` 75 → (doc_year, 7, 5). None unless exactly one split is a valid
+    date and the year lies within [doc_year - years_before, doc_year + years_after]."""
+    if doc_year is None or not digits.isdigit():
+        return None
+    if kind in ("ymd", "ym"):
+        year, rest = int(digits[:4]), digits[4:]
+        if not (doc_year - years_before <= year <= doc_year + years_after):
+            return None
+    else:
+        year, rest = doc_year, digits
+    if kind == "ym":
+        month = int(rest) if rest else 0
+        return (year, month, None) if 1 <= month <= 12 and not rest.startswith("00") else None
+    found = []
+    for i in range(1, len(rest)):
+        ms, ds = rest[:i], rest[i:]
+        # at most MM and DD; a month written 0M only in a full MMDD (0610)
+        if len(ms) > 2 or len(ds) > 2 or (ms[0] == "0" and len(rest) != 4):
+            continue
+        mo, d = int(ms), int(ds)
+        if 1 <= mo <= 12 and 1 <= d <= _cal.monthrange(year, mo)[1]:
+            found.append((year, mo, d))
+    return found[0] if len(found) == 1 else None
+
+
+def _resolve_when(w: _When, rule: _Rule) -> dt.date | None:
+    if w.skip or w.degraded or w.year is None:
+        return None
+    level = rule.spec.get("level")
+    if level is None:
+        level = "month" if w.month_known else "quarter" if w.quarter else "year"
+    if level == "month" and w.month is None:
+        return None
+    spec = w.spec or rule.spec.get("position")
+    y = int(w.year)
+    try:
+        if w.day is not None and w.month is not None:
+            return dt.date(y, int(w.month), int(w.day))
+        if spec and "-" in spec:
+            mo, d = (int(x) for x in spec.split("-"))
+            return dt.date(y, mo, d)
+        if level == "month":
+            mo = int(w.month)
+            last = _cal.monthrange(y, mo)[1]
+            if spec and spec != "end":
+                return dt.date(y, mo, min(int(spec), last))
+            return dt.date(y, mo, last)
+        if level == "quarter" and w.quarter:
+            mo = int(w.quarter) * 3
+            return dt.date(y, mo, _cal.monthrange(y, mo)[1])
+        if level == "quarter":
+            return None
+        return dt.date(y, 12, 31)
+    except (ValueError, TypeError):
+        return None
+
+
+def _date_data(g, rule, dr, doc_date) -> dict | None:
+    w = _read_when(g, rule, dr, doc_date)
+    if w.skip:
+        return None
+    has_from = any(k.startswith("from_") for k in g)
+    start = None
+    if has_from:
+        f = _read_when(g, rule, dr, doc_date, prefix="from_")
+        if f.skip:
+            return None
+        w.recovered = w.recovered or f.recovered
+        # The end inherits the start's year when it states none (2020年6月10日至年底).
+        if f.year_from == "text" and w.year_from != "text":
+            w.year, w.year_from = f.year, "text"
+            if f.month and w.month and w.month < f.month:
+                w.year += 1
+        fr = _When(**{**f.__dict__})
+        start = _resolve_when(fr, _Rule("from", "date", rule.rx, 0, {}))
+        if f.day is None and start is not None and f.month:
+            start = dt.date(int(f.year), int(f.month), 1)
+    date = _resolve_when(w, rule)
+    data: dict[str, Any] = {
+        "type": "date",
+        "date": date.isoformat() if date else None,
+        "recovered": bool(w.recovered and date is not None),
+        "year_from": w.year_from if date else None,
+    }
+    if has_from:
+        data["from"] = start.isoformat() if start else None
+    return data
+
+
+# -- relative and duration ------------------------------------------------------------------
+def _amount_unit(g, rule, dr):
+    amount = dr.number(g.get("amount"))
+    unit = dr.unit(g.get("unit")) or rule.spec.get("unit")
+    return amount, unit
+
+
+def _relative_data(g, rule, dr, doc_date) -> dict | None:
+    amount, unit = _amount_unit(g, rule, dr)
+    if amount is None or unit is None:
+        return None
+    anchor = g.get("anchor")
+    if anchor and dr.anchor_reject is not None and dr.anchor_reject.search(anchor):
+        return None
+    base = None
+    if g.get("year") and g.get("month") and g.get("day"):       # 自2021年7月1日起30日内
+        try:
+            base = dt.date(int(dr.number(g["year"])), int(dr.number(g["month"])), int(dr.number(g["day"])))
+        except (TypeError, ValueError):
+            base = None
+    elif doc_date is not None and _is_self_anchor(anchor, g.get("object"), dr):
+        base = doc_date
+    resolved, approximate = (None, False)
+    if base is not None:
+        resolved, approximate = add_period(base, amount, unit, dr.rules_set)
+    return {
+        "type": "relative",
+        "amount": amount,
+        "unit": unit,
+        "anchor": anchor,
+        "resolved": resolved.isoformat() if resolved else None,
+        "approximate": approximate,
+    }
+
+
+def _is_self_anchor(anchor: str | None, obj: str | None, dr: DeadlineRules) -> bool:
+    if not anchor or dr.self_anchor is None or not dr.self_anchor.fullmatch(anchor):
+        return False
+    if obj and (dr.self_object is None or not dr.self_object.fullmatch(obj)):
+        return False
+    return True
+
+
+def add_period(base: dt.date, amount, unit: str, rules: RuleSet | None) -> tuple[dt.date | None, bool]:
+    """``base`` + amount units: working days with the holiday calendar, calendar days,
+    weeks, months and years with month-end clamping. Hours and fractions: None."""
+    if not isinstance(amount, int) or amount < 0:
+        return None, False
+    if unit == "workday":
+        return add_workdays(base, amount, rules)
+    if unit == "day":
+        return base + dt.timedelta(days=amount), False
+    if unit == "week":
+        return base + dt.timedelta(weeks=amount), False
+    if unit in ("month", "year"):
+        months = amount * (12 if unit == "year" else 1)
+        idx = base.year * 12 + base.month - 1 + months
+        y, mo = divmod(idx, 12)
+        mo += 1
+        if y > dt.MAXYEAR:
+            return None, False
+        return dt.date(y, mo, min(base.day, _cal.monthrange(y, mo)[1])), False
+    return None, False
+
+
+def _duration_data(g, rule, dr) -> dict | None:
+    amount, unit = _amount_unit(g, rule, dr)
+    if amount is None or unit is None:
+        return None
+    return {"type": "duration", "amount": amount, "unit": unit}
+
+
+# -- recurring ------------------------------------------------------------------------------
+def _recurring_data(g, rule, dr) -> dict | None:
+    period = dr.periods.get(g.get("period", ""), None) or rule.spec.get("period")
+    if period is None:
+        return None
+    data: dict[str, Any] = {"type": "recurring", "period": period}
+    by = _recurring_by(g, rule, dr, period)
+    if by:
+        data["by"] = by
+    return data
+
+
+def _recurring_by(g, rule, dr, period) -> str | None:
+    """MM-DD for a yearly day (每年3月31日前 → 03-31), DD for a monthly one (每月10日前 → 10)."""
+    spec = dr.parts.get(g["part"]) if g.get("part") else rule.spec.get("position")
+    month = dr.number(g.get("month"))
+    day = dr.number(g.get("day"))
+    ref_year = 2001                      # not a leap year: 每年2月底 → 02-28
+    try:
+        if month is not None:
+            month = int(month)
+            last = _cal.monthrange(ref_year, month)[1]
+            if day is not None:
+                dt.date(2000, month, int(day))     # validates (2000 is leap: 02-29 allowed)
+                return f"{month:02d}-{int(day):02d}"
+            if spec == "end" or spec is None:
+                return f"{month:02d}-{last:02d}"
+            if spec.isdigit():
+                return f"{month:02d}-{min(int(spec), last):02d}"
+            return None
+        if period == "month":
+            if day is not None and 1 <= int(day) <= 31:
+                return f"{int(day):02d}"
+            if spec and spec.isdigit():
+                return f"{int(spec):02d}"
+            return None
+        if period == "year" and spec:
+            if spec == "end":
+                return "12-31"
+            if "-" in spec:
+                mo, d = (int(x) for x in spec.split("-"))
+                return f"{mo:02d}-{d:02d}"
+    except (ValueError, TypeError):
+        return None
+    return None

@@ -1,0 +1,478 @@
+"""Numeric thresholds and stated targets (rules: rules/thresholds.yml).
+
+A threshold is a number with a unit bounded by a comparator: written before the
+number (不少于30日, 不得低于95%, 至少听取1次), after it (3人以上, 5%以内), or both
+(达到90%以上, 控制在5%以内); a range (3-5个工作日) gives op ``between``. A stated
+target (选择10个乡镇, 建成5个示范点) gives op ``==`` and needs a verb of choosing or
+building, or an activity verb in a sentence that states a plan or an obligation; a
+count in a report of the past (全年共发出微博7300条) is no target.
+
+Not thresholds: a time limit after an event with 以内/之内 and no comparator before it
+(15个工作日以内 is a deadline, left to the deadline extractor), dates, document
+numbers, ordinals (第十四个五年规划), 以上内容 / 以下简称 (no number), a count with no
+comparator (1次).
+
+Every word list (comparators, units, hedges, verbs) is data in the rules file; the
+code only assembles them into the named patterns of ``rules:``.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from ..model import Fact
+from ..rules import RuleSet, register_schema, rule_list_schema
+
+_STR = {"type": "string"}
+_STR_LIST = {"type": "array", "items": _STR}
+_OPS = [">=", "<=", ">", "<", "=="]
+_WORD_OP = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["word", "op"],
+        "properties": {
+            "word": {"type": "string", "minLength": 1},
+            "op": {"enum": _OPS},
+            "class": {"enum": ["plain", "adverb", "weak"]},
+            "deadline_if_time": {"type": "boolean"},
+        },
+    },
+}
+_UNITS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["word"],
+        "properties": {"word": {"type": "string", "minLength": 1}, "unit": _STR, "time": {"type": "boolean"}},
+    },
+}
+_PERIODS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["pattern", "period"],
+        "properties": {
+            "pattern": _STR,
+            "period": {"enum": ["year", "half_year", "quarter", "month", "week", "day", "regular"]},
+        },
+    },
+}
+
+register_schema(
+    "thresholds.yml",
+    rule_list_schema(
+        {
+            "pattern": _STR,
+            "op": {"enum": ["comparator", "between", *_OPS]},
+            "reject_past": {"type": "boolean"},
+            "require_forward": {"type": "boolean"},
+            "count_units_only": {"type": "boolean"},
+            "list_items": {"type": "boolean"},
+            "unit_optional": {"type": "boolean"},
+            "exclude_units": _STR_LIST,
+        },
+        required=("name", "pattern", "op"),
+        top={
+            "number_pattern": _STR,
+            "target_number_pattern": _STR,
+            "calendar_year_pattern": _STR,
+            "date_context_pattern": _STR,
+            "range_pattern": _STR,
+            "comparators_before": _WORD_OP,
+            "negated_comparator_pattern": _STR,
+            "negatable_comparators": _WORD_OP,
+            "comparators_after": _WORD_OP,
+            "unit_multipliers": _STR_LIST,
+            "unit_not_followed_by": _STR,
+            "units": _UNITS,
+            "subject_boundary_pattern": _STR,
+            "period_boundary_pattern": _STR,
+            "subject_max_chars": {"type": "integer", "minimum": 1},
+            "subject_strip_pattern": _STR,
+            "object_stop_pattern": _STR,
+            "hedges": _STR_LIST,
+            "hedge_protected": _STR_LIST,
+            "subject_lead_ins": _STR_LIST,
+            "periods": _PERIODS,
+            "target_verbs": _STR_LIST,
+            "activity_verbs": _STR_LIST,
+            "change_verbs": _STR_LIST,
+            "decrease_verbs": _STR_LIST,
+            "target_gap_pattern": _STR,
+            "target_list_pattern": _STR,
+            "forward_pattern": _STR,
+            "past_pattern": _STR,
+        },
+    ),
+)
+
+_PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
+_SENTENCE_END = re.compile(r"[。!?;\n]")
+_EDGE_JUNK = " \t\u3000\"'“”‘’《》<>()[]〔〕【】「」"
+
+
+def _alt(words) -> str:
+    """A regex alternation of literal words, longest first."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_PAIRS = {")": "(", "]": "[", "〕": "〔", "】": "【", "》": "《", ">": "<", "」": "「", "”": "“"}
+
+
+def _closes(text: str, s: int, e: int) -> bool:
+    """text[e-1] is a closing bracket whose opening bracket lies in text[s:e-1]."""
+    opener = _PAIRS.get(text[e - 1])
+    return bool(opener) and text.count(opener, s, e - 1) >= text.count(text[e - 1], s, e)
+
+
+def _num(value: float) -> int | float:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+@lru_cache(maxsize=4096)
+def _cn_number(s: str) -> float | None:
+    import cn2an  # lazy: it is slow to import
+
+    if s in ("半",):
+        return 0.5
+    if s[:1] in "百千万亿":
+        s = "一" + s
+    try:
+        return float(cn2an.cn2an(s, "normal"))
+    except Exception:  # noqa: BLE001 - cn2an raises ValueError and friends
+        return None
+
+
+def parse_number(s: str) -> tuple[int | float | None, str | None, bool]:
+    """Read a captured numeral: (value, implied unit, is_fraction).
+
+    ``百分之九十`` → (90, '%', False); ``三分之二`` → (0.6667, None, True);
+    ``1,000`` → (1000, None, False); Chinese numerals go through cn2an.
+    """
+    s = s.strip()
+    if s.startswith("百分之"):
+        v = _cn_number(s[3:])
+        return (None if v is None else _num(v)), "%", False
+    if "分之" in s:
+        den, _, nom = s.partition("分之")
+        d, n = _cn_number(den), _cn_number(nom)
+        if not d or n is None:
+            return None, None, True
+        return _num(round(n / d, 4)), None, True
+    if "/" in s:
+        a, _, b = s.partition("/")
+        if not int(b):
+            return None, None, True
+        return _num(round(int(a) / int(b), 4)), None, True
+    if s[:1].isdigit():
+        return _num(float(s.replace(",", ""))), None, False
+    v = _cn_number(s)
+    return (None if v is None else _num(v)), None, False
+
+
+class ThresholdMatcher:
+    """Everything the threshold rules need, compiled once per rules file."""
+
+    def __init__(self, cfg: dict[str, Any]):
+        self.cfg = cfg
+        self.before: dict[str, dict] = {c["word"]: c for c in cfg["comparators_before"]}
+        self.negatable: dict[str, dict] = {c["word"]: c for c in cfg.get("negatable_comparators", [])}
+        self.after: dict[str, dict] = {c["word"]: c for c in cfg["comparators_after"]}
+        self.neg_rx = re.compile(f"^(?:{cfg['negated_comparator_pattern']})") if cfg.get("negated_comparator_pattern") else None
+        self.units: dict[str, dict] = {u["word"]: u for u in cfg["units"]}
+        self.multipliers = cfg.get("unit_multipliers", [])
+        self.decrease = set(cfg.get("decrease_verbs", []))
+        verbs = cfg.get("target_verbs", []) + cfg.get("activity_verbs", []) + cfg.get("change_verbs", [])
+        self.verb_rx = re.compile(_alt(verbs) or "(?!)")
+
+        cmp_before = _alt(self.before)
+        if self.neg_rx and self.negatable:
+            cmp_before = f"(?:{cfg['negated_comparator_pattern']})(?:{_alt(self.negatable)})|{cmp_before}"
+        adverbs = [w for w, c in self.before.items() if c.get("class") == "adverb"]
+        unit = f"(?:{_alt(self.units)})"
+        if self.multipliers:
+            unit = f"(?:{_alt(self.multipliers)})?{unit}"
+        if cfg.get("unit_not_followed_by"):
+            unit = f"{unit}(?!{cfg['unit_not_followed_by']})"
+        self.parts = {
+            "NUM": f"(?:{cfg['number_pattern']})",
+            "NUM_TARGET": f"(?:{cfg.get('target_number_pattern') or cfg['number_pattern']})",
+            "UNIT": unit,
+            "CMP_BEFORE": f"(?:{cmp_before})",
+            "CMP_ADVERB": f"(?:{_alt(adverbs) or '(?!)'})",
+            "CMP_AFTER": f"(?:{_alt(self.after)})",
+            "RANGE": f"(?:{cfg.get('range_pattern', '-')})",
+            "TARGET_VERB": f"(?:{_alt(cfg.get('target_verbs', [])) or '(?!)'})",
+            "ACTIVITY_VERB": f"(?:{_alt(cfg.get('activity_verbs', [])) or '(?!)'})",
+            "CHANGE_VERB": f"(?:{_alt(cfg.get('change_verbs', [])) or '(?!)'})",
+            "GAP": f"(?P<gap>{cfg.get('target_gap_pattern', '')})",
+            "SP": r"[ \t\u3000]*",
+        }
+        self.rules = [(r, re.compile(self.expand(r["pattern"]))) for r in cfg["rules"]]
+        self.list_rx = re.compile(
+            f"(?:{cfg.get('target_list_pattern', '(?!)')})(?P<num>{self.parts['NUM_TARGET']}){self.parts['SP']}(?P<unit>{unit})")
+        self.year_rx = re.compile(cfg.get("calendar_year_pattern", r"^(?:19|20)\d{2}$"))
+        self.date_rx = re.compile(cfg["date_context_pattern"]) if cfg.get("date_context_pattern") else None
+        self.subject_boundary = re.compile(cfg.get("subject_boundary_pattern", r"[,;。:!?、\n]"))
+        self.period_boundary = re.compile(cfg.get("period_boundary_pattern", r"[,;。:!?\n]"))
+        self.subject_max = cfg.get("subject_max_chars", 30)
+        self.subject_strip = re.compile(cfg["subject_strip_pattern"]) if cfg.get("subject_strip_pattern") else None
+        self.object_stop = re.compile(cfg["object_stop_pattern"]) if cfg.get("object_stop_pattern") else None
+        self.hedges = sorted(cfg.get("hedges", []), key=len, reverse=True)
+        self.protected = set(cfg.get("hedge_protected", []))
+        self.lead_ins = sorted(cfg.get("subject_lead_ins", []), key=len, reverse=True)
+        self.periods = [(re.compile(p["pattern"]), p["period"]) for p in cfg.get("periods", [])]
+        self.forward = re.compile(cfg["forward_pattern"]) if cfg.get("forward_pattern") else None
+        self.past = re.compile(cfg["past_pattern"]) if cfg.get("past_pattern") else None
+
+    def expand(self, pattern: str) -> str:
+        def sub(m: re.Match) -> str:
+            key = m.group(1)
+            if key not in self.parts:
+                raise ValueError(f"unknown placeholder {{{key}}} in {pattern!r}")
+            return self.parts[key]
+
+        return _PLACEHOLDER.sub(sub, pattern)
+
+    # -- pieces ------------------------------------------------------------------
+    def before_op(self, word: str) -> tuple[str, str]:
+        """(op, class) of a comparator written before the number."""
+        if word in self.before:
+            c = self.before[word]
+            return c["op"], c.get("class", "plain")
+        if self.neg_rx:
+            m = self.neg_rx.match(word)
+            if m and word[m.end():] in self.negatable:
+                return self.negatable[word[m.end():]]["op"], "plain"
+        raise KeyError(word)
+
+    def unit_info(self, written: str) -> tuple[str, bool]:
+        """(unit for the record, is a duration) of a unit as written (万元 → 万元)."""
+        mult = ""
+        for m in self.multipliers:
+            if written.startswith(m) and written[len(m):] in self.units:
+                mult, written = m, written[len(m):]
+                break
+        u = self.units[written]
+        return mult + u.get("unit", written), bool(u.get("time")) and not mult
+
+    def is_calendar_year(self, num: str, unit_written: str | None) -> bool:
+        return unit_written == "年" and bool(self.year_rx.match(num))
+
+    def in_date(self, text: str, pos: int) -> bool:
+        return bool(self.date_rx and self.date_rx.search(text, max(0, pos - 4), pos))
+
+    def clause_start(self, text: str, pos: int, boundary: re.Pattern) -> int:
+        start = max(0, pos - 200)
+        last = start
+        for m in boundary.finditer(text, start, pos):
+            last = m.end()
+        return last
+
+    def sentence(self, text: str, start: int, end: int) -> tuple[int, int]:
+        s = self.clause_start(text, start, _SENTENCE_END)
+        m = _SENTENCE_END.search(text, end, min(len(text), end + 200))
+        return s, (m.start() if m else min(len(text), end + 200))
+
+    def trim_subject(self, text: str, s: int, e: int) -> tuple[int, int]:
+        """Narrow [s, e) to the subject: drop lead-ins, heading numbers and hedges."""
+        changed = True
+        while changed and s < e:
+            changed = False
+            while s < e and text[s] in _EDGE_JUNK:
+                s += 1
+                changed = True
+            while e > s and text[e - 1] in _EDGE_JUNK and not _closes(text, s, e):
+                e -= 1
+                changed = True
+            if self.subject_strip:
+                m = self.subject_strip.match(text, s, e)
+                if m and m.end() > s:
+                    s = m.end()
+                    changed = True
+            for w in self.lead_ins:
+                if text.startswith(w, s) and e - s > len(w):
+                    s += len(w)
+                    changed = True
+                    break
+            for h in self.hedges:
+                if e - s >= len(h) and text[e - len(h):e] == h:
+                    if len(h) == 1 and text[max(s, e - 2):e] in self.protected:
+                        continue
+                    e -= len(h)
+                    changed = True
+                    break
+        if e - s > self.subject_max:
+            s = e - self.subject_max
+        return s, e
+
+    def object_after(self, text: str, pos: int) -> tuple[int, int]:
+        """The counted thing right after a target's unit: 10个[乡镇(街道)]、…"""
+        m = self.subject_boundary.search(text, pos, min(len(text), pos + 40))
+        e = m.start() if m else min(len(text), pos + 40)
+        if self.object_stop:
+            stop = self.object_stop.search(text, pos, e)
+            if stop:
+                e = stop.start()
+        e = min(e, pos + 15)
+        return self.trim_subject(text, pos, e)
+
+    def period(self, text: str, start: int, end: int) -> str | None:
+        cs = self.clause_start(text, start, self.period_boundary)
+        window = text[cs:end]
+        for rx, period in self.periods:
+            if rx.search(window):
+                return period
+        return None
+
+    # -- matching ----------------------------------------------------------------
+    def candidates(self, text: str):
+        for order, (rule, rx) in enumerate(self.rules):
+            for m in rx.finditer(text):
+                for fact in self.build(text, rule, m):
+                    yield order, fact
+
+    def build(self, text: str, rule: dict, m: re.Match) -> list[Fact]:
+        g = m.groupdict()
+        value, implied, fraction = parse_number(g["num"])
+        if value is None:
+            return []
+        unit_written = g.get("unit")
+        if unit_written:
+            unit, is_time = self.unit_info(unit_written)
+        elif implied:
+            unit, is_time = implied, False
+        elif fraction or rule.get("unit_optional"):
+            unit, is_time = None, False
+        else:
+            return []
+        num_start = m.start("num")
+        if self.is_calendar_year(g["num"], unit_written) or self.in_date(text, num_start):
+            return []
+        if rule.get("count_units_only") and is_time:
+            return []
+        if unit in rule.get("exclude_units", ()):
+            return []
+        gap = g.get("gap") or ""
+        if gap and self.verb_rx.search(gap):
+            return []  # a second predicate between verb and number: 建设推进情况16条
+
+        pre, post = g.get("pre"), g.get("post")
+        op_kind = rule["op"]
+        if op_kind == "between":
+            value2, implied2, _ = parse_number(g["num2"])
+            if value2 is None or self.is_calendar_year(g["num2"], unit_written):
+                return []
+            if g.get("unit1") and g.get("unit1") != unit_written:
+                return []
+            if g.get("unit1") and self.is_calendar_year(g["num"], g["unit1"]):
+                return []
+            op, value = "between", [value, value2]
+            if value[0] >= value[1]:
+                return []
+        elif op_kind == "comparator":
+            pre_op, pre_class = self.before_op(pre) if pre else (None, None)
+            post_cfg = self.after.get(post) if post else None
+            if pre_op and post_cfg:
+                op = post_cfg["op"] if pre_class == "weak" else pre_op
+            elif pre_op:
+                op = pre_op
+            elif post_cfg:
+                if post_cfg.get("deadline_if_time") and is_time:
+                    return []  # 15个工作日以内: a deadline
+                op = post_cfg["op"]
+            else:
+                return []
+        else:
+            op = self.after[post]["op"] if post else op_kind
+
+        start, end = m.start(), m.end()
+        if rule.get("reject_past") and self.past:
+            cs = self.clause_start(text, start, self.period_boundary)
+            if self.past.search(text, cs, end):
+                return []
+        if rule.get("require_forward") and self.forward:
+            ss, se = self.sentence(text, start, end)
+            if not self.forward.search(text, ss, se):
+                return []
+
+        data: dict[str, Any] = {"op": op, "value": value, "unit": unit}
+        verb = g.get("verb")
+        if verb is not None and op_kind != "comparator":
+            if verb in self.decrease or any(verb.startswith(d) for d in self.decrease):
+                data["change"] = "decrease"
+            elif rule["name"].startswith("change") or verb in (self.cfg.get("change_verbs") or []):
+                data["change"] = "increase"
+        if op_kind in ("comparator", "between") or "change" in data:
+            anchor = m.start("verb") if "change" in data else start
+            cs = self.clause_start(text, anchor, self.subject_boundary)
+            s, e = self.trim_subject(text, cs, anchor)
+        else:  # a target: the counted thing follows the unit
+            if gap:
+                start = num_start  # quote 10个, not 遴选我市各县区10个
+            s, e = self.object_after(text, m.end())
+        data["subject"] = text[s:e] if e > s else None
+        data["subject_span"] = [s, e] if e > s else None
+        data["period"] = self.period(text, start, end)
+        facts = [Fact("threshold", start, end, rule["name"], data)]
+
+        if rule.get("list_items") and not post:
+            pos = end
+            while True:
+                lm = self.list_rx.match(text, pos)
+                if not lm:
+                    break
+                v, _, _ = parse_number(lm.group("num"))
+                u, t = self.unit_info(lm.group("unit"))
+                if v is None or (t and rule.get("count_units_only")) or u in rule.get("exclude_units", ()):
+                    break
+                s2, e2 = self.object_after(text, lm.end())
+                facts.append(Fact("threshold", lm.start("num"), lm.end(), rule["name"], {
+                    "op": op, "value": v, "unit": u,
+                    "subject": text[s2:e2] if e2 > s2 else None,
+                    "subject_span": [s2, e2] if e2 > s2 else None,
+                    "period": data["period"]}))
+                pos = lm.end()
+        return facts
+
+
+_CACHE: dict[int, tuple[Any, ThresholdMatcher]] = {}
+
+
+def matcher(rules: RuleSet) -> ThresholdMatcher:
+    cfg = rules.get("thresholds.yml")
+    if cfg is None:
+        raise KeyError("thresholds.yml is not loaded")
+    hit = _CACHE.get(id(cfg))
+    if hit is None or hit[0] is not cfg:
+        hit = _CACHE[id(cfg)] = (cfg, ThresholdMatcher(cfg))
+    return hit[1]
+
+
+def find_thresholds(text: str, rules: RuleSet) -> list[Fact]:
+    """Thresholds in ``text`` (a match view: simplified, width-folded), in text order.
+
+    Overlapping candidates are resolved longest first, then by rule order.
+    ``data``: op, value (number, or [low, high] for between), unit, subject, period;
+    also subject_span (offsets of the subject, for quoting it in the original script)
+    and, for 提高/降低 targets, change (increase | decrease).
+    """
+    tm = matcher(rules)
+    cands = list(tm.candidates(text))
+    cands.sort(key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
+    taken: list[tuple[int, int]] = []
+    out: list[Fact] = []
+    for _, f in cands:
+        if any(f.start < e and s < f.end for s, e in taken):
+            continue
+        taken.append((f.start, f.end))
+        out.append(f)
+    out.sort(key=lambda f: f.start)
+    return out

@@ -1,0 +1,784 @@
+"""PDF → Document: paragraphs rebuilt from the text layer's layout, tables as rows.
+
+pdfplumber (pdfminer.six) gives characters with positions and fonts, and finds ruled
+tables. From them we rebuild, in reading order:
+
+* lines (characters grouped by vertical overlap, sorted left to right; a space only
+  where the PDF has one, or between two Latin/digit characters separated by a gap:
+  ``2021 年`` made by a layout gap becomes ``2021年``);
+* paragraphs (wrapped lines joined; a new one starts at a first-line indent, after a
+  short line ending a sentence, at a larger vertical gap, at a heading number, at a
+  change of font style; centred or deeply indented short lines stand alone, a title
+  centred over two lines is joined);
+* table rows from ``find_tables()`` (their text removed from the prose), a table
+  continuing on the next page keeping its index and one header row.
+
+Page headers and footers (``— 1 —``, ``第 3 页 共 5 页``, lines repeated at the same
+place on most pages) are dropped and kept in ``page_meta["furniture"]``.
+
+Pages where pdfplumber finds no characters or only unmapped ones are read again with
+pypdfium2 (warning ``pdf_fallback``); a page still without usable text gets
+``no_text_layer`` or ``broken_font_map`` and emits nothing.
+"""
+from __future__ import annotations
+
+import io
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from statistics import median
+
+from ..model import Block, Document, IngestError
+
+# ---------------------------------------------------------------------------- text
+
+_SENT_END = set("。！？：；.!?:;")
+_HEAD_NUM = re.compile(
+    r"^\s*(?:"
+    r"[一二三四五六七八九十百零〇]{1,4}\s*[、．.]"            # 一、
+    r"|[（(]\s*[一二三四五六七八九十百零〇]{1,4}\s*[）)]"        # （一）
+    r"|\d{1,3}\s*[、．.](?!\d)"                               # 1.  1、 (not 1.5)
+    r"|[（(]\s*\d{1,3}\s*[）)]"                                # （1）
+    r"|[①-⑳]"                                                # ①
+    r"|第[一二三四五六七八九十百零〇\d]{1,5}[条章节部分编]"          # 第一条
+    r"|附件\s*[\d一二三四五六七八九十]+|附件\s*[:：]?\s*$"          # 附件1 / a lone 附件
+    r")"
+)
+_PAGE_NO = re.compile(
+    r"^(?:"
+    r"[-—–－―─~·•\s]*\d{1,4}[-—–－―─~·•\s]*"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/、]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*[,，/、]?\s*第\s*\d{1,4}\s*页"
+    r"|\d{1,4}\s*/\s*\d{1,4}"
+    r"|[Pp]age\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
+    r")$"
+)
+_BOLD_FONT = re.compile(r"bold|heavy|black|semibold|demi|hei|黑|xbs|fzdbs", re.I)
+_BAD_TEXT = re.compile(r"\(cid:\d+\)|\ufffd")
+_SPACES = " \u3000\u00a0\t\r\n"
+
+
+def _latinish(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "%&+-_/'\",.;:!?)")
+
+
+def _join_lines(a: str, b: str) -> str:
+    """Join two wrapped pieces: a space only between Latin/digit text."""
+    if not a:
+        return b
+    if not b:
+        return a
+    if a[-1].isascii() and a[-1].isalnum() or a[-1] in ",.;:!?)":
+        if b[0].isascii() and (b[0].isalnum() or b[0] in "(\"'"):
+            return a + " " + b
+    return a + b
+
+
+# ---------------------------------------------------------------------------- model
+
+
+@dataclass
+class _Line:
+    page: int
+    chars: list
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    pitch: float = 0.0             # distance between character starts (letter-spaced text)
+    overprint: bool = False
+
+
+@dataclass
+class _Table:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    edges: list[float]             # column x positions, for continuation matching
+    rows: list[list[str]]
+    bold_first: bool = False
+
+
+@dataclass
+class _Page:
+    number: int
+    width: float
+    height: float
+    items: list = field(default_factory=list)   # _Line | _Table, sorted by top
+
+
+# ---------------------------------------------------------------------------- lines
+
+
+def _group_lines(chars: list[dict]) -> list[list[dict]]:
+    """Group characters into lines by vertical overlap; each line sorted by x."""
+    if not chars:
+        return []
+    chars = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
+    lines: list[list[dict]] = []
+    cur: list[dict] = []
+    top = bottom = 0.0
+    for c in chars:
+        h = max(c["bottom"] - c["top"], 0.1)
+        if cur:
+            overlap = min(bottom, c["bottom"]) - max(top, c["top"])
+            if overlap > 0.3 * min(h, bottom - top):
+                cur.append(c)
+                top = min(top, c["top"])
+                bottom = max(bottom, c["bottom"])
+                continue
+            lines.append(cur)
+        cur = [c]
+        top, bottom = c["top"], c["bottom"]
+    lines.append(cur)
+    for ln in lines:
+        ln.sort(key=lambda c: c["x0"])
+    lines.sort(key=lambda ln: min(c["top"] for c in ln))
+    return lines
+
+
+def _line_text(chars: list[dict]) -> tuple[str, list[dict]]:
+    """Text of one line; returns it with the non-space characters."""
+    out: list[str] = []
+    kept: list[dict] = []
+    prev = None
+    space = False
+    for c in chars:
+        t = c["text"]
+        if not t or t.isspace() or t in _SPACES:
+            if prev is not None:
+                space = True
+            continue
+        if prev is not None:
+            gap = c["x0"] - prev["x1"]
+            size = max(prev["size"], c["size"], 1.0)
+            if space:
+                out.append(" ")                  # a space the PDF has
+            elif gap > 2.0 * size:
+                out.append(" ")                  # a tab or alignment gap
+            elif gap > 0.2 * size and _latinish(prev["text"][-1]) and _latinish(t[0]):
+                out.append(" ")                  # a word gap in Latin text
+        out.append(t)
+        kept.append(c)
+        prev = c
+        space = False
+    return "".join(out), kept
+
+
+def _is_bold(c: dict) -> bool:
+    return bool(_BOLD_FONT.search(c.get("fontname") or ""))
+
+
+def _make_line(page: int, chars: list[dict]) -> _Line | None:
+    text, kept = _line_text(chars)
+    if not kept:
+        return None
+    sizes = Counter(round(c["size"] * 2) / 2 for c in kept)
+    nb = sum(1 for c in kept if _is_bold(c))
+    steps = [b["x0"] - a["x0"] for a, b in zip(kept, kept[1:]) if len(a["text"]) == 1 and not a["text"].isascii()]
+    size = sizes.most_common(1)[0][0]
+    return _Line(
+        page=page,
+        chars=kept,
+        text=text,
+        x0=kept[0]["x0"],
+        x1=max(c["x1"] for c in kept),
+        top=min(c["top"] for c in kept),
+        bottom=max(c["bottom"] for c in kept),
+        size=size,
+        bold=nb > 0.6 * len(kept),
+        pitch=max(median(steps), size) if steps else size,
+    )
+
+
+def _overprinted(chars: list[dict], tol: float = 1.0) -> list[bool]:
+    """Flags the characters that repeat an earlier one (same text and size, position
+    within ``tol``): the copies drawn to fake a bold face."""
+    grid: dict[tuple, list[dict]] = defaultdict(list)
+    flags = []
+    for c in chars:
+        gx, gy = int(c["x0"] // tol), int(c["top"] // tol)
+        dup = False
+        if not c["text"].isspace():
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    for o in grid.get((c["text"], gx + dx, gy + dy), ()):
+                        if (abs(o["x0"] - c["x0"]) <= tol and abs(o["top"] - c["top"]) <= tol
+                                and abs(o["size"] - c["size"]) < 0.5):
+                            dup = True
+                            break
+            grid[(c["text"], gx, gy)].append(c)
+        flags.append(dup)
+    return flags
+
+
+def _dedupe(chars: list[dict]) -> list[dict]:
+    """Drop overprinted copies (for pypdfium2's characters; pdfplumber has its own)."""
+    return [c for c, dup in zip(chars, _overprinted(chars)) if not dup]
+
+
+def _mark_overprint(lines: list[_Line], raw: list[dict]) -> None:
+    """Mark lines whose characters were printed twice (pdfplumber's dedupe removed them)."""
+    if not lines:
+        return
+    mids = sorted(((c["top"] + c["bottom"]) / 2, c["x0"]) for c in raw if not c["text"].isspace())
+    ys = [m[0] for m in mids]
+    for ln in lines:
+        lo, hi = bisect_left(ys, ln.top), bisect_right(ys, ln.bottom)
+        n = sum(1 for y, x in mids[lo:hi] if ln.x0 - 1 <= x <= ln.x1 + 1)
+        if n >= 1.6 * len(ln.chars):
+            ln.overprint = True
+            ln.bold = True
+
+
+# ---------------------------------------------------------------------------- tables
+
+
+def _cell_text(chars: list[dict]) -> str:
+    text = ""
+    for ln in _group_lines(chars):
+        t, _ = _line_text(ln)
+        text = _join_lines(text, t.strip())
+    return text
+
+
+def _read_tables(found, chars: list[dict], page: int) -> tuple[list[_Table], list[dict]]:
+    """Cut the characters inside tables out of ``chars``; return tables and the rest."""
+    tables: list[_Table] = []
+    boxes = []
+    for t in found:
+        rows = [r for r in t.rows]
+        ncols = max((len(r.cells) for r in rows), default=0)
+        if not rows or ncols == 0 or (len(rows) == 1 and ncols == 1):
+            continue                       # a frame around text is prose, not a table
+        boxes.append((t, rows, ncols))
+    if not boxes:
+        return [], chars
+    rest = []
+    per_cell: dict[tuple[int, int, int], list[dict]] = defaultdict(list)
+    for c in chars:
+        mx, my = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        placed = False
+        for ti, (t, rows, _) in enumerate(boxes):
+            x0, top, x1, bottom = t.bbox
+            if not (x0 <= mx <= x1 and top <= my <= bottom):
+                continue
+            placed = True
+            # row boxes overlap where a cell spans rows: test the cells themselves
+            for ri, r in enumerate(rows):
+                if not (r.bbox[1] <= my <= r.bbox[3]):
+                    continue
+                ci = next((ci for ci, cell in enumerate(r.cells)
+                           if cell and cell[0] <= mx <= cell[2] and cell[1] <= my <= cell[3]), None)
+                if ci is not None:
+                    per_cell[(ti, ri, ci)].append(c)
+                    break
+            break
+        if not placed:
+            rest.append(c)
+    for ti, (t, rows, ncols) in enumerate(boxes):
+        texts = []
+        for ri, r in enumerate(rows):
+            texts.append([_cell_text(per_cell.get((ti, ri, ci), [])) for ci in range(ncols)])
+        # drop empty rows (pdfplumber sometimes finds rows of nothing)
+        keep = [i for i, row in enumerate(texts) if any(row)]
+        if not keep:
+            continue
+        first = [c for ci in range(ncols) for c in per_cell.get((ti, keep[0], ci), [])]
+        edges = sorted({round(cell[0]) for r in rows for cell in r.cells if cell})
+        x0, top, x1, bottom = t.bbox
+        tables.append(_Table(
+            page=page, top=top, bottom=bottom, x0=x0, x1=x1, edges=edges,
+            rows=[texts[i] for i in keep],
+            bold_first=bool(first) and sum(map(_is_bold, first)) > 0.6 * len(first),
+        ))
+    return tables, rest
+
+
+# ---------------------------------------------------------------------------- engines
+
+
+def _pdfium_chars(pdoc, index: int) -> tuple[list[dict], int]:
+    """Characters of one page via pypdfium2, in pdfplumber's shape; and the number of
+    characters pdfium flags as having no Unicode mapping."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    page = pdoc[index]
+    height = page.get_height()
+    tp = page.get_textpage()
+    out: list[dict] = []
+    bad = 0
+    buf = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    fonts: dict[int, str] = {}
+    l, b, r, t = (ctypes.c_double() for _ in range(4))
+    for i in range(tp.count_chars()):
+        if raw.FPDFText_IsGenerated(tp, i) == 1:
+            continue
+        u = raw.FPDFText_GetUnicode(tp, i)
+        if u in (0, 0x0D, 0x0A, 0xFFFE):
+            continue
+        if raw.FPDFText_HasUnicodeMapError(tp, i) == 1:
+            bad += 1
+            ch = "\ufffd"
+        else:
+            ch = chr(u)
+        if not raw.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect := raw.FS_RECTF())):
+            continue
+        size = raw.FPDFText_GetFontSize(tp, i) or (rect.top - rect.bottom)
+        weight = raw.FPDFText_GetFontWeight(tp, i)
+        n = raw.FPDFText_GetFontInfo(tp, i, buf, len(buf), ctypes.byref(flags))
+        name = buf.value.decode("latin-1", "replace") if n else ""
+        if weight >= 600 and not _BOLD_FONT.search(name):
+            name += "-Bold"
+        out.append({
+            "text": ch, "x0": rect.left, "x1": rect.right,
+            "top": height - rect.top, "bottom": height - rect.bottom,
+            "size": size, "fontname": name, "upright": True,
+        })
+    tp.close()
+    page.close()
+    return out, bad
+
+
+def _bad_count(chars: list[dict]) -> int:
+    return sum(1 for c in chars if _BAD_TEXT.search(c["text"]))
+
+
+# ---------------------------------------------------------------------------- reader
+
+
+def read(data: bytes, source: str, *, max_pages: int = 2000) -> Document:
+    """Read a PDF into a Document of headings, paragraphs and table rows."""
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    doc = Document(source=source, format="pdf")
+    head = data[:1024]
+    if b"%PDF" not in head:
+        raise IngestError("failed", "not a PDF (no %PDF header)")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as e:  # noqa: BLE001 - any parser error is a bad file
+        raise IngestError("failed", _open_error(e)) from None
+    pages: list[_Page] = []
+    status: dict[int, str] = {}          # page → "ok" | "scanned" | "broken" | "empty"
+    pdoc = None
+    try:
+        try:
+            n = len(pdf.pages)
+            meta = dict(pdf.metadata or {})
+        except Exception as e:  # noqa: BLE001
+            raise IngestError("failed", _open_error(e)) from None
+        if n == 0:
+            raise IngestError("failed", "PDF has no pages")
+        if n > max_pages:
+            raise IngestError("failed", f"too many pages: {n} > {max_pages}")
+        doc.pages = n
+        doc.page_meta["pdf_info"] = {
+            k: str(v) for k, v in meta.items()
+            if k in ("Title", "Author", "Subject", "Keywords", "Creator", "Producer",
+                     "CreationDate", "ModDate") and isinstance(v, (str, bytes, int, float))
+        }
+        for i, page in enumerate(pdf.pages):
+            pno = i + 1
+            try:
+                raw = [c for c in page.chars if c.get("upright", True)]
+                # pdfplumber's dedupe costs ~15 % of the page time: only when needed
+                dd = page.dedupe_chars() if any(_overprinted(raw)) else page
+                chars = [c for c in dd.chars if c.get("upright", True)] if raw else []
+                nonspace = [c for c in chars if not c["text"].isspace()]
+                bad = _bad_count(nonspace)
+                found = dd.find_tables() if nonspace else []
+                has_images = bool(page.images)
+            except PdfminerException as e:
+                raise IngestError("failed", _open_error(e)) from None
+            except Exception as e:  # noqa: BLE001 - a page pdfminer cannot lay out
+                doc.warn("pdf_page_error", f"page {pno}: {type(e).__name__}: {e}"[:200], page=pno)
+                raw, chars, nonspace, bad, found, has_images = [], [], [], 0, [], False
+            use_fallback = not nonspace or bad > 0.1 * len(nonspace)
+            if use_fallback:
+                if pdoc is None:
+                    pdoc = _open_pdfium(data)
+                alt, alt_bad = _pdfium_chars(pdoc, i) if pdoc is not None else ([], 0)
+                alt = [c for c in alt if not c["text"].isspace()]
+                alt_bad = max(alt_bad, _bad_count(alt))
+                if alt and alt_bad <= 0.01 * len(alt) and len(alt) >= 0.5 * len(nonspace):
+                    why = "no characters" if not nonspace else "unmapped characters"
+                    doc.warn("pdf_fallback",
+                             f"page {pno}: pdfplumber found {why}; text read with pypdfium2",
+                             page=pno)
+                    raw = alt
+                    chars = _dedupe(alt)
+                    nonspace, bad = chars, 0
+                elif nonspace or alt:
+                    doc.warn("broken_font_map",
+                             f"page {pno}: {max(bad, alt_bad)} of {max(len(nonspace), len(alt))}"
+                             " characters have no Unicode mapping (broken font map);"
+                             " page text skipped", page=pno)
+                    status[pno] = "broken"
+                    page.close()
+                    continue
+                else:
+                    if has_images:
+                        doc.warn("no_text_layer", f"page {pno} has no text layer (scanned?)",
+                                 page=pno)
+                        status[pno] = "scanned"
+                    else:
+                        status[pno] = "empty"
+                    page.close()
+                    continue
+            elif bad:
+                doc.warn("broken_font_map",
+                         f"page {pno}: {bad} characters without Unicode mapping dropped",
+                         page=pno)
+                chars = [c for c in chars if not _BAD_TEXT.search(c["text"])]
+            status[pno] = "ok"
+            tables, prose = _read_tables(found, chars, pno)
+            lines = [ln for g in _group_lines(prose) if (ln := _make_line(pno, g))]
+            if len(raw) > len(chars):
+                _mark_overprint(lines, raw)
+            pg = _Page(pno, float(page.width), float(page.height))
+            pg.items = sorted(lines + tables, key=lambda it: it.top)
+            pages.append(pg)
+            page.close()
+    finally:
+        pdf.close()
+        if pdoc is not None:
+            pdoc.close()
+
+    if pages:
+        _drop_furniture(pages, doc, _stats(pages))
+    doc.blocks = _build_blocks(pages)
+    if not doc.blocks:
+        unusable = sum(1 for s in status.values() if s in ("scanned", "broken"))
+        if unusable:
+            raise IngestError("failed", f"no usable text layer: {unusable} pages scanned/broken font map")
+        raise IngestError("failed", f"no text in {n} pages")
+    return doc.build()
+
+
+def _open_error(e: Exception) -> str:
+    inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
+    name = type(inner).__name__
+    if "Password" in name or "Encrypt" in name or "password" in str(inner).lower():
+        return "encrypted PDF (password required)"
+    msg = str(inner).strip().splitlines()[0][:120] if str(inner).strip() else ""
+    return f"corrupt or truncated PDF ({name}{': ' + msg if msg else ''})"
+
+
+def _open_pdfium(data: bytes):
+    try:
+        import pypdfium2 as pdfium
+
+        return pdfium.PdfDocument(data)
+    except Exception:  # noqa: BLE001 - no fallback then
+        return None
+
+
+# ---------------------------------------------------------------------------- furniture
+
+
+def _norm_digits(s: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", s))
+
+
+def _page_number(ln: _Line, inner, pg: _Page, st: "_Stats") -> bool:
+    """``— 1 —``, ``第 3 页 共 5 页``, ``1/5``; a bare number only if it stands apart
+    from the body (centred or at a margin, with more than a line's space to it)."""
+    t = ln.text.strip()
+    if len(t) > 20 or not _PAGE_NO.match(t):
+        return False
+    if not t.isdigit():
+        return True
+    placed = (abs((ln.x0 + ln.x1) / 2 - pg.width / 2) < 2 * ln.size
+              or ln.x1 >= st.right - ln.size or ln.x0 <= st.left + 0.5 * ln.size)
+    if inner is None:
+        return placed
+    dist = inner.top - ln.bottom if inner.top > ln.top else ln.top - inner.bottom
+    return placed and dist > st.gap + ln.size
+
+
+def _drop_furniture(pages: list[_Page], doc: Document, st: "_Stats") -> None:
+    """Remove page numbers and running headers/footers from the page margins."""
+    cands: dict[tuple[str, str], list[tuple[_Page, _Line]]] = defaultdict(list)
+    removed: list[str] = []
+    drop: set[int] = set()
+    for pg in pages:
+        items = pg.items
+        n = len(items)
+        edge = [(k, "top") for k in range(min(2, n))] + [(k, "bottom") for k in range(max(0, n - 2), n)]
+        for k, zone in edge:
+            it = items[k]
+            if not isinstance(it, _Line):
+                continue
+            in_zone = it.bottom < 0.2 * pg.height if zone == "top" else it.top > 0.8 * pg.height
+            if not in_zone:
+                continue
+            j = k + 1 if zone == "top" else k - 1
+            if _page_number(it, items[j] if 0 <= j < n else None, pg, st):
+                drop.add(id(it))
+                continue
+            cands[(zone, _norm_digits(it.text))].append((pg, it))
+    need = max(2, (len(pages) + 1) // 2)
+    for (zone, _), occ in cands.items():
+        pgs = {pg.number for pg, _ in occ}
+        tops = [it.top for _, it in occ]
+        if len(pgs) >= need and max(tops) - min(tops) <= 6:
+            for _, it in occ:
+                drop.add(id(it))
+    for pg in pages:
+        kept = []
+        for it in pg.items:
+            if id(it) in drop:
+                if it.text not in removed and not _PAGE_NO.match(it.text.strip()):
+                    removed.append(it.text)
+            else:
+                kept.append(it)
+        pg.items = kept
+    if removed:
+        doc.page_meta["furniture"] = removed
+
+
+# ---------------------------------------------------------------------------- paragraphs
+
+
+@dataclass
+class _Stats:
+    body: float
+    left: float
+    right: float
+    gap: float
+    pitch: float                   # character pitch of body lines
+    centre: float                  # centre of the text column
+    indent: float | None           # x of the usual first-line indent
+
+
+def _p(ln: _Line, st: _Stats) -> float:
+    """Horizontal unit for a line: the body pitch at body size, else its own."""
+    return st.pitch if abs(ln.size - st.body) <= 0.6 else ln.pitch
+
+
+def _stats(pages: list[_Page]) -> _Stats:
+    lines = [it for pg in pages for it in pg.items if isinstance(it, _Line)]
+    sizes = Counter()
+    for ln in lines:
+        sizes[ln.size] += len(ln.chars)
+    body = sizes.most_common(1)[0][0] if sizes else 12.0
+    blines = [ln for ln in lines if abs(ln.size - body) <= 0.6] or lines
+    need = max(2, int(0.03 * len(blines)))
+    xs = Counter(round(ln.x0) for ln in blines)
+    left_c = sorted(x for x, k in xs.items() if k >= need)
+    left = left_c[0] if left_c else min((ln.x0 for ln in blines), default=0)
+    ends = Counter(round(ln.x1) for ln in blines)
+    right_c = sorted(x for x, k in ends.items() if k >= need)
+    right = right_c[-1] if right_c else max((ln.x1 for ln in blines), default=0)
+    gaps = []
+    for pg in pages:
+        prev = None
+        for it in pg.items:
+            if isinstance(it, _Line) and abs(it.size - body) <= 0.6:
+                if prev is not None:
+                    g = it.top - prev.bottom
+                    if -1 <= g < 3 * body:
+                        gaps.append(g)
+                prev = it
+            else:
+                prev = None
+    gap = median(gaps) if gaps else 0.5 * body
+    pitches = [ln.pitch for ln in blines if len(ln.chars) >= 6]
+    pitch = median(pitches) if pitches else body
+    # the usual line end (justified lines end exactly there) gives the column's centre
+    mode_right = ends.most_common(1)[0][0] if ends else right
+    ind = Counter(round(ln.x0) for ln in blines if ln.x0 - left > 0.5 * pitch)
+    indent = ind.most_common(1)[0][0] if ind and ind.most_common(1)[0][1] >= 2 else None
+    return _Stats(body, left, right, gap, pitch, (left + mode_right) / 2, indent)
+
+
+def _centred(ln: _Line, st: _Stats) -> bool:
+    """Set in from both margins by about the same amount."""
+    u = _p(ln, st)
+    if ln.x0 - st.left < 0.75 * u:
+        return False
+    if st.indent is not None and abs(ln.x0 - st.indent) < 0.2 * u:
+        return False                     # starts where paragraphs start
+    return abs((ln.x0 + ln.x1) / 2 - st.centre) < 0.5 * u + 2
+
+
+def _alone(ln: _Line, st: _Stats) -> bool:
+    """A line set apart: centred, right-aligned or deeply indented."""
+    return ln.x0 - st.left > 3.5 * _p(ln, st)
+
+
+def _titleish(ln: _Line, st: _Stats) -> bool:
+    """A line of a title: large or bold, centred or filling the line."""
+    u = _p(ln, st)
+    wide = ln.x0 - st.left < u and st.right - ln.x1 < 1.5 * u
+    return (_centred(ln, st) or wide) and (ln.size > st.body * 1.1 or ln.bold)
+
+
+def _full(ln: _Line, st: _Stats) -> bool:
+    """The line reaches the right margin: the next character would not have fitted."""
+    return st.right - ln.x1 <= 1.5 * _p(ln, st)
+
+
+def _breaks(a: _Line, b: _Line, first_of_para: bool, st: _Stats) -> bool:
+    """Does line ``b`` start a new block after line ``a``?"""
+    same_style = abs(a.size - b.size) <= 0.6 and a.bold == b.bold
+    if a.page == b.page and b.top - a.bottom > st.gap + max(0.3 * max(a.size, b.size), 3):
+        return True
+    # a title centred over two lines
+    if same_style and _titleish(a, st) and _titleish(b, st):
+        return False
+    if _alone(a, st) or _alone(b, st):
+        return True
+    if _HEAD_NUM.match(b.text):
+        return True
+    if not same_style:
+        return True
+    ends = a.text.rstrip()[-1:] in _SENT_END
+    if b.x0 - st.left >= 1.5 * _p(b, st):
+        block_indent = abs(b.x0 - a.x0) < 0.5 * _p(b, st) and _full(a, st) and not ends
+        hanging = first_of_para and b.x0 > a.x0 and _full(a, st) and not ends
+        if not (block_indent or hanging):
+            return True
+    if not _full(a, st):
+        if ends or _HEAD_NUM.match(a.text) or a.bold or a.size > st.body * 1.1:
+            return True
+        if st.right - a.x1 > 0.25 * (st.right - st.left):
+            return True                      # a line ending far short: a hard break
+    return False
+
+
+def _build_blocks(pages: list[_Page]) -> list[Block]:
+    if not pages:
+        return []
+    st = _stats(pages)
+    blocks: list[Block] = []
+    para: list[_Line] = []
+    table_no = -1
+    last_table: _Table | None = None
+    header_row: list[str] | None = None
+
+    emph: dict[int, float] = {}
+
+    def flush():
+        if para:
+            b, size = _para_block(para, st)
+            blocks.append(b)
+            if size is not None:
+                emph[id(b)] = size
+            para.clear()
+
+    prev_item = None
+    for pg in pages:
+        for it in pg.items:
+            if isinstance(it, _Table):
+                flush()
+                rows = it.rows
+                cont = (
+                    isinstance(prev_item, _Table) and last_table is not None
+                    and prev_item.page == it.page - 1
+                    and pg.items and pg.items[0] is it
+                    and len(rows[0]) == len(last_table.rows[-1])
+                    and _edges_match(last_table, it)
+                )
+                if cont:
+                    if header_row is not None and _norm_row(rows[0]) == _norm_row(header_row):
+                        rows = rows[1:]              # a repeated header row
+                    if rows and _split_row(blocks, rows[0]):
+                        rows = rows[1:]
+                    for r in rows:
+                        blocks.append(_row_block(r, it.page, table_no, False))
+                else:
+                    table_no += 1
+                    hdr = len(rows) >= 2 and (it.bold_first or _looks_header(rows[0]))
+                    header_row = rows[0] if hdr else None
+                    for k, r in enumerate(rows):
+                        blocks.append(_row_block(r, it.page, table_no, hdr and k == 0))
+                last_table = it
+            else:
+                if para and _breaks(para[-1], it, len(para) == 1, st):
+                    flush()
+                para.append(it)
+            prev_item = it
+    flush()
+    _assign_levels(emph, blocks)
+    return blocks
+
+
+def _norm_row(row: list[str]) -> list[str]:
+    return [re.sub(r"\s+", "", c) for c in row]
+
+
+def _edges_match(a: _Table, b: _Table) -> bool:
+    if len(a.edges) != len(b.edges):
+        return abs(a.x0 - b.x0) <= 3 and abs(a.x1 - b.x1) <= 3
+    return all(abs(x - y) <= 3 for x, y in zip(a.edges, b.edges))
+
+
+def _looks_header(row: list[str]) -> bool:
+    return all(c and len(c) <= 20 for c in row) and not any(re.fullmatch(r"[\d.,%\s-]+", c) for c in row)
+
+
+def _split_row(blocks: list[Block], row: list[str]) -> bool:
+    """A row broken across the page: the continuation's first row has its first cell
+    empty and fewer filled cells than the previous row; merge it into that row."""
+    if not blocks or blocks[-1].kind != "table_row" or not blocks[-1].cells:
+        return False
+    prev = blocks[-1]
+    if len(prev.cells) != len(row) or row[0] or not prev.cells[0] or prev.header:
+        return False
+    if sum(1 for c in row if c) >= sum(1 for c in prev.cells if c):
+        return False
+    prev.cells = [_join_lines(p, c) for p, c in zip(prev.cells, row)]
+    prev.text = "\t".join(prev.cells)
+    return True
+
+
+def _row_block(row: list[str], page: int, table: int, header: bool) -> Block:
+    return Block(kind="table_row", text="\t".join(row), page=page, cells=list(row),
+                 table=table, header=header)
+
+
+def _para_block(lines: list[_Line], st: _Stats) -> tuple[Block, float | None]:
+    text = ""
+    for ln in lines:
+        text = _join_lines(text, ln.text.strip())
+    first = lines[0]
+    size = max(ln.size for ln in lines)
+    bold = all(ln.bold for ln in lines)
+    emph = bold or size > st.body * 1.1
+    title = all(_titleish(ln, st) for ln in lines)
+    centred = all(_centred(ln, st) for ln in lines)
+    # a run-in heading (（一）指导思想。认真落实……) is a paragraph
+    inner_stop = any(ch in "。！？；" for ch in text[:-1])
+    heading = (
+        (title and len(text) <= 80)
+        or (len(text) <= 40 and not inner_stop
+            and (bool(_HEAD_NUM.match(text)) or emph or centred)
+            and not _right_aligned(lines, st))
+    )
+    b = Block(kind="heading" if heading else "paragraph", text=text, page=first.page)
+    return b, (size if heading and emph else None)
+
+
+def _right_aligned(lines: list[_Line], st: _Stats) -> bool:
+    return all(st.right - ln.x1 < 1.5 * _p(ln, st) and ln.x0 - st.left > 3.5 * _p(ln, st) for ln in lines)
+
+
+def _assign_levels(emph: dict[int, float], blocks: list[Block]) -> None:
+    """level_hint for emphasised headings: by font size, largest = 1 (bold headings at
+    body size come last)."""
+    sizes = sorted({round(s) for s in emph.values()}, reverse=True)
+    for b in blocks:
+        if id(b) in emph:
+            b.level_hint = sizes.index(round(emph[id(b)])) + 1

@@ -1,0 +1,133 @@
+"""Working days: the official Chinese calendar plus the user's ``rules/calendar.yml``.
+
+A day is a working day when it is a weekday that is not a public holiday, or a weekend
+day declared a make-up working day (调休). The official schedule comes from the
+``chinesecalendar`` package; ``rules/calendar.yml`` adds years the package does not know
+yet (and may correct it). A year neither knows is counted Monday–Friday, and the
+result is flagged approximate instead of failing (the package raises
+NotImplementedError outside its data).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+
+from .rules import RuleError, RuleSet, register_schema
+
+CALENDAR_FILE = "calendar.yml"
+
+# A date list item: a quoted ISO string (or an unquoted YAML date, which PyYAML reads
+# as a date object: that is not a JSON type, so "not any JSON type" lets it through).
+_DATE_ITEM = {
+    "not": {"type": ["array", "object", "boolean", "null", "number"]},
+    "pattern": r"^\d{4}-\d{2}-\d{2}$",
+}
+_BY_YEAR = {"type": "object", "additionalProperties": {"type": "array", "items": _DATE_ITEM}}
+register_schema(
+    CALENDAR_FILE,
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "version": {"type": "integer"},
+            "description": {"type": "string"},
+            "holidays": {**_BY_YEAR},
+            "workdays": {**_BY_YEAR},
+        },
+    },
+)
+
+
+class _Calendar:
+    """The user's additions, parsed once per RuleSet."""
+
+    def __init__(self, rules: RuleSet | None):
+        self.holidays: set[dt.date] = set()
+        self.workdays: set[dt.date] = set()
+        self.years: set[int] = set()
+        data = (rules.get(CALENDAR_FILE) if rules is not None else None) or {}
+        for key, target in (("holidays", self.holidays), ("workdays", self.workdays)):
+            for year, days in (data.get(key) or {}).items():
+                try:
+                    y = int(year)
+                except (TypeError, ValueError):
+                    raise RuleError(f"{CALENDAR_FILE}: {key}: {year!r} is not a year") from None
+                self.years.add(y)
+                for d in days or []:
+                    day = _as_date(d, key)
+                    if day.year != y:
+                        raise RuleError(f"{CALENDAR_FILE}: {key}: {day.isoformat()} listed under year {y}")
+                    target.add(day)
+        both = self.holidays & self.workdays
+        if both:
+            listed = ", ".join(sorted(d.isoformat() for d in both))
+            raise RuleError(f"{CALENDAR_FILE}: listed both as holiday and as workday: {listed}")
+
+
+def _as_date(value, key: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise RuleError(f"{CALENDAR_FILE}: {key}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+_CACHE: dict[int, tuple[weakref.ref, _Calendar]] = {}
+_NO_RULES = _Calendar(None)
+
+
+def _calendar(rules: RuleSet | None) -> _Calendar:
+    if rules is None:
+        return _NO_RULES
+    hit = _CACHE.get(id(rules))
+    if hit is not None and hit[0]() is rules:
+        return hit[1]
+    cal = _Calendar(rules)
+    _CACHE[id(rules)] = (weakref.ref(rules), cal)
+    return cal
+
+
+def day_status(d: dt.date, rules: RuleSet | None = None) -> tuple[bool, bool]:
+    """(is a working day, known exactly). Unknown years fall back to Monday–Friday."""
+    cal = _calendar(rules)
+    if d in cal.holidays:
+        return False, True
+    if d in cal.workdays:
+        return True, True
+    if d.year in cal.years:
+        return d.weekday() < 5, True
+    try:
+        import chinese_calendar
+
+        return bool(chinese_calendar.is_workday(d)), True
+    except (NotImplementedError, ImportError, KeyError, ValueError):
+        return d.weekday() < 5, False
+
+
+def is_workday(d: dt.date, rules: RuleSet | None = None) -> bool:
+    return day_status(d, rules)[0]
+
+
+def add_workdays(start: dt.date, n: int, rules: RuleSet | None = None) -> tuple[dt.date, bool]:
+    """The n-th working day after ``start`` (``start`` itself not counted), and whether
+    any day on the way was counted without calendar data (Monday–Friday guess).
+
+    ``add_workdays(date(2021, 6, 4), 20)`` is 2021-07-05 (the Dragon Boat holiday on
+    2021-06-14 is skipped), like ``chinese_calendar.find_workday(20, date(2021, 6, 4))``.
+    n <= 0 gives ``start`` itself.
+    """
+    n = int(n)
+    d = start
+    approximate = False
+    counted = 0
+    while counted < n:
+        d += dt.timedelta(days=1)
+        work, exact = day_status(d, rules)
+        if not exact:
+            approximate = True
+        if work:
+            counted += 1
+    return d, approximate

@@ -1,0 +1,49 @@
+"""TXT ingest: encodings, sniffing by content, junk removal on the user's seeds."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.ingest import read_bytes, sniff
+from pipeline.model import IngestError
+
+from .conftest import SEEDS, SEED_STEMS
+
+
+def test_gb18030_rendition_decodes_to_the_same_text():
+    for stem in SEED_STEMS:
+        utf8 = read_bytes((SEEDS / f"{stem}.txt").read_bytes(), "a.txt")
+        gb = read_bytes((SEEDS / "gb18030" / f"{stem}.txt").read_bytes(), "b.txt")
+        assert gb.encoding == "gb18030"
+        assert gb.text == utf8.text
+
+
+def test_utf16_and_bom():
+    text = "关于印发工作方案的通知\n各县（区）人民政府："
+    assert read_bytes(text.encode("utf-16"), "x").text == text
+    assert read_bytes("\ufeff".encode() + text.encode(), "x").text == text
+
+
+def test_undecodable_bytes_are_counted_not_hidden():
+    data = "政务公开工作要点".encode() + b"\xff\xfe\xfa" + "第二段".encode()
+    doc = read_bytes(data, "x")
+    codes = [w.code for w in doc.warnings]
+    assert "undecodable_bytes" in codes
+    assert any("byte" in w.message for w in doc.warnings)
+
+
+@pytest.mark.parametrize("data,reason", [
+    (b"", "empty"),
+    (b"MZ\x90\x00" + bytes(200), "executable"),
+    (bytes(range(256)) * 20, "binary"),
+])
+def test_sniff_refuses_non_text(data, reason):
+    with pytest.raises(IngestError) as exc:
+        sniff(data)
+    assert reason in exc.value.reason
+
+
+def test_format_is_sniffed_from_bytes_not_name(tmp_path):
+    html = (SEEDS / f"{SEED_STEMS[0]}.html").read_bytes()
+    assert sniff(html) == "html"
+    assert sniff((SEEDS / f"{SEED_STEMS[0]}.pdf").read_bytes()) == "pdf"
+    assert sniff((SEEDS / f"{SEED_STEMS[0]}.docx").read_bytes()) == "docx"
