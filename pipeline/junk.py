@@ -1,7 +1,7 @@
 """Remove site furniture and spam lines; flag mojibake. Patterns: rules/junk.yml."""
 from __future__ import annotations
 
-from .model import Document
+from .model import Block, Document
 from .normalize import match_view
 from .rules import RuleSet, register_schema, rule_list_schema
 
@@ -26,6 +26,9 @@ register_schema(
             "head_rules": _PATTERN_LIST,
             "spam_rules": _PATTERN_LIST,
             "mojibake": _PATTERN_LIST,
+            "inline": _PATTERN_LIST,
+            "runon_min_chars": {"type": "integer", "minimum": 100},
+            "runon_split": _PATTERN_LIST,
             "body_start": _PATTERN_LIST,
         },
     ),
@@ -39,9 +42,41 @@ def _first(rules: RuleSet, items: list[dict], text: str) -> str | None:
     return None
 
 
+def _split_runon(doc: Document, rules: RuleSet, cfg: dict) -> None:
+    """Cut lines that lost their breaks in scraping at the headings inside them."""
+    limit = cfg.get("runon_min_chars", 1200)
+    if not any(len(b.text) > limit and b.kind != "table_row" for b in doc.blocks):
+        return
+    rxs = [rules.regex(r["pattern"]) for r in cfg.get("runon_split", [])]
+    out = []
+    for b in doc.blocks:
+        if len(b.text) <= limit or b.kind == "table_row":
+            out.append(b)
+            continue
+        view = match_view(b.text)
+        cuts = sorted({m.start() for rx in rxs for m in rx.finditer(view)} - {0})
+        for s, e in zip([0, *cuts], [*cuts, len(b.text)]):
+            piece = b.text[s:e].strip()
+            if piece:
+                out.append(Block("paragraph", piece, page=b.page))
+        doc.warn("runon_line", f"a {len(b.text)}-character line was split at {len(cuts)} headings")
+    doc.blocks = out
+    doc.build()
+
+
 def clean(doc: Document, rules: RuleSet) -> Document:
     """Drop furniture blocks (kept in page_meta['furniture']) and flag mojibake."""
     cfg = rules.get("junk.yml")
+    _split_runon(doc, rules, cfg)
+    for r in cfg.get("inline", []):
+        rx = rules.regex(r["pattern"])
+        for b in doc.blocks:
+            view = match_view(b.text)
+            cuts = [m.span() for m in rx.finditer(view)]
+            for s, e in reversed(cuts):
+                b.text = b.text[:s] + b.text[e:]
+            if cuts and b.cells is not None:
+                b.cells = [rx.sub("", match_view(c)) if rx.search(match_view(c)) else c for c in b.cells]
     views = [match_view(b.text).strip() for b in doc.blocks]
     body_start = 0
     window = cfg.get("head_window", 40)

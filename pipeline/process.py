@@ -45,7 +45,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     root = build_tree(doc, rules)
     meta = metadata.extract(doc, view, root, rules)
     doc_date = _as_date(meta.get("issued_on"))
-    found = tasks.find_tasks(doc, root, rules)
+    found = tasks.find_tasks(doc, root, rules, meta.get("title"))
     found.sort(key=lambda t: t.start)
     task_facts = []
     for t in found:

@@ -1,8 +1,9 @@
 """Build the section tree from numbered headings (patterns: rules/headings.yml).
 
-A heading's level is the rank of its numbering style within this document, in order
-of first appearance (styles with an explicit ``rank`` such as 第一章 come first), so
-documents that skip levels or mix styles still nest as they read.
+A heading's level is the rank of its numbering style within the part of the document
+it sits in, decided as the document reads (see build_tree), so documents that skip
+levels, start at （一） or use 1. under 一、 in one part and under （一） in another
+still nest as they read.
 """
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ register_schema(
     ),
 )
 
-UNNUMBERED = "unnumbered-heading"
 # A numbered block longer than this, or with a sentence inside, is an item with a body
 # rather than a bare heading; its title is its first clause.
 _TITLE_END = re.compile(r"[。;；!！?？]")
@@ -82,23 +82,19 @@ def build_tree(doc: Document, rules: RuleSet) -> Node:
     explicit = {r["name"]: r["rank"] for r in rules.rules("headings.yml") if "rank" in r}
     inline = inline_styles(rules)
     marks: list[tuple[int, str, str] | None] = []
-    first_seen: dict[str, int] = {}
     for i, b in enumerate(doc.blocks):
         mark = None
         if b.kind != "table_row":
             hit = classify(match_view(b.text), rules)
+            # Unnumbered headings (a title set in a heading style) stay body text: the
+            # same document as TXT has no styles, and both must give one tree.
             if hit and hit[0] not in inline:
                 mark = (i, hit[0], b.text[: len(hit[1])])
-            elif b.kind == "heading" and not hit:
-                mark = (i, UNNUMBERED, "")
         marks.append(mark)
-        if mark:
-            first_seen.setdefault(mark[1], i)
-    # Unnumbered headings (a forwarded plan's title, a DOCX Heading 1) sit above all
-    # numbered ones; explicit ranks next; then order of first appearance.
-    order = sorted(first_seen, key=lambda s: (-1 if s == UNNUMBERED else explicit.get(s, 100), first_seen[s]))
-    level_of = {s: n + 1 for n, s in enumerate(order)}
-
+    # Levels are decided as the document reads: a style already open on the stack
+    # closes everything below it (a sibling); a style not open yet nests under the
+    # current heading. So 1. nests under 一、 in one part and under （一） in another.
+    # Styles with an explicit rank (第一章) close everything ranked at or below them.
     root = Node("root", 0, "", "", None)
     stack = [root]
     for i, b in enumerate(doc.blocks):
@@ -107,13 +103,17 @@ def build_tree(doc: Document, rules: RuleSet) -> Node:
             stack[-1].body.append(i)
             continue
         _, style, number = mark
-        level = level_of[style]
+        rank = explicit.get(style)
+        open_styles = [n.style for n in stack]
+        if style in open_styles:
+            del stack[open_styles.index(style):]
+        elif rank is not None:
+            while len(stack) > 1 and not (stack[-1].style in explicit and explicit[stack[-1].style] < rank):
+                stack.pop()
         rest = b.text[len(number):].strip()
         m = _TITLE_END.search(rest)
         title = rest[: m.start()] if m else rest
-        while stack[-1].level >= level:
-            stack.pop()
-        node = Node(style, level, number.strip(), title.strip(), i, parent=stack[-1])
+        node = Node(style, len(stack), number.strip(), title.strip(), i, parent=stack[-1])
         stack[-1].children.append(node)
         stack.append(node)
     return root

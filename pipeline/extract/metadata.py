@@ -13,10 +13,9 @@ from functools import lru_cache
 from ..model import Document
 from ..normalize import match_view
 
-DOC_TYPES = ("实施意见", "实施方案", "工作方案", "工作要点", "通知", "方案", "要点", "意见", "办法", "规定",
+DOC_TYPES = ("实施意见", "实施方案", "工作方案", "工作要点", "工作计划", "年度报告", "实施细则", "管理办法", "通知", "方案", "要点", "意见", "办法", "规定",
              "细则", "条例", "规则", "报告", "年报", "函", "决定", "通报", "批复", "公告", "通告", "计划", "规划",
              "纪要", "指引", "指南", "措施", "标准")
-_TYPE_NORMAL = {"实施意见": "意见", "实施方案": "方案", "工作方案": "方案", "工作要点": "要点"}
 _TITLE = re.compile(r"(关于.{2,120}的(通知|意见|决定|通报|批复|函|报告|公告|通告|方案|规定|办法)|"
                     r"^.{4,80}(" + "|".join(DOC_TYPES) + r")(\(.{1,20}\))?$)")
 _DOCNUM = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[【(]\s*((?:19|20)\d{2})\s*[〕\]】)]?\s*(\d{1,5})\s*号")
@@ -25,6 +24,7 @@ _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|
 _DATE_LINE = re.compile(r"^\s*(?:(?P<who>\S.{1,40}?)\s+)?(?P<date>((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)|"
                         r"([〇零○O一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)|"
                         r"((?:19|20)\d{5,6}))\s*$")
+_HEADING_NUM = re.compile(r"^\s*([一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、](?!\d)|第[一二三四五六七八九十百]+[章条])")
 _RECIPIENTS = re.compile(r"^([^。;:]{2,300}?)\s*:$")
 _UNIT_END = re.compile(r"(人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|部|委|院|中心|公司|小组|政府办|集中区)$")
 
@@ -92,7 +92,7 @@ def doc_type_of(title: str | None) -> str | None:
     t = re.sub(r"\(.{1,20}\)$", "", match_view(title).strip())
     for dtp in DOC_TYPES:
         if t.endswith(dtp):
-            return _TYPE_NORMAL.get(dtp, dtp)
+            return title.strip()[len(t) - len(dtp):len(t)] if len(title.strip()) >= len(t) else dtp
     return None
 
 
@@ -135,8 +135,12 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     # Title: the first title-like line near the top; a forwarded plan's title later.
     title, title_i = None, None
     for i, v in enumerate(bviews[:25]):
-        if blocks[i].kind != "table_row" and _TITLE.search(v) and len(v) <= 150 and not v.endswith("。"):
+        if (blocks[i].kind != "table_row" and _TITLE.search(v) and len(v) <= 150 and not v.endswith("。")
+                and not _HEADING_NUM.match(v)):
             title, title_i = blocks[i].text.strip(), i
+            # a title set on two lines: 重庆市粮食局 重庆市财政局关于印发《… / …》的通知
+            if i > 0 and "关于" not in v and "关于" in bviews[i - 1] and not re.search(r"[。;:]$", bviews[i - 1]):
+                title = blocks[i - 1].text.strip() + title
             break
     if title is None:
         for key in ("名称", "标题", "文件名称"):
@@ -159,7 +163,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         doc_number = normalize_doc_number(str(info["发文字号"]))
 
     # 成文日期 and signature: the first line that is only a date (optionally after a name).
-    issued_on, date_source, issuer, year_hint = None, None, None, None
+    issued_on, date_source, issuer, signer, year_hint = None, None, None, None, None
     m_year = re.search(r"(19|20)\d{2}", (title or "") + " " + " ".join(str(v) for v in info.values()))
     year_hint = int(m_year.group(0)) if m_year else None
     for i, v in enumerate(bviews):
@@ -175,9 +179,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         issued_on, date_source = iso, "signature" if not re.fullmatch(r"\d+", d) else "signature_recovered"
         who = (m.group("who") or "").strip()
         if who and _UNIT_END.search(who):
-            issuer = blocks[i].text.strip()[: len(who)].strip()
+            signer = blocks[i].text.strip()[: len(who)].strip()
         elif i > 0 and _UNIT_END.search(bviews[i - 1]) and len(bviews[i - 1]) <= 40:
-            issuer = blocks[i - 1].text.strip()
+            signer = blocks[i - 1].text.strip()
         break
     if issued_on is None and info.get("成文日期"):
         issued_on, date_source = parse_date(str(info["成文日期"])), "page_table"
@@ -191,10 +195,12 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                     issued_on, date_source = iso, "published"
                     break
 
-    if issuer is None and title:
-        m = re.match(r"^(.{2,40}?)(关于|印发)", match_view(title))
+    # The issuer as the title names it (full name), else the signature.
+    if title:
+        m = re.match(r"^(.{2,60}?)(关于|印发)", match_view(title))
         if m and _UNIT_END.search(m.group(1).strip()):
             issuer = title[: len(m.group(1).strip())].strip()
+    issuer = issuer or signer
     if issuer is None:
         issuer = info.get("发布机构") or meta_tags.get("ContentSource") or None
         issuer = str(issuer).strip() if issuer else None
@@ -205,7 +211,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         if blocks[i].kind == "table_row":
             continue
         m = _RECIPIENTS.match(v)
-        if m and len(v) <= 300 and not re.search(r"(如下|通知|意见|要求|为|根据|以下)\s*:$", v):
+        if m and len(v) <= 300 and not _HEADING_NUM.match(v) and not re.search(r"(如下|通知|意见|要求|为|根据|以下)\s*:$", v):
             names = _split_names(blocks[i].text.strip().rstrip(":："))
             if names and all(len(n) <= 40 for n in names):
                 recipients = names

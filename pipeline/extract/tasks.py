@@ -19,7 +19,8 @@ register_schema(
     "tasks.yml",
     rule_list_schema(
         {
-            "kind": {"enum": ["skip_section", "action", "obligation_paragraph", "end_of_body"]},
+            "kind": {"enum": ["skip_section", "action", "obligation_paragraph", "end_of_body",
+                              "report_title", "plan_section"]},
             "pattern": {"type": "string"},
         },
         required=("name", "kind", "pattern"),
@@ -48,8 +49,10 @@ def _any(pats, text) -> bool:
     return any(p.search(text) for p in pats)
 
 
-def find_tasks(doc: Document, root: Node, rules: RuleSet) -> list[Task]:
+def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = None) -> list[Task]:
     view = match_view(doc.text)
+    is_report = bool(title) and _any(_patterns(rules, "report_title"), match_view(title))
+    plan = _patterns(rules, "plan_section")
     skip = _patterns(rules, "skip_section")
     action = _patterns(rules, "action")
     obligation = _patterns(rules, "obligation_paragraph")
@@ -70,7 +73,10 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet) -> list[Task]:
 
     tasks: list[Task] = []
     for node in root.walk():
-        if any(_any(skip, h) for h in (match_view(x) for x in node.path())):
+        headings = [match_view(x) for x in node.path()]
+        if any(_any(skip, h) for h in headings):
+            continue
+        if is_report and not any(_any(plan, h) for h in headings):
             continue
         blocks = ([node.block] if node.block is not None else []) + [
             i for i in node.body if i < cut and doc.blocks[i].kind != "table_row"
@@ -166,10 +172,7 @@ def _tasks_of_group(doc, node, group, view, rules, inline, action, origin) -> li
     for k, (s, e) in enumerate(parts):
         seg = view[s:e]
         if k == 0 and cuts[0] > 0:
-            # The item's lead-in before 一是: a task only if it does more than name itself.
-            m = re.search(r"[。;:]", seg)
-            if not m or not _any(action, seg[m.end():]):
-                continue
+            continue  # the item's lead-in before 一是 introduces the parts
         if not _any(action, seg):
             continue
         tasks.append(Task(path, s, e, shared, "inline"))

@@ -1,0 +1,58 @@
+"""Gold files are well-formed and quote their documents verbatim."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = sorted((ROOT / "corpus/gold").glob("*.yml"))
+RAW = ROOT / "corpus/raw"
+
+
+def _source_text(stem: str) -> str:
+    """The visible text of the document the gold file describes (TXT preferred)."""
+    for p in sorted(RAW.rglob(f"{stem}.*")):
+        if p.suffix == ".txt" and "gb18030" not in p.parts:
+            return p.read_text(encoding="utf-8")
+    for p in sorted(RAW.rglob(f"{stem}.html")):
+        import lxml.html
+
+        from pipeline.ingest.txt import decode
+
+        tree = lxml.html.document_fromstring(decode(p.read_bytes())[0])
+        for bad in tree.xpath("//script|//style"):
+            bad.drop_tree()
+        return tree.text_content()
+    raise AssertionError(f"no document for gold file {stem}")
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[\s\u00a0\u3000]+", "", s)
+
+
+def test_every_corpus_document_has_gold():
+    stems = {p.stem for p in RAW.rglob("*") if p.is_file()}
+    gold = {p.stem for p in GOLD}
+    assert stems - gold == set()
+
+
+@pytest.mark.parametrize("path", GOLD, ids=[p.stem for p in GOLD])
+def test_quotes_are_verbatim(path):
+    gold = yaml.safe_load(path.read_text(encoding="utf-8"))
+    text = _norm(_source_text(path.stem))
+    quotes = list(gold.get("tasks") or [])
+    quotes += [u["task"] for u in gold.get("units") or []]
+    quotes += [d["quote"] for d in gold.get("deadlines") or []]
+    quotes += [t["quote"] for t in gold.get("thresholds") or []]
+    missing = [q for q in quotes if _norm(str(q)) not in text]
+    assert not missing, missing[:5]
+    tasks = {_norm(str(t)) for t in gold.get("tasks") or []}
+    orphans = [u["task"] for u in gold.get("units") or [] if _norm(u["task"]) not in tasks]
+    assert not orphans, orphans[:5]
+    for u in gold.get("units") or []:
+        assert u["role"] in ("lead", "co", "responsible"), u
+    for d in gold.get("deadlines") or []:
+        assert d["type"] in ("date", "relative", "duration", "recurring"), d

@@ -1,0 +1,76 @@
+"""Responsible units: golden cases from tests/unit_cases.yml, and whole seeds."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.extract.units import find_units
+from pipeline.normalize import match_view
+
+CASES = yaml.safe_load((Path(__file__).parent / "unit_cases.yml").read_text(encoding="utf-8"))["cases"]
+
+
+def _facts(text, rules):
+    view = match_view(text)
+    out = []
+    for f in find_units(view, [(0, len(view))], rules):
+        d = dict(f.data)
+        d["unit"] = text[f.start:f.end]      # the name as written, in the original script
+        assert match_view(d["unit"]) == view[f.start:f.end]
+        out.append(d)
+    return out
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:18] for c in CASES])
+def test_unit_case(case, rules):
+    got = _facts(case["text"], rules)
+    want = case["expect"]
+    assert [(g["unit"], g["role"]) for g in got] == [(w["unit"], w["role"]) for w in want]
+    for g, w in zip(got, want):
+        for flag in ("each", "jointly", "collective"):
+            assert bool(g.get(flag)) == bool(w.get(flag)), (g, flag)
+        if "canonical" in w:
+            assert match_view(g.get("canonical") or "") == match_view(w["canonical"])
+
+
+def test_every_unit_line_of_seed_001_lands_on_its_item(corpus_run):
+    """001: every 牵头单位/责任单位 line is attached to the item just above it."""
+    _, _, out = corpus_run
+    record = yaml.safe_load((out / "records/seeds/001_71262d750d9eb121.txt.yml").read_text(encoding="utf-8"))
+    by_start = {t["text"][:12]: t for t in record["tasks"]}
+    # (二)加强执行公开 is followed by 牵头单位:县发改、监察局、审计局
+    t = next(t for k, t in by_start.items() if "加强执行公开" in k)
+    leads = [u["unit"] for u in t["responsible"] if u["role"] == "lead"]
+    assert leads == ["县发改", "监察局", "审计局"]
+    # the closing paragraph has its own lines: 牵头单位:县政府办、监察局
+    last = record["tasks"][-1]
+    assert last["text"].startswith("县政府办公室定期")
+    assert [u["unit"] for u in last["responsible"] if u["role"] == "lead"] == ["县政府办", "监察局"]
+    # every unit span lies inside the task's own text or its unit lines
+    for t in record["tasks"]:
+        for u in t["responsible"]:
+            assert u["span"]["start"] >= t["span"]["start"]
+
+
+def test_every_trailing_parenthesis_of_seed_000(corpus_run):
+    _, _, out = corpus_run
+    record = yaml.safe_load((out / "records/seeds/000_616882cabf01649c.txt.yml").read_text(encoding="utf-8"))
+    text = (Path(__file__).parent.parent / "corpus/raw/seeds/000_616882cabf01649c.txt").read_text(encoding="utf-8")
+    # count the trailing unit parentheses by reading: one per 一是… paragraph of sections 一 to 四
+    tasks_with_units = [t for t in record["tasks"] if t["responsible"]]
+    parens = [t for t in tasks_with_units if any(u["rule"].startswith("bracket") for u in t["responsible"])]
+    assert len(parens) >= 14
+    assert "（市財政局牽頭落實）" in text or "(市財政局牽頭落實)" in text
+    fin = next(t for t in record["tasks"] if "四是落實財政資金" in t["text"])
+    assert [(u["unit"], u["role"]) for u in fin["responsible"]] == [("市財政局", "lead")]
+
+
+def test_unclosed_bracket_and_nested_names_of_seed_003(corpus_run):
+    _, _, out = corpus_run
+    record = yaml.safe_load((out / "records/seeds/003_2f6965311e0af134.txt.yml").read_text(encoding="utf-8"))
+    first = next(t for t in record["tasks"] if t["text"].startswith("1. 扎实做好"))
+    assert [u["unit"] for u in first["responsible"]][:3] == ["综合管理部", "产业发展部(招商部)", "财金部"]
+    eight = next(t for t in record["tasks"] if t["text"].startswith("8. 建立和实施"))
+    assert "产业发展部(招商部)" in [u["unit"] for u in eight["responsible"]]
