@@ -34,6 +34,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -102,7 +103,7 @@ class SeedSpec:
     recipient: str = ""            # 主送机关 line
     subtitles: set[str] = field(default_factory=set)      # centred lines inside the body
     right: set[str] = field(default_factory=set)          # right-aligned lines (signature, date)
-    split_right: dict[str, list[str]] = field(default_factory=dict)  # one seed line → signature + date
+    split_right: dict[str, list[str]] = field(default_factory=dict)  # one line (spaces collapsed) → signature, date
     captions: set[str] = field(default_factory=set)       # centred table captions
     table_start: str = ""          # first cell of a flattened statistics table
     attachments: list[str] = field(default_factory=list)  # attachment links (HTML only)
@@ -148,7 +149,7 @@ SEEDS: list[SeedSpec] = [
               "发布日期": "2017-07-28"},
         info_line="发布时间:2017-07-28",
         subtitles={"龙江县全面推进政务公开工作实施意见"},
-        split_right={"龙江县政府办公室             2017725": ["龙江县政府办公室", "2017725"]},
+        split_right={"龙江县政府办公室 2017725": ["龙江县政府办公室", "2017725"]},
         fake_bold="一、全面推进政务公开工作的总体要求",
         issuer="龙江县人民政府办公室",
     ),
@@ -247,10 +248,14 @@ def line_groups(lines: list[str]) -> list[list[str]]:
     return groups
 
 
+def collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
 def classify(spec: SeedSpec, raw: str) -> list[Block]:
     text = raw.strip()
-    if text in spec.split_right:
-        return [Block("right", part, raw=raw) for part in spec.split_right[text]]
+    if collapse(text) in spec.split_right:
+        return [Block("right", part, raw=raw) for part in spec.split_right[collapse(text)]]
     if text == spec.recipient:
         return [Block("recipient", text, raw=raw)]
     if text in spec.subtitles:
@@ -461,7 +466,8 @@ def html_stat_table(b: Block) -> str:
     return "\n".join(out)
 
 
-def html_page(spec: SeedSpec, site: Site, content: str, attachments: str = "", extra_box: str = "") -> str:
+def html_page(spec: SeedSpec, site: Site, content: str, attachments: str = "", extra_box: str = "",
+              content_class: str = "") -> str:
     """Fill the page template; the furniture is converted to traditional for a 繁體 site,
     the document's own strings (title, breadcrumb, metadata values, body) never are."""
     e = html.escape
@@ -482,7 +488,7 @@ def html_page(spec: SeedSpec, site: Site, content: str, attachments: str = "", e
         m_index=e(spec.meta.get("索引号", "")), m_org=e(spec.meta.get("发布机构", "")),
         m_written=e(spec.meta.get("成文日期", "")), m_number=e(spec.meta.get("发文字号", "")), m_pub=e(pub),
         info_line=f"<span>{e(spec.info_line)}</span>" if spec.info_line else "",
-        content_class=site.content_class, content=content, attachments=attachments, extra_box=extra_box,
+        content_class=content_class or site.content_class, content=content, attachments=attachments, extra_box=extra_box,
         sponsor=e(conv(site.sponsor)), phone=site.phone, icp=e(conv(site.icp)), police=e(conv(site.police)),
     )
     return template.substitute(values)
@@ -494,17 +500,19 @@ def render_html(spec: SeedSpec, blocks: list[Block]) -> Path:
     for b in blocks:
         if b.kind == "table":
             parts.append(html_stat_table(b))
-        elif b.raw.strip() in spec.split_right:       # the CMS keeps signature and date on one line
-            if b.text == spec.split_right[b.raw.strip()][0]:
-                parts.append(f'<p style="text-align: right;">{html.escape(b.raw.strip()).replace(" ", "&nbsp;")}</p>')
+        elif collapse(b.raw) in spec.split_right:      # the CMS keeps signature and date on one line
+            if b.text == spec.split_right[collapse(b.raw)][0]:
+                parts.append(f'<p style="text-align: right;">{html.escape(b.raw.strip())}</p>')
         else:
             parts.append(html_paragraph(b, site.heading_markup, indent_spaces=spec.stem.startswith("001")))
     content = "\n".join(parts)
-    if site.content_class == "TRS_Editor":           # TRS CMS wraps its editor output once more
+    outer_class = site.content_class
+    if site.content_class == "TRS_Editor":           # TRS CMS: editor output inside the article div
         content = f'<div class="TRS_Editor">\n{content}\n</div>'
+        outer_class = "article-con"
     attachments = ""
     if spec.attachments:
-        links = "\n".join(f'<li><a href="/group1/M00/{i:02d}/{html.escape(a)}">{html.escape(a)}</a></li>'
+        links = "\n".join(f'<li><a href="/group1/M00/{i:02d}/{quote(a)}">{html.escape(a)}</a></li>'
                           for i, a in enumerate(spec.attachments))
         attachments = f'<div class="attachments"><p>附件：</p><ul>\n{links}\n</ul></div>'
     extra = ""
@@ -513,7 +521,7 @@ def render_html(spec: SeedSpec, blocks: list[Block]) -> Path:
                  '<p>如果您对该政策文件有疑问,可以点击“我要问”在线咨询,也可以拨打标题上方的电话咨询相关部门,'
                  '或者拨打市长热线:0553-12345。</p></div>')
     out = SEED_DIR / f"{spec.stem}.html"
-    out.write_text(html_page(spec, site, content, attachments, extra), encoding="utf-8")
+    out.write_text(html_page(spec, site, content, attachments, extra, outer_class), encoding="utf-8")
     return out
 
 
@@ -1146,6 +1154,35 @@ def verify_docx(path: Path, want_numbering: bool, want_table: bool) -> list[str]
     return problems
 
 
+def verify_faithful(name: str, texts: list[str], seed: str) -> list[str]:
+    """Every text of a rendition is in the seed (whitespace aside): nothing invented."""
+    seed = squash(seed)
+    extra = [t for t in texts if squash(t) not in seed]
+    return [f"{name}: {len(extra)} text(s) not in the seed, e.g. {extra[0][:40]!r}"] if extra else []
+
+
+def verify_html(path: Path, texts: list[str], want_table: bool) -> list[str]:
+    from lxml import html as lhtml
+    tree = lhtml.fromstring(path.read_bytes())
+    zoom = tree.get_element_by_id("zoom")
+    body = squash(zoom.text_content())
+    problems = []
+    missing = [t for t in texts if squash(t) not in body]
+    if missing:
+        problems.append(f"{path.name}: {len(missing)} paragraph(s) missing from #zoom, e.g. {missing[0][:40]!r}")
+    if want_table and not zoom.findall(".//table"):
+        problems.append(f"{path.name}: no <table> in the content")
+    page = squash(tree.text_content())
+    for label in ("索引号", "发布机构", "发文字号", "成文日期", "发布日期", "扫一扫在手机打开当前页", "网站标识码"):
+        if label not in page and _s2t()(label) not in page:
+            problems.append(f"{path.name}: furniture {label} missing")
+    return problems
+
+
+def docx_cell_texts(path: Path) -> list[str]:
+    return [c.text for t in Document(str(path)).tables for row in t.rows for c in row.cells if c.text.strip()]
+
+
 def docx_paragraph_texts(path: Path) -> list[str]:
     return [p.text for p in Document(str(path)).paragraphs if p.text.strip()]
 
@@ -1183,6 +1220,9 @@ def main(argv: list[str] | None = None) -> int:
     for spec in SEEDS:
         docx = SEED_DIR / f"{spec.stem}.docx"
         problems += verify_docx(docx, spec.auto_numbering, bool(spec.table_start))
+        texts = docx_paragraph_texts(docx)
+        problems += verify_faithful(docx.name, texts + docx_cell_texts(docx), read_seed(spec))
+        problems += verify_html(SEED_DIR / f"{spec.stem}.html", texts[1:], bool(spec.table_start))
         assert (GB_DIR / f"{spec.stem}.txt").read_bytes().decode("gb18030") == read_seed(spec)
         if args.skip_pdf:
             continue
@@ -1195,6 +1235,13 @@ def main(argv: list[str] | None = None) -> int:
         if spec.table_start:
             problems += verify_table_crosses_page(pdf, "统计指标")
     problems += verify_docx(table_docx, False, True)
+    table_html = TABLE_DIR / f"{TASK_TABLE_STEM}.html"
+    problems += verify_html(table_html, [b.text for b in intro] + [r["task"] for r in rows if "task" in r], True)
+    if 'rowspan="2"' not in table_html.read_text(encoding="utf-8"):
+        problems.append(f"{table_html.name}: no merged 责任单位 cell")
+    tbl_xml = Document(str(table_docx)).tables[0]._tbl.xml
+    if "w:vMerge" not in tbl_xml or "w:gridSpan" not in tbl_xml:
+        problems.append(f"{table_docx.name}: merged cells missing")
     if not args.skip_pdf:
         table_pdf = TABLE_DIR / f"{TASK_TABLE_STEM}.pdf"
         problems += verify_pdf_body(table_pdf, [spec003.title] + [b.text for b in intro])
