@@ -452,6 +452,7 @@ _SKIP_IN_PARA = {_w(t) for t in (
     "annotationRef", "object", "pict",
 )} | {"{%s}Fallback" % MC}
 _T = _w("t")
+_R = _w("r")
 
 
 def _para_text(p) -> str:
@@ -463,6 +464,10 @@ def _para_text(p) -> str:
         tag = el.tag
         if not isinstance(tag, str) or tag in _SKIP_IN_PARA:
             continue
+        if tag == _R:
+            rpr = el.find(_w("rPr"))
+            if rpr is not None and (_on(rpr.find(_w("vanish"))) or _on(rpr.find(_w("specVanish")))):
+                continue                      # hidden text
         if tag == _T:
             if el.text:
                 out.append(el.text)
@@ -546,19 +551,23 @@ class _Reader:
         if ilvl is None:
             ilvl = s_ilvl
         label = None
-        if num_id and num_id != "0" and text.strip(_WS_EDGE):
+        if num_id and num_id != "0":
             if ilvl is None:
                 ilvl = self.numbering.ilvl_for_style(num_id, sid) if sid else 0
+            # Word shows (and counts) the number even on an empty paragraph; we count it
+            # but an empty paragraph still makes no block.
             label, lvl = self.numbering.next_label(num_id, ilvl)
             if lvl is None:
                 self.notes.append(("docx_numbering", f"numbering id {num_id} is not defined"))
-            if label:
+            if label and text.strip(_WS_EDGE):
                 label = label.strip(_WS_EDGE)
                 if not label or lvl.suff == "nothing" or label[-1] in _CJK_PUNCT:
                     sep = ""
                 else:
                     sep = " "
                 text = label + sep + text.lstrip(_WS_EDGE)
+            elif label:
+                label = None
         heading = self.styles.heading_level(sid)
         outline = _int(_val(ppr, "outlineLvl")) if ppr is not None else None
         if outline is None:

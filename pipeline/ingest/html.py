@@ -152,8 +152,8 @@ _NEST_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
 _BLOCKISH = {"div", "p", "section", "article", "blockquote", "center", "ul", "ol", "li", "table",
              "tbody", "tr", "td", "th", "dl", "dd", "dt", "form", "main", "aside", "nav", "header",
              "footer", "h1", "h2", "h3", "h4", "h5", "h6"}
-_NESTING = _BLOCKISH | {"span", "font", "b", "i", "em", "strong", "a", "u", "small", "big", "sub",
-                        "sup", "label", "s", "strike", "code", "tt"}
+_VOID = {"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source", "embed",
+         "param", "track", "keygen", "basefont", "frame", "isindex"}
 
 
 def _flatten_nesting(text: str, limit: int = FLATTEN_DEPTH) -> str:
@@ -163,7 +163,7 @@ def _flatten_nesting(text: str, limit: int = FLATTEN_DEPTH) -> str:
     pos = 0
     for m in _NEST_TAG.finditer(text):
         closing, name = m.group(1), m.group(2).lower()
-        if name not in _NESTING:
+        if name in _VOID:
             continue
         out.append(text[pos:m.start()])
         pos = m.end()
@@ -184,7 +184,7 @@ def _flatten_nesting(text: str, limit: int = FLATTEN_DEPTH) -> str:
                     break
             out.append(m.group(0) if keep else repl)
     out.append(text[pos:])
-    return "".join(out)
+    return re.sub(r"(?:<br>\s*){2,}", "<br>", "".join(out))
 
 
 def _max_depth(root) -> int:
@@ -568,13 +568,17 @@ _LABEL_COLON = re.compile(r"(%s)[：:]" % _KNOWN_LABEL_RE)
 
 
 def _label_count(node) -> int:
-    """Distinct metadata labels in ``node``: followed by a colon, or alone in a cell."""
+    """Distinct metadata labels in ``node``: followed by a colon, or alone in a cell that
+    is followed by a value cell (a column header row of labels does not count)."""
     text = _simp(_nospace(node.text_content()))
     found = set(_LABEL_COLON.findall(text))
-    for cell in node.iter("td", "th", "dt", "span", "b", "strong", "label"):
+    for cell in node.iter("td", "th", "dt"):
         t = _simp(_nospace(cell.text_content()))
         if t in _INFO_LABELS:
-            found.add(t)
+            nxt = cell.getnext()
+            if nxt is not None and nxt.tag in ("td", "th", "dd") \
+                    and _simp(_nospace(nxt.text_content())).rstrip("：:") not in _INFO_LABELS:
+                found.add(t)
     return len(found)
 
 
@@ -600,14 +604,15 @@ def _info_container(root):
             if node.tag not in ("td", "th", "span", "b", "strong", "label", "font", "a") \
                     and _label_count(node) >= 3:
                 # Take in sibling label tables (索引号 table + 主题词 table in one cell).
-                count, size = _label_count(node), len(node.text_content())
+                count, size = _label_count(node), len(_nospace(node.text_content()))
                 parent = node.getparent()
-                while parent is not None and len(parent.text_content()) <= size + 200:
-                    more = _label_count(parent)
-                    if more <= count:
+                for _ in range(4):
+                    if parent is None or len(_nospace(parent.text_content())) > size + 200:
                         break
-                    node, count = parent, more
-                    parent = node.getparent()
+                    more = _label_count(parent)
+                    if more > count:
+                        node, count = parent, more
+                    parent = parent.getparent()
                 return node
             node = node.getparent()
     return None
