@@ -37,7 +37,7 @@ def ingest(data: bytes, source: str, rules: RuleSet, max_bytes: int | None = Non
 
 
 def analyse(doc: Document, rules: RuleSet) -> Analysis:
-    from .extract import deadlines, metadata, references, tasks, thresholds, units
+    from .extract import deadlines, metadata, metrics, references, tables, tasks, thresholds, units
     from .structure import build_tree
 
     simplified = to_simplified(doc.text)
@@ -46,17 +46,21 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     meta = metadata.extract(doc, view, root, rules)
     doc_date = _as_date(meta.get("issued_on"))
     found = tasks.find_tasks(doc, root, rules, meta.get("title"))
+    found += tables.find_table_tasks(doc, view, root, rules)
     found.sort(key=lambda t: t.start)
     task_facts = []
     for t in found:
+        if t.row is not None:       # a task-table row: read cell by cell
+            task_facts.append(tables.row_facts(view, t, rules, doc_date))
+            continue
         facts: list[Fact] = []
         facts += units.find_units(view, t.spans(), rules)
         for s, e in t.spans():
             facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date), s)
-            facts += _shift(thresholds.find_thresholds(view[s:e], rules), s)
+            facts += _shift(thresholds.find_thresholds(view[s:e], rules, document=view), s)
         task_facts.append(facts)
     refs = references.find_references(view, rules)
-    mets: list[dict] = []
+    mets = metrics.find_metrics(doc, view, root, rules)
     return Analysis(doc, view, simplified, root, found, task_facts, meta, refs, mets)
 
 

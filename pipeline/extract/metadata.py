@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from ..model import Document
 from ..normalize import match_view
+from .references import normalize_doc_number
 
 DOC_TYPES = ("实施意见", "实施方案", "工作方案", "工作要点", "工作计划", "年度报告", "实施细则", "管理办法", "通知", "方案", "要点", "意见", "办法", "规定",
              "细则", "条例", "规则", "报告", "年报", "函", "决定", "通报", "批复", "公告", "通告", "计划", "规划",
@@ -77,13 +78,6 @@ def recover_compact_date(digits: str, year_hint: int | None) -> str | None:
         except ValueError:
             pass
     return found.pop() if len(found) == 1 else None
-
-
-def normalize_doc_number(text: str) -> str | None:
-    m = _DOCNUM.search(match_view(text))
-    if not m:
-        return None
-    return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
 
 
 def doc_type_of(title: str | None) -> str | None:
@@ -157,10 +151,10 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     for i, v in enumerate(bviews[:15]):
         m = _DOCNUM.search(v)
         if m and (len(v) <= 40 or (title_i is not None and i == title_i)) and "《" not in v[: m.start()]:
-            doc_number = normalize_doc_number(v)
+            doc_number = normalize_doc_number(blocks[i].text, rules)
             break
     if doc_number is None and info.get("发文字号"):
-        doc_number = normalize_doc_number(str(info["发文字号"]))
+        doc_number = normalize_doc_number(str(info["发文字号"]), rules)
 
     # 成文日期 and signature: the first line that is only a date (optionally after a name).
     issued_on, date_source, issuer, signer, year_hint = None, None, None, None, None

@@ -9,12 +9,14 @@ belongs to that title. ``(以下简称《条例》)`` right after an entry recor
 it; later 《条例》 mentions resolve to that entry (``via_alias: true``). An alias the
 document declares for itself (``本实施意见(以下简称《实施意见》)``) is no reference.
 
-Facts carry offsets into the view; ``title_span`` and ``doc_number_span`` let the
-caller quote the original script (``merge_references`` does that, one entry per
-cited document).
+``find_references`` gives one fact per cited document (what the record lists);
+``find_reference_mentions`` one per mention. Facts carry offsets into the view;
+``title_span`` and ``doc_number_span`` let a caller quote the original script
+(``normalize_doc_number`` keeps the script of the string it is given).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from typing import Any
@@ -44,8 +46,9 @@ register_schema(
             "close_brackets": _STR,
             "year_pattern": _STR,
             "seq_pattern": _STR,
-            "org_pattern": _STR,
-            "name_pattern": _STR,
+            "org_chars": _STR,
+            "org_max_chars": {"type": "integer", "minimum": 1},
+            "name_max_chars": {"type": "integer", "minimum": 1},
             "org_cut_words": _STR_LIST,
             "name_cut_words": _STR_LIST,
             "min_org_chars": {"type": "integer", "minimum": 0},
@@ -53,13 +56,39 @@ register_schema(
             "alias_pattern": _STR,
             "self_alias_pattern": _STR,
             "clause_boundary_pattern": _STR,
+            "title_strip_pattern": _STR,
+            "self_after_pattern": _STR,
+            "self_line_pattern": _STR,
+            "own_heading_pattern": _STR,
+            "alias_entries": {"type": "boolean"},
+            "drop_self_references": {"type": "boolean"},
+            "org_ignore_pattern": _STR,
         },
     ),
 )
 
 _PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
 _SPACE = re.compile(r"\s+")
+_BRACKETS = re.compile(r"[《》<>〈〉\s]")
 _ALIAS_BEFORE = re.compile(r"\([ \t\u3000]*(?:以下简称|以下称|下称|简称)[ \t\u3000]*(?:为)?[ \t\u3000]*$")
+
+
+class _Intervals:
+    """Non-overlapping half-open intervals; ``add`` refuses one that overlaps."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, s: int, e: int) -> bool:
+        k = bisect.bisect_left(self.starts, s)
+        if k > 0 and self.ends[k - 1] > s:
+            return False
+        if k < len(self.starts) and self.starts[k] < e:
+            return False
+        self.starts.insert(k, s)
+        self.ends.insert(k, e)
+        return True
 
 
 def _class(chars: str) -> str:
@@ -77,8 +106,6 @@ class ReferenceMatcher:
             "CLOSE": _class(cfg["close_brackets"]),
             "YEAR": f"(?:{cfg['year_pattern']})",
             "SEQ": f"(?:{cfg['seq_pattern']})",
-            "ORG": f"(?:{cfg['org_pattern']})",
-            "NAME": f"(?:{cfg.get('name_pattern', cfg['org_pattern'])})",
             "SP": r"[ \t\u3000]*",
         }
 
@@ -89,10 +116,20 @@ class ReferenceMatcher:
         self.org_cut = sorted(cfg.get("org_cut_words", []), key=len, reverse=True)
         self.name_cut = sorted(cfg.get("name_cut_words", []), key=len, reverse=True)
         self.min_org = cfg.get("min_org_chars", 1)
+        self.org_char = re.compile(cfg.get("org_chars", r"[\u4e00-\u9fff]"))
+        self.org_max = {"code": cfg.get("org_max_chars", 12), "name": cfg.get("name_max_chars", 20)}
         self.attach_gap = re.compile(cfg.get("attach_gap_pattern", r"^\s*\(?\s*$"))
         self.alias_rx = re.compile(cfg["alias_pattern"]) if cfg.get("alias_pattern") else None
         self.self_alias = re.compile(cfg["self_alias_pattern"]) if cfg.get("self_alias_pattern") else None
         self.boundary = re.compile(cfg.get("clause_boundary_pattern", r"[,;。:!?\n]"))
+        self.title_strip = re.compile(cfg["title_strip_pattern"]) if cfg.get("title_strip_pattern") else None
+        self.self_after = re.compile(cfg["self_after_pattern"]) if cfg.get("self_after_pattern") else None
+        self.self_line = re.compile(cfg["self_line_pattern"]) if cfg.get("self_line_pattern") else None
+        self.own_heading = re.compile(cfg["own_heading_pattern"]) if cfg.get("own_heading_pattern") else None
+        self.alias_entries = bool(cfg.get("alias_entries"))
+        self.drop_self = cfg.get("drop_self_references", True)
+        self.org_ignore = re.compile(f"(?:{cfg['org_ignore_pattern']})$") if cfg.get("org_ignore_pattern") else None
+        self.org_ignore_any = re.compile(cfg["org_ignore_pattern"]) if cfg.get("org_ignore_pattern") else None
 
     # -- titles ------------------------------------------------------------------
     def titles(self, text: str) -> list[tuple[int, int]]:
@@ -133,6 +170,27 @@ class ReferenceMatcher:
                 best = i + len(w)
         return best
 
+    def org_start(self, text: str, end: int, kind: str) -> tuple[int, int]:
+        """(start, end) of the organ run just before ``end`` (spaces skipped)."""
+        while end > 0 and text[end - 1] in " \t\u3000":
+            end -= 1
+        s = end
+        count, limit = 0, self.org_max[kind]
+        while s > 0 and count < limit:
+            if self.org_char.match(text[s - 1]):
+                s -= 1
+                count += 1
+                continue
+            m = self.org_ignore.search(text, max(0, s - 12), s) if self.org_ignore else None
+            if m and count:
+                s = m.start()  # a gloss inside the code: 湘政办发(fā)
+                continue
+            if m and not count:
+                s = end = m.start()  # a gloss right before the bracket
+                continue
+            break
+        return s + self.cut_org(text[s:end], kind), end
+
     def numbers(self, view: str, original: str | None = None) -> list[dict]:
         """Document numbers in ``view``; normalised text taken from ``original``
         (same length) when given, so the organ code keeps its script."""
@@ -140,13 +198,14 @@ class ReferenceMatcher:
         found: list[dict] = []
         for order, (rule, rx) in enumerate(self.rules):
             for m in rx.finditer(view):
-                org_s, org_e = m.span("org")
-                cut = self.cut_org(view[org_s:org_e], rule["org"])
-                org_s += cut
+                org_s, org_e = self.org_start(view, m.start(), rule["org"])
                 if org_e - org_s < self.min_org:
                     continue
+                org = _SPACE.sub("", src[org_s:org_e])
+                if self.org_ignore_any:
+                    org = self.org_ignore_any.sub("", org)
                 values = {
-                    "org": _SPACE.sub("", src[org_s:org_e]),
+                    "org": org,
                     "year": m.group("year") if "year" in rx.groupindex else "",
                     "seq": m.group("seq"),
                     "hao": src[m.start("hao"):m.end("hao")],
@@ -157,27 +216,66 @@ class ReferenceMatcher:
                     "recovered": bool(rule.get("recovered")),
                 })
         found.sort(key=lambda d: (-(d["end"] - d["start"]), d["order"], d["start"]))
-        kept: list[dict] = []
-        for d in found:
-            if not any(d["start"] < k["end"] and k["start"] < d["end"] for k in kept):
-                kept.append(d)
-        kept.sort(key=lambda d: d["start"])
-        return kept
+        kept = _Intervals()
+        out = [d for d in found if kept.add(d["start"], d["end"])]
+        out.sort(key=lambda d: d["start"])
+        return out
 
     # -- all together ----------------------------------------------------------------
+    def clean_title(self, raw: str) -> str:
+        return self.title_strip.sub("", raw) if self.title_strip else _SPACE.sub("", raw)
+
+    def bare(self, title: str) -> str:
+        """A title without brackets, for comparing with heading lines."""
+        return _BRACKETS.sub("", self.clean_title(title))
+
+    def own_headings(self, text: str) -> set[str]:
+        """Lines that may be the document's own title or an attachment's name."""
+        out: set[str] = set()
+        if not self.own_heading:
+            return out
+        for line in text.split("\n"):
+            if len(line) > 200 or "《" not in line and len(line.strip()) < 4:
+                continue
+            m = self.own_heading.match(line)
+            if m:
+                body = m.group("title").strip()
+                if body.startswith(self.open) and body.endswith(self.close):
+                    continue  # a line that is one cited title is no heading
+                out.add(self.bare(body))
+        return out
+
+    def is_self(self, text: str, s: int, e: int, headings: set[str], title: str) -> bool:
+        if self.self_after and self.self_after.match(text[e:e + 80]):
+            return True
+        if self.self_line:
+            ls = text.rfind("\n", 0, s) + 1
+            le = text.find("\n", e)
+            if self.self_line.match(text[ls:le if le >= 0 else len(text)]):
+                return True
+        return self.bare(title) in headings
+
     def find(self, text: str) -> list[Fact]:
-        titles = self.titles(text)
-        numbers = [n for n in self.numbers(text)
-                   if not any(s < n["start"] and n["end"] <= e for s, e in titles)]
+        titles = self.titles(text)  # sorted, not overlapping
+        starts = [s for s, _ in titles]
+        headings = self.own_headings(text)
         entries: list[dict] = []
+        self_titles: set[str] = set()
         for s, e in titles:
-            entries.append({"start": s, "end": e, "title": _SPACE.sub("", text[s + 1:e - 1]),
-                            "title_span": [s + 1, e - 1], "number": None})
-        by_start = sorted(entries, key=lambda x: x["start"])
-        for n in numbers:
+            title = self.clean_title(text[s + 1:e - 1])
+            entries.append({"start": s, "end": e, "title": title, "title_span": [s + 1, e - 1], "number": None})
+            if self.is_self(text, s, e, headings, title):
+                self_titles.add(title)
+        titled = list(entries)
+        for n in self.numbers(text):
+            k = bisect.bisect_right(starts, n["start"]) - 1   # the last title starting before n
+            if k >= 0 and titles[k][0] < n["start"] and n["end"] <= titles[k][1]:
+                continue  # a number inside a title belongs to the title
             owner = None
-            for t in by_start:
-                if t["end"] <= n["start"] and t["number"] is None and self.attach_gap.match(text[t["end"]:n["start"]]):
+            if k >= 0 and titles[k][1] <= n["start"]:
+                t = titled[k]
+                if t["number"] is None and n["start"] - t["end"] <= 8 \
+                        and self.attach_gap.match(text[t["end"]:n["start"]]):
                     owner = t
             if owner is not None:
                 owner["number"] = n
@@ -193,23 +291,26 @@ class ReferenceMatcher:
 
         # aliases: (以下简称《条例》) right after an entry
         title_at = {x["start"]: x for x in entries if x["title"] is not None}
-        drop: set[int] = set()
-        aliases: dict[str, dict | None] = {}  # alias → entry (None: the document itself)
+        declared: set[int] = set()                 # the 《条例》 of (以下简称《条例》)
+        aliases: dict[str, dict | None] = {}      # alias → entry (None: the document itself)
         for x in entries:
-            if id(x) in drop or not self.alias_rx:
+            if id(x) in declared or not self.alias_rx:
                 continue
             m = self.alias_rx.match(text, x["end"])
             if not m:
                 continue
-            name = m.group("title") or m.group("quoted")
-            x["alias"] = _SPACE.sub("", name)
+            name = _SPACE.sub("", m.group("title") or m.group("quoted"))
+            x["alias"] = name
             if m.group("title") is not None:
                 inner = title_at.get(m.start("title") - 1)
                 if inner is not None:
-                    drop.add(id(inner))
-                aliases.setdefault(x["alias"], x)
+                    declared.add(id(inner))
+                if x["title"] in self_titles:
+                    aliases.setdefault(name, None)
+                else:
+                    aliases.setdefault(name, x)
         for x in entries:
-            if id(x) in drop or x["title"] is None:
+            if id(x) in declared or x["title"] is None:
                 continue
             before = text[max(0, x["start"] - 12):x["start"]]
             m = _ALIAS_BEFORE.search(before)
@@ -220,40 +321,50 @@ class ReferenceMatcher:
             for b in self.boundary.finditer(text, max(0, decl - 60), decl):
                 cs = b.end()
             if self.self_alias and self.self_alias.search(text[cs:decl]):
-                drop.add(id(x))
+                declared.add(id(x))
                 aliases.setdefault(x["title"], None)
 
         facts: list[Fact] = []
         for x in entries:
-            if id(x) in drop:
-                continue
-            data: dict[str, Any] = {"title": x["title"], "doc_number": None}
-            target = aliases.get(x["title"], x) if x["title"] is not None and x["title"] in aliases else x
-            if target is None:
+            title = x["title"]
+            data: dict[str, Any] = {"title": title, "doc_number": None}
+            if title is not None and title in self_titles:
+                if self.drop_self:
+                    continue  # the document itself or its attachment
+                data["self"] = True
+            target = aliases.get(title, x) if title is not None and title in aliases else x
+            if target is not x and self.alias_entries:
+                if target is None:
+                    data["self"] = True
+                else:
+                    data["alias_of"] = target["title"]
+            elif id(x) in declared:
+                continue  # the short name in (以下简称《条例》)
+            elif target is None:
                 continue  # a mention of the document itself by its short name
-            if target is not x:
+            elif target is not x:
                 data["title"] = target["title"]
-                data["alias"] = x["title"]
+                data["alias"] = title
                 data["via_alias"] = True
-                n = x["number"] or target["number"]
-            else:
-                n = x["number"]
-                if x.get("alias"):
-                    data["alias"] = x["alias"]
+            elif x.get("alias"):
+                data["alias"] = x["alias"]
+            n = x["number"]
+            if n is None and data.get("via_alias"):
+                n = target["number"]
             if n is not None:
                 data["doc_number"] = n["doc_number"]
                 if n["recovered"]:
                     data["recovered"] = True
                 if n is x["number"]:
                     data["doc_number_span"] = [n["start"], n["end"]]
-                if x["title"] is None:
+                if title is None:
                     line_start = text.rfind("\n", 0, n["start"]) + 1
                     if not text[line_start:n["start"]].strip():
                         data["standalone"] = True
             if x["title_span"] is not None:
                 data["title_span"] = list(x["title_span"])
-            rule = "title" if x["title"] is not None else x["number"]["rule"]
-            if x["title"] is not None and x["number"] is not None:
+            rule = "title" if title is not None else x["number"]["rule"]
+            if title is not None and x["number"] is not None:
                 rule = "title+" + x["number"]["rule"]
             facts.append(Fact("reference", x["start"], x["end"], rule, data))
         return facts
@@ -279,15 +390,66 @@ def _default_cfg() -> dict:
     return _strip_lines(load_file(DEFAULT_RULES_DIR / "references.yml"))
 
 
-def find_references(text: str, rules: RuleSet) -> list[Fact]:
-    """Cited documents in ``text`` (a match view), one fact per mention, in text order.
+def find_reference_mentions(text: str, rules: RuleSet) -> list[Fact]:
+    """Every mention of a cited document in ``text`` (a match view), in text order.
 
     ``data``: title (None for a bare number), doc_number (normalised, None when no
-    number), and when they apply: alias, via_alias, recovered, standalone (a bare
-    number opening a line: often the document's own number), title_span,
-    doc_number_span (offsets for quoting the original script).
+    number), and when they apply: alias, via_alias (a mention by the short name),
+    recovered (a bracket was repaired), standalone (a bare number opening a line:
+    usually the document's own number or a file name), title_span, doc_number_span
+    (offsets for quoting the original script).
     """
     return matcher(rules).find(text)
+
+
+def find_references(text: str, rules: RuleSet) -> list[Fact]:
+    """The documents ``text`` cites, one fact each (at its first mention), in text order.
+
+    Mentions merge on the title (an alias mention counts for its full title), bare
+    numbers on the number; a bare number equal to a titled entry's number is folded
+    into that entry. ``data`` as in ``find_reference_mentions`` plus ``mentions``
+    (how often the document is cited). Standalone numbers (a line opening with a bare
+    number: the document's own 发文字号, an attachment's file name) are left out.
+    """
+    out: list[Fact] = []
+    by_title: dict[str, Fact] = {}
+    by_number: dict[str, Fact] = {}
+    for f in find_reference_mentions(text, rules):
+        d = f.data
+        if d.get("standalone"):
+            continue
+        title, number = d.get("title"), d.get("doc_number")
+        entry = by_title.get(title) if title else None
+        if entry is None and number:
+            entry = by_number.get(number)
+            if entry is not None and title and entry.data.get("title") not in (None, title):
+                entry = None  # one number, two titles: keep both
+        if entry is None:
+            data = {k: v for k, v in d.items() if k != "via_alias"}
+            if d.get("via_alias"):
+                data.pop("title_span", None)
+            data["mentions"] = 1
+            entry = Fact("reference", f.start, f.end, f.rule, data)
+            out.append(entry)
+        else:
+            ed = entry.data
+            ed["mentions"] += 1
+            if ed.get("title") is None and title:
+                ed["title"] = title
+                if d.get("title_span") and not d.get("via_alias"):
+                    ed["title_span"] = d["title_span"]
+            if ed.get("doc_number") is None and number:
+                ed["doc_number"] = number
+                for k in ("doc_number_span", "recovered"):
+                    if k in d:
+                        ed[k] = d[k]
+            if d.get("alias") and not d.get("via_alias"):
+                ed.setdefault("alias", d["alias"])
+        if title:
+            by_title.setdefault(title, entry)
+        if number:
+            by_number.setdefault(number, entry)
+    return out
 
 
 def parse_doc_number(s: str, rules: RuleSet | None = None) -> dict | None:
@@ -312,44 +474,3 @@ def normalize_doc_number(s: str, rules: RuleSet | None = None) -> str | None:
     ``中办发〔20168号`` → ``中办发〔2016〕8号``; None when ``s`` holds none."""
     d = parse_doc_number(s, rules)
     return d["doc_number"] if d else None
-
-
-def merge_references(facts: list[Fact], original: str | None = None, rules: RuleSet | None = None) -> list[dict]:
-    """One record entry per cited document: {title, doc_number[, alias]}.
-
-    With ``original`` (the text the view was made from) titles and numbers are
-    quoted in its script. Entries merge on title, or on doc_number for bare numbers;
-    a bare number equal to a titled entry's number is folded into it.
-    """
-    out: list[dict] = []
-    by_title: dict[str, dict] = {}
-    by_number: dict[str, dict] = {}
-    for f in facts:
-        d = f.data
-        title, number = d.get("title"), d.get("doc_number")
-        if original is not None:
-            if d.get("title_span") and not d.get("via_alias"):
-                s, e = d["title_span"]
-                title = _SPACE.sub("", original[s:e])
-            if d.get("doc_number_span"):
-                s, e = d["doc_number_span"]
-                number = normalize_doc_number(original[s:e], rules) or number
-        key_t = d.get("title")
-        entry = by_title.get(key_t) if key_t else None
-        if entry is None and number:
-            entry = by_number.get(d.get("doc_number"))
-        if entry is None:
-            entry = {"title": title, "doc_number": number}
-            out.append(entry)
-        else:
-            if entry["title"] is None and title:
-                entry["title"] = title
-            if entry["doc_number"] is None and number:
-                entry["doc_number"] = number
-        if d.get("alias") and not d.get("via_alias"):
-            entry["alias"] = d["alias"]
-        if key_t:
-            by_title.setdefault(key_t, entry)
-        if d.get("doc_number"):
-            by_number.setdefault(d["doc_number"], entry)
-    return out

@@ -17,6 +17,7 @@ code only assembles them into the named patterns of ``rules:``.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from typing import Any
@@ -36,7 +37,7 @@ _WORD_OP = {
         "properties": {
             "word": {"type": "string", "minLength": 1},
             "op": {"enum": _OPS},
-            "class": {"enum": ["plain", "adverb", "weak"]},
+            "class": {"enum": ["plain", "adverb", "weak", "only"]},
             "deadline_if_time": {"type": "boolean"},
         },
     },
@@ -70,6 +71,7 @@ register_schema(
             "pattern": _STR,
             "op": {"enum": ["comparator", "between", *_OPS]},
             "reject_past": {"type": "boolean"},
+            "reject_statistic": {"type": "boolean"},
             "require_forward": {"type": "boolean"},
             "count_units_only": {"type": "boolean"},
             "list_items": {"type": "boolean"},
@@ -87,6 +89,28 @@ register_schema(
             "negated_comparator_pattern": _STR,
             "negatable_comparators": _WORD_OP,
             "comparators_after": _WORD_OP,
+            "comparator_definitions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["pattern", "word", "op"],
+                    "properties": {"pattern": _STR, "word": _STR, "op": {"enum": _OPS}},
+                },
+            },
+            "inclusion_note_pattern": _STR,
+            "exclusive_note_pattern": _STR,
+            "approx_pattern": _STR,
+            "exclusions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["name", "pattern"],
+                    "properties": {"name": _STR, "pattern": _STR},
+                },
+            },
+            "statistic_pattern": _STR,
             "unit_multipliers": _STR_LIST,
             "unit_not_followed_by": _STR,
             "units": _UNITS,
@@ -103,7 +127,9 @@ register_schema(
             "activity_verbs": _STR_LIST,
             "change_verbs": _STR_LIST,
             "decrease_verbs": _STR_LIST,
-            "target_gap_pattern": _STR,
+            "target_gap_chars": _STR,
+            "target_gap_max": {"type": "integer", "minimum": 0},
+            "normative_comparators": _STR_LIST,
             "target_list_pattern": _STR,
             "forward_pattern": _STR,
             "past_pattern": _STR,
@@ -173,6 +199,8 @@ def parse_number(s: str) -> tuple[int | float | None, str | None, bool]:
         return _num(round(int(a) / int(b), 4)), None, True
     if s[:1].isdigit():
         return _num(float(s.replace(",", ""))), None, False
+    if all(c in "百千万亿" for c in s):
+        return None, None, False  # 百人计划, 千企: a bare 百/千/万 is a name, not a count
     v = _cn_number(s)
     return (None if v is None else _num(v)), None, False
 
@@ -192,10 +220,16 @@ class ThresholdMatcher:
         verbs = cfg.get("target_verbs", []) + cfg.get("activity_verbs", []) + cfg.get("change_verbs", [])
         self.verb_rx = re.compile(_alt(verbs) or "(?!)")
 
-        cmp_before = _alt(self.before)
+        by_class: dict[str, list[str]] = {}
+        for w, c in self.before.items():
+            by_class.setdefault(c.get("class", "plain"), []).append(w)
+        cmp_before = _alt([w for w in self.before if self.before[w].get("class") != "only"])
+        normative = _alt(cfg.get("normative_comparators", []))
         if self.neg_rx and self.negatable:
-            cmp_before = f"(?:{cfg['negated_comparator_pattern']})(?:{_alt(self.negatable)})|{cmp_before}"
-        adverbs = [w for w, c in self.before.items() if c.get("class") == "adverb"]
+            neg = f"(?:{cfg['negated_comparator_pattern']})(?:{_alt(self.negatable)})"
+            cmp_before = f"{neg}|{cmp_before}"
+            normative = f"{neg}|{normative}" if normative else neg
+        verbs_alt = _alt(cfg.get("target_verbs", []) + cfg.get("activity_verbs", []) + cfg.get("change_verbs", [])) or "(?!)"
         unit = f"(?:{_alt(self.units)})"
         if self.multipliers:
             unit = f"(?:{_alt(self.multipliers)})?{unit}"
@@ -206,13 +240,17 @@ class ThresholdMatcher:
             "NUM_TARGET": f"(?:{cfg.get('target_number_pattern') or cfg['number_pattern']})",
             "UNIT": unit,
             "CMP_BEFORE": f"(?:{cmp_before})",
-            "CMP_ADVERB": f"(?:{_alt(adverbs) or '(?!)'})",
+            "CMP_ADVERB": f"(?:{_alt(by_class.get('adverb', [])) or '(?!)'})",
+            "CMP_NORMATIVE": f"(?:{normative or '(?!)'})",
+            "CMP_ONLY": f"(?:{_alt(by_class.get('only', [])) or '(?!)'})",
+            "NOTE": f"(?:[ \\t]*(?P<note>{cfg.get('inclusion_note_pattern') or '(?!)'})[ \\t]*)?",
+            "APPROX": f"(?:{cfg.get('approx_pattern') or '(?!)'})",
             "CMP_AFTER": f"(?:{_alt(self.after)})",
             "RANGE": f"(?:{cfg.get('range_pattern', '-')})",
             "TARGET_VERB": f"(?:{_alt(cfg.get('target_verbs', [])) or '(?!)'})",
             "ACTIVITY_VERB": f"(?:{_alt(cfg.get('activity_verbs', [])) or '(?!)'})",
             "CHANGE_VERB": f"(?:{_alt(cfg.get('change_verbs', [])) or '(?!)'})",
-            "GAP": f"(?P<gap>{cfg.get('target_gap_pattern', '')})",
+            "GAP": f"(?P<gap>(?:(?!{verbs_alt}){cfg.get('target_gap_chars', '(?!)')}){{0,{cfg.get('target_gap_max', 8)}}}?)",
             "SP": r"[ \t\u3000]*",
         }
         self.rules = [(r, re.compile(self.expand(r["pattern"]))) for r in cfg["rules"]]
@@ -231,6 +269,10 @@ class ThresholdMatcher:
         self.periods = [(re.compile(p["pattern"]), p["period"]) for p in cfg.get("periods", [])]
         self.forward = re.compile(cfg["forward_pattern"]) if cfg.get("forward_pattern") else None
         self.past = re.compile(cfg["past_pattern"]) if cfg.get("past_pattern") else None
+        self.statistic = re.compile(cfg["statistic_pattern"]) if cfg.get("statistic_pattern") else None
+        self.exclusive_note = re.compile(cfg.get("exclusive_note_pattern") or "(?!)")
+        self.definitions = [(re.compile(d["pattern"]), d["word"], d["op"]) for d in cfg.get("comparator_definitions", [])]
+        self.exclusions = [re.compile(x["pattern"]) for x in cfg.get("exclusions", [])]
 
     def expand(self, pattern: str) -> str:
         def sub(m: re.Match) -> str:
@@ -333,13 +375,27 @@ class ThresholdMatcher:
         return None
 
     # -- matching ----------------------------------------------------------------
-    def candidates(self, text: str):
+    def after_ops(self, document: str) -> dict[str, str]:
+        """Ops of the after-comparators, with the document's own definitions applied."""
+        ops = {w: c["op"] for w, c in self.after.items()}
+        for rx, word, op in self.definitions:
+            if word in ops and rx.search(document):
+                ops[word] = op
+        return ops
+
+    def excluded(self, text: str) -> list[tuple[int, int]]:
+        spans = []
+        for rx in self.exclusions:
+            spans += [m.span() for m in rx.finditer(text)]
+        return spans
+
+    def candidates(self, text: str, after_ops: dict[str, str]):
         for order, (rule, rx) in enumerate(self.rules):
             for m in rx.finditer(text):
-                for fact in self.build(text, rule, m):
+                for fact in self.build(text, rule, m, after_ops):
                     yield order, fact
 
-    def build(self, text: str, rule: dict, m: re.Match) -> list[Fact]:
+    def build(self, text: str, rule: dict, m: re.Match, after_ops: dict[str, str]) -> list[Fact]:
         g = m.groupdict()
         value, implied, fraction = parse_number(g["num"])
         if value is None:
@@ -381,17 +437,19 @@ class ThresholdMatcher:
             pre_op, pre_class = self.before_op(pre) if pre else (None, None)
             post_cfg = self.after.get(post) if post else None
             if pre_op and post_cfg:
-                op = post_cfg["op"] if pre_class == "weak" else pre_op
+                op = after_ops[post] if pre_class == "weak" else pre_op
             elif pre_op:
                 op = pre_op
             elif post_cfg:
                 if post_cfg.get("deadline_if_time") and is_time:
                     return []  # 15个工作日以内: a deadline
-                op = post_cfg["op"]
+                op = after_ops[post]
             else:
                 return []
         else:
-            op = self.after[post]["op"] if post else op_kind
+            op = after_ops[post] if post else op_kind
+        if g.get("note") and self.exclusive_note.search(g["note"]):
+            op = {">=": ">", "<=": "<"}.get(op, op)  # 5年(不含)以上
 
         start, end = m.start(), m.end()
         if rule.get("reject_past") and self.past:
@@ -402,8 +460,16 @@ class ThresholdMatcher:
             ss, se = self.sentence(text, start, end)
             if not self.forward.search(text, ss, se):
                 return []
+        if rule.get("reject_statistic") and self.statistic:
+            cs = self.clause_start(text, start, self.period_boundary)
+            if self.statistic.search(text, cs, end):
+                ss, se = self.sentence(text, start, end)
+                if not (self.forward and self.forward.search(text, ss, se)):
+                    return []
 
         data: dict[str, Any] = {"op": op, "value": value, "unit": unit}
+        if g.get("approx"):
+            data["approximate"] = True
         verb = g.get("verb")
         if verb is not None and op_kind != "comparator":
             if verb in self.decrease or any(verb.startswith(d) for d in self.decrease):
@@ -419,7 +485,6 @@ class ThresholdMatcher:
                 start = num_start  # quote 10个, not 遴选我市各县区10个
             s, e = self.object_after(text, m.end())
         data["subject"] = text[s:e] if e > s else None
-        data["subject_span"] = [s, e] if e > s else None
         data["period"] = self.period(text, start, end)
         facts = [Fact("threshold", start, end, rule["name"], data)]
 
@@ -437,7 +502,6 @@ class ThresholdMatcher:
                 facts.append(Fact("threshold", lm.start("num"), lm.end(), rule["name"], {
                     "op": op, "value": v, "unit": u,
                     "subject": text[s2:e2] if e2 > s2 else None,
-                    "subject_span": [s2, e2] if e2 > s2 else None,
                     "period": data["period"]}))
                 pos = lm.end()
         return facts
@@ -456,23 +520,31 @@ def matcher(rules: RuleSet) -> ThresholdMatcher:
     return hit[1]
 
 
-def find_thresholds(text: str, rules: RuleSet) -> list[Fact]:
+def find_thresholds(text: str, rules: RuleSet, document: str | None = None) -> list[Fact]:
     """Thresholds in ``text`` (a match view: simplified, width-folded), in text order.
 
+    ``document``: the match view of the whole document when ``text`` is a part of it;
+    definitions such as 本办法所称以下不包括本数 are looked up there.
+
     Overlapping candidates are resolved longest first, then by rule order.
-    ``data``: op, value (number, or [low, high] for between), unit, subject, period;
-    also subject_span (offsets of the subject, for quoting it in the original script)
-    and, for 提高/降低 targets, change (increase | decrease).
+    ``data``: op, value (number, or [low, high] for between), unit, subject (in the
+    script of ``text``), period; when they apply also change (increase | decrease:
+    提高5个百分点) and approximate (增长6%左右).
     """
     tm = matcher(rules)
-    cands = list(tm.candidates(text))
+    cands = list(tm.candidates(text, tm.after_ops(text if document is None else document)))
+    for s, e in tm.excluded(text):
+        cands = [c for c in cands if not (c[1].start < e and s < c[1].end)]
     cands.sort(key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []
+    ends: list[int] = []
     out: list[Fact] = []
     for _, f in cands:
-        if any(f.start < e and s < f.end for s, e in taken):
-            continue
-        taken.append((f.start, f.end))
+        k = bisect.bisect_left(starts, f.start)
+        if (k > 0 and ends[k - 1] > f.start) or (k < len(starts) and starts[k] < f.end):
+            continue  # overlaps a longer (or earlier-rule) fact
+        starts.insert(k, f.start)
+        ends.insert(k, f.end)
         out.append(f)
     out.sort(key=lambda f: f.start)
     return out
