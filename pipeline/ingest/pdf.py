@@ -16,9 +16,16 @@ tables. From them we rebuild, in reading order:
 Page headers and footers (``— 1 —``, ``第 3 页 共 5 页``, lines repeated at the same
 place on most pages) are dropped and kept in ``page_meta["furniture"]``.
 
-Pages where pdfplumber finds no characters or only unmapped ones are read again with
-pypdfium2 (warning ``pdf_fallback``); a page still without usable text gets
-``no_text_layer`` or ``broken_font_map`` and emits nothing.
+pdfplumber silently returns no characters for some CFF-based CJK fonts. Each page's
+character count is checked against pypdfium2's (~1 ms a page); a page where pdfplumber
+finds none, far fewer, or mostly unmapped ones (``(cid:123)``, U+FFFD) is read from
+pypdfium2's characters through the same layout code (warning ``pdf_fallback``). A page
+still without usable text gets ``no_text_layer`` (scanned) or ``broken_font_map`` and
+emits nothing; a document with no usable page raises IngestError.
+
+Warnings: pdf_fallback, no_text_layer, broken_font_map, pdf_page_error (a page pdfminer
+could not lay out). ``page_meta``: ``pdf_info`` (document info: Title, Author,
+CreationDate…) and ``furniture`` (running headers/footers removed, page numbers excepted).
 """
 from __future__ import annotations
 
@@ -69,6 +76,8 @@ def _join_lines(a: str, b: str) -> str:
         return b
     if not b:
         return a
+    if a[-1].isdigit() and b[0].isdigit():
+        return a + b                     # a number wrapped in a narrow cell
     if a[-1].isascii() and a[-1].isalnum() or a[-1] in ",.;:!?)":
         if b[0].isascii() and (b[0].isalnum() or b[0] in "(\"'"):
             return a + " " + b
@@ -181,7 +190,8 @@ def _make_line(page: int, chars: list[dict]) -> _Line | None:
         return None
     sizes = Counter(round(c["size"] * 2) / 2 for c in kept)
     nb = sum(1 for c in kept if _is_bold(c))
-    steps = [b["x0"] - a["x0"] for a, b in zip(kept, kept[1:]) if len(a["text"]) == 1 and not a["text"].isascii()]
+    steps = [b["x0"] - a["x0"] for a, b in zip(kept, kept[1:])
+             if len(a["text"]) == 1 and not a["text"].isascii()]
     size = sizes.most_common(1)[0][0]
     return _Line(
         page=page,
@@ -269,7 +279,6 @@ def _read_tables(found, chars: list[dict], page: int) -> tuple[list[_Table], lis
             x0, top, x1, bottom = t.bbox
             if not (x0 <= mx <= x1 and top <= my <= bottom):
                 continue
-            placed = True
             # row boxes overlap where a cell spans rows: test the cells themselves
             for ri, r in enumerate(rows):
                 if not (r.bbox[1] <= my <= r.bbox[3]):
@@ -278,14 +287,14 @@ def _read_tables(found, chars: list[dict], page: int) -> tuple[list[_Table], lis
                            if cell and cell[0] <= mx <= cell[2] and cell[1] <= my <= cell[3]), None)
                 if ci is not None:
                     per_cell[(ti, ri, ci)].append(c)
+                    placed = True
                     break
-            break
+            break                            # text in no cell stays prose: nothing is lost
         if not placed:
             rest.append(c)
     for ti, (t, rows, ncols) in enumerate(boxes):
-        texts = []
-        for ri, r in enumerate(rows):
-            texts.append([_cell_text(per_cell.get((ti, ri, ci), [])) for ci in range(ncols)])
+        texts = [[_cell_text(per_cell.get((ti, ri, ci), [])) for ci in range(ncols)]
+                 for ri in range(len(rows))]
         # drop empty rows (pdfplumber sometimes finds rows of nothing)
         keep = [i for i, row in enumerate(texts) if any(row)]
         if not keep:
@@ -318,8 +327,6 @@ def _pdfium_chars(pdoc, index: int) -> tuple[list[dict], int]:
     bad = 0
     buf = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
-    fonts: dict[int, str] = {}
-    l, b, r, t = (ctypes.c_double() for _ in range(4))
     for i in range(tp.count_chars()):
         if raw.FPDFText_IsGenerated(tp, i) == 1:
             continue
@@ -331,7 +338,8 @@ def _pdfium_chars(pdoc, index: int) -> tuple[list[dict], int]:
             ch = "\ufffd"
         else:
             ch = chr(u)
-        if not raw.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect := raw.FS_RECTF())):
+        rect = raw.FS_RECTF()
+        if not raw.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect)):
             continue
         size = raw.FPDFText_GetFontSize(tp, i) or (rect.top - rect.bottom)
         weight = raw.FPDFText_GetFontWeight(tp, i)
@@ -349,6 +357,19 @@ def _pdfium_chars(pdoc, index: int) -> tuple[list[dict], int]:
     return out, bad
 
 
+def _pdfium_count(pdoc, index: int) -> int:
+    """Number of non-space characters pypdfium2 sees on a page."""
+    try:
+        page = pdoc[index]
+        tp = page.get_textpage()
+        n = sum(1 for ch in tp.get_text_range() if not ch.isspace())
+        tp.close()
+        page.close()
+        return n
+    except Exception:  # noqa: BLE001 - no comparison then
+        return 0
+
+
 def _bad_count(chars: list[dict]) -> int:
     return sum(1 for c in chars if _BAD_TEXT.search(c["text"]))
 
@@ -359,7 +380,6 @@ def _bad_count(chars: list[dict]) -> int:
 def read(data: bytes, source: str, *, max_pages: int = 2000) -> Document:
     """Read a PDF into a Document of headings, paragraphs and table rows."""
     import pdfplumber
-    from pdfplumber.utils.exceptions import PdfminerException
 
     doc = Document(source=source, format="pdf")
     head = data[:1024]
@@ -383,6 +403,7 @@ def read(data: bytes, source: str, *, max_pages: int = 2000) -> Document:
         if n > max_pages:
             raise IngestError("failed", f"too many pages: {n} > {max_pages}")
         doc.pages = n
+        pdoc = _open_pdfium(data)        # the second opinion on each page's characters
         doc.page_meta["pdf_info"] = {
             k: str(v) for k, v in meta.items()
             if k in ("Title", "Author", "Subject", "Keywords", "Creator", "Producer",
@@ -399,26 +420,37 @@ def read(data: bytes, source: str, *, max_pages: int = 2000) -> Document:
                 bad = _bad_count(nonspace)
                 found = dd.find_tables() if nonspace else []
                 has_images = bool(page.images)
-            except PdfminerException as e:
-                raise IngestError("failed", _open_error(e)) from None
             except Exception as e:  # noqa: BLE001 - a page pdfminer cannot lay out
-                doc.warn("pdf_page_error", f"page {pno}: {type(e).__name__}: {e}"[:200], page=pno)
+                reason = _open_error(e)
+                if reason.startswith("encrypted"):
+                    raise IngestError("failed", reason) from None
+                # one bad page does not lose the document; pypdfium2 may still read it
+                doc.warn("pdf_page_error", f"page {pno}: {reason}", page=pno)
                 raw, chars, nonspace, bad, found, has_images = [], [], [], 0, [], False
-            use_fallback = not nonspace or bad > 0.1 * len(nonspace)
+            # pdfplumber silently misses the glyphs of some CFF-based CJK fonts: compare
+            # with pypdfium2's count of the page's characters (~1 ms a page)
+            expect = _pdfium_count(pdoc, i) if pdoc is not None else 0
+            found_n = sum(1 for c in raw if not c["text"].isspace())
+            missing = expect - found_n >= 10 and found_n < 0.8 * expect
+            use_fallback = not nonspace or bad > 0.1 * len(nonspace) or missing
             if use_fallback:
-                if pdoc is None:
-                    pdoc = _open_pdfium(data)
                 alt, alt_bad = _pdfium_chars(pdoc, i) if pdoc is not None else ([], 0)
                 alt = [c for c in alt if not c["text"].isspace()]
                 alt_bad = max(alt_bad, _bad_count(alt))
                 if alt and alt_bad <= 0.01 * len(alt) and len(alt) >= 0.5 * len(nonspace):
-                    why = "no characters" if not nonspace else "unmapped characters"
+                    why = ("no characters" if not nonspace
+                           else f"{found_n} of {expect} characters" if missing
+                           else "unmapped characters")
                     doc.warn("pdf_fallback",
                              f"page {pno}: pdfplumber found {why}; text read with pypdfium2",
                              page=pno)
                     raw = alt
                     chars = _dedupe(alt)
                     nonspace, bad = chars, 0
+                    try:                 # ruling lines are still pdfplumber's to find
+                        found = page.find_tables()
+                    except Exception:  # noqa: BLE001
+                        found = []
                 elif nonspace or alt:
                     doc.warn("broken_font_map",
                              f"page {pno}: {max(bad, alt_bad)} of {max(len(nonspace), len(alt))}"
@@ -529,12 +561,17 @@ def _drop_furniture(pages: list[_Page], doc: Document, st: "_Stats") -> None:
                 continue
             cands[(zone, _norm_digits(it.text))].append((pg, it))
     need = max(2, (len(pages) + 1) // 2)
-    for (zone, _), occ in cands.items():
-        pgs = {pg.number for pg, _ in occ}
-        tops = [it.top for _, it in occ]
-        if len(pgs) >= need and max(tops) - min(tops) <= 6:
-            for _, it in occ:
-                drop.add(id(it))
+    for occ in cands.values():
+        # the same text at the same height (a title may repeat the running header)
+        by_top: dict[int, list[_Line]] = defaultdict(list)
+        for _, it in occ:
+            by_top[round(it.top / 6)].append(it)
+        for key, its in by_top.items():
+            near = its + by_top.get(key - 1, []) + by_top.get(key + 1, [])
+            if len({it.page for it in near}) >= need:
+                for it in near:
+                    if abs(it.top - its[0].top) <= 6:
+                        drop.add(id(it))
     for pg in pages:
         kept = []
         for it in pg.items:
@@ -578,7 +615,8 @@ def _stats(pages: list[_Page]) -> _Stats:
     xs = Counter(round(ln.x0) for ln in blines)
     left_c = sorted(x for x, k in xs.items() if k >= need)
     left = left_c[0] if left_c else min((ln.x0 for ln in blines), default=0)
-    ends = Counter(round(ln.x1) for ln in blines)
+    # the right margin from lines ending in a letter: punctuation may hang beyond it
+    ends = Counter(round(ln.x1) for ln in blines if ln.text[-1:].isalnum())
     right_c = sorted(x for x, k in ends.items() if k >= need)
     right = right_c[-1] if right_c else max((ln.x1 for ln in blines), default=0)
     gaps = []
@@ -625,9 +663,33 @@ def _titleish(ln: _Line, st: _Stats) -> bool:
     return (_centred(ln, st) or wide) and (ln.size > st.body * 1.1 or ln.bold)
 
 
-def _full(ln: _Line, st: _Stats) -> bool:
-    """The line reaches the right margin: the next character would not have fitted."""
-    return st.right - ln.x1 <= 1.5 * _p(ln, st)
+def _full(ln: _Line, st: _Stats, nxt: _Line | None = None) -> bool:
+    """The line reaches the right margin: the next character (or the next line's first
+    unbreakable piece, a Latin word or a character with its closing punctuation) would
+    not have fitted."""
+    room = st.right - ln.x1
+    if room <= 1.5 * _p(ln, st):
+        return True
+    return nxt is not None and _unit_width(nxt) > room - 0.5 * _p(ln, st)
+
+
+_NO_START = set("，。、；：？！）》〉」』】〕,.;:?!)%")
+
+
+def _unit_width(ln: _Line) -> float:
+    """Width of the line's first piece that could not have been broken."""
+    cs = ln.chars
+    k = 1 if cs[0]["text"] in "（《〈「『【〔(" and len(cs) > 1 else 0
+    while k + 1 < len(cs):
+        prev, c = cs[k]["text"], cs[k + 1]["text"]
+        if c in _NO_START:
+            k += 1                       # closing punctuation stays with what precedes
+        elif (c.isascii() and prev.isascii() and not c.isspace()
+              and cs[k + 1]["x0"] - cs[k]["x1"] < 0.2 * cs[k]["size"]):
+            k += 1                       # a Latin word, number, e-mail address
+        else:
+            break
+    return cs[k]["x1"] - cs[0]["x0"]
 
 
 def _breaks(a: _Line, b: _Line, first_of_para: bool, st: _Stats) -> bool:
@@ -640,17 +702,19 @@ def _breaks(a: _Line, b: _Line, first_of_para: bool, st: _Stats) -> bool:
         return False
     if _alone(a, st) or _alone(b, st):
         return True
-    if _HEAD_NUM.match(b.text):
+    ends = a.text.rstrip()[-1:] in _SENT_END
+    # a heading number starts a block, unless the line before ran on to the margin
+    # mid-sentence (…口径不统 / 一、数据质量…)
+    if _HEAD_NUM.match(b.text) and (ends or not _full(a, st, b)):
         return True
     if not same_style:
         return True
-    ends = a.text.rstrip()[-1:] in _SENT_END
     if b.x0 - st.left >= 1.5 * _p(b, st):
         block_indent = abs(b.x0 - a.x0) < 0.5 * _p(b, st) and _full(a, st) and not ends
         hanging = first_of_para and b.x0 > a.x0 and _full(a, st) and not ends
         if not (block_indent or hanging):
             return True
-    if not _full(a, st):
+    if not _full(a, st, b):
         if ends or _HEAD_NUM.match(a.text) or a.bold or a.size > st.body * 1.1:
             return True
         if st.right - a.x1 > 0.25 * (st.right - st.left):
@@ -726,7 +790,9 @@ def _edges_match(a: _Table, b: _Table) -> bool:
 
 
 def _looks_header(row: list[str]) -> bool:
-    return all(c and len(c) <= 20 for c in row) and not any(re.fullmatch(r"[\d.,%\s-]+", c) for c in row)
+    """Short labels in every cell, none of them a number."""
+    return all(c and len(c) <= 20 for c in row) and not any(
+        re.fullmatch(r"[\d.,%\s-]+", c) for c in row)
 
 
 def _split_row(blocks: list[Block], row: list[str]) -> bool:
@@ -772,7 +838,9 @@ def _para_block(lines: list[_Line], st: _Stats) -> tuple[Block, float | None]:
 
 
 def _right_aligned(lines: list[_Line], st: _Stats) -> bool:
-    return all(st.right - ln.x1 < 1.5 * _p(ln, st) and ln.x0 - st.left > 3.5 * _p(ln, st) for ln in lines)
+    """Signature and date lines: ending at the right margin, starting far from the left."""
+    return all(st.right - ln.x1 < 1.5 * _p(ln, st) and ln.x0 - st.left > 3.5 * _p(ln, st)
+               for ln in lines)
 
 
 def _assign_levels(emph: dict[int, float], blocks: list[Block]) -> None:
