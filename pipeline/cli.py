@@ -11,6 +11,14 @@ from . import __version__
 EPILOG = """exit codes: 0 every document done (or unchanged), 1 some documents failed
 (see OUT/report.yml), 2 bad usage or invalid rule files."""
 
+MAIN_EPILOG = """batch options of run, ingest -o and extract (see `policy-pipeline run --help`):
+  -j N, --jobs N  worker processes (default: all cores)
+  --force         redo every document, even when unchanged since the last run
+  --timeout SEC   time limit per document (default: 120)
+  --max-mb MB     skip files larger than this (default: 50)
+
+""" + EPILOG
+
 
 def _add_batch_options(p: argparse.ArgumentParser, out_help: str) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (walked recursively)")
@@ -36,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="policy-pipeline",
         description="Turn Chinese government policy documents (PDF, DOCX, HTML, TXT) into one "
                     "YAML record each: tasks, responsible units, deadlines, thresholds, metadata.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=MAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--version", action="version", version=f"policy-pipeline {__version__}")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -46,7 +46,9 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     meta = metadata.extract(doc, view, root, rules)
     doc_date = _as_date(meta.get("issued_on"))
     found = tasks.find_tasks(doc, root, rules, meta.get("title"))
-    found += tables.find_table_tasks(doc, view, root, rules)
+    regions: list[tuple[int, int]] = []        # task tables: their cells are not prose tasks
+    table_tasks = tables.find_table_tasks(doc, view, root, rules, regions)
+    found = [t for t in found if not any(a <= t.start < b for a, b in regions)] + table_tasks
     found.sort(key=lambda t: t.start)
     task_facts = []
     for t in found:
@@ -93,6 +95,8 @@ def _span(doc: Document, s: int, e: int) -> dict:
 def _fact_entry(a: Analysis, f: Fact) -> dict:
     entry = {"text": a.doc.text[f.start:f.end]}
     entry.update(f.data)
+    if f.kind == "unit":
+        entry["unit"] = entry["text"]  # as written (original script); canonical is added apart
     entry["rule"] = f.rule
     entry["span"] = _span(a.doc, f.start, f.end)
     return entry

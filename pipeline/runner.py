@@ -35,7 +35,9 @@ class Params:
     rules_dir: str | None = None
 
     def digest(self) -> str:
-        key = {"max_bytes": self.max_bytes}
+        # Every parameter that can change an outcome: a document that timed out or ran out
+        # of memory is retried when the limit is raised.
+        key = {"max_bytes": self.max_bytes, "timeout": self.timeout, "memory_mb": self.memory_mb}
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -108,8 +110,8 @@ def _init_worker(rules_dir: str | None, memory_mb: int) -> None:
     _RULES = load_rules(rules_dir)
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """Not an Exception: ``except Exception`` in a reader (pdfplumber pages) must not swallow it."""
 
 
 def _alarm(signum, frame):
@@ -238,6 +240,8 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
     rules = load_rules(params.rules_dir)   # fail fast on a bad rule file
     files = collect(inputs, exclude=out_dir.resolve() if out_dir.exists() else None)
     files = [(p, r) for p, r in files if p.resolve().parent != out_dir.resolve() or p.name not in (MANIFEST, "report.yml")]
+    if job == "extract":   # only ingested documents, not the ingest stage's manifest.json / report.yml
+        files = [(p, r) for p, r in files if r.endswith(".json") and r != MANIFEST]
     manifest_path = out_dir / MANIFEST
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
