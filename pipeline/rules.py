@@ -112,7 +112,7 @@ def _walk_regexes(obj, fname, line, rule):
         for k, v in obj.items():
             if k == "__line__":
                 continue
-            if (k == "pattern" or k.endswith("_pattern")) and isinstance(v, str):
+            if isinstance(k, str) and (k == "pattern" or k.endswith("_pattern")) and isinstance(v, str):
                 yield v, line, rule
             elif k == "patterns" and isinstance(v, list):
                 for p in v:
@@ -213,4 +213,5 @@ RULE_OWNERS = [
     "pipeline.extract.thresholds",
     "pipeline.extract.tasks",
     "pipeline.extract.references",
+    "pipeline.extract.tables", "pipeline.extract.metrics",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from functools import lru_cache
 
 from .rules import RuleError, RuleSet, register_schema
 
@@ -22,7 +23,9 @@ _DATE_ITEM = {
     "not": {"type": ["array", "object", "boolean", "null", "number"]},
     "pattern": r"^\d{4}-\d{2}-\d{2}$",
 }
-_BY_YEAR = {"type": "object", "additionalProperties": {"type": "array", "items": _DATE_ITEM}}
+# Flat lists (years as mapping keys would be YAML integers, which rule tooling reads as
+# names); a year counts as known as soon as one of its days is listed.
+_DATES = {"type": "array", "items": _DATE_ITEM}
 register_schema(
     CALENDAR_FILE,
     {
@@ -31,8 +34,8 @@ register_schema(
         "properties": {
             "version": {"type": "integer"},
             "description": {"type": "string"},
-            "holidays": {**_BY_YEAR},
-            "workdays": {**_BY_YEAR},
+            "holidays": _DATES,
+            "workdays": _DATES,
         },
     },
 )
@@ -47,17 +50,10 @@ class _Calendar:
         self.years: set[int] = set()
         data = (rules.get(CALENDAR_FILE) if rules is not None else None) or {}
         for key, target in (("holidays", self.holidays), ("workdays", self.workdays)):
-            for year, days in (data.get(key) or {}).items():
-                try:
-                    y = int(year)
-                except (TypeError, ValueError):
-                    raise RuleError(f"{CALENDAR_FILE}: {key}: {year!r} is not a year") from None
-                self.years.add(y)
-                for d in days or []:
-                    day = _as_date(d, key)
-                    if day.year != y:
-                        raise RuleError(f"{CALENDAR_FILE}: {key}: {day.isoformat()} listed under year {y}")
-                    target.add(day)
+            for d in data.get(key) or []:
+                day = _as_date(d, key)
+                target.add(day)
+                self.years.add(day.year)
         both = self.holidays & self.workdays
         if both:
             listed = ", ".join(sorted(d.isoformat() for d in both))
@@ -99,12 +95,22 @@ def day_status(d: dt.date, rules: RuleSet | None = None) -> tuple[bool, bool]:
         return True, True
     if d.year in cal.years:
         return d.weekday() < 5, True
+    cc = _official()
+    if cc is not None:
+        try:
+            return bool(cc.is_workday(d)), True
+        except (NotImplementedError, KeyError, ValueError):
+            pass                      # a year outside the package's data
+    return d.weekday() < 5, False
+
+
+@lru_cache(maxsize=1)
+def _official():
     try:
         import chinese_calendar
-
-        return bool(chinese_calendar.is_workday(d)), True
-    except (NotImplementedError, ImportError, KeyError, ValueError):
-        return d.weekday() < 5, False
+    except ImportError:               # without the package every year is approximate
+        return None
+    return chinese_calendar
 
 
 def is_workday(d: dt.date, rules: RuleSet | None = None) -> bool:

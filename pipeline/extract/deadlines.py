@@ -51,6 +51,8 @@ register_schema(
             "reject_after_pattern": _STR,
             "trigger_pattern": _STR,
             "whole_text": {"type": "boolean"},
+            "future_only": {"type": "boolean"},
+            "cue_pattern": _STR,
             "examples": {"type": "array", "items": _STR},
         },
         required=("name", "type", "pattern"),
@@ -62,6 +64,9 @@ register_schema(
                 "type": "string", "pattern": r"^(end|\d{1,2}|\d{1,2}-\d{1,2})$"}},
             "year_words": _OFFSETS,
             "month_words": _OFFSETS,
+            "quarter_words": _OFFSETS,
+            "cue_pattern": _STR,
+            "roll_forward_after_days": {"type": "integer", "minimum": 0},
             "amount_words": {"type": "object", "additionalProperties": {"type": "number"}},
             "self_anchor_pattern": _STR,
             "self_object_pattern": _STR,
@@ -75,6 +80,9 @@ register_schema(
         },
     ),
 )
+
+# A match that is recognised but is no deadline (a period in a report of the past).
+NARRATIVE: Any = object()
 
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _SUFFIX = re.compile(r"_\d+$")
@@ -93,6 +101,7 @@ class _Rule:
     reject_before: list[re.Pattern] = field(default_factory=list)
     reject_after: list[re.Pattern] = field(default_factory=list)
     trigger: re.Pattern | None = None
+    cue: re.Pattern | None = None
 
 
 class DeadlineRules:
@@ -108,6 +117,8 @@ class DeadlineRules:
         self.parts: dict[str, str] = dict(cfg.get("parts") or {})
         self.year_words: dict[str, int] = dict(cfg.get("year_words") or {})
         self.month_words: dict[str, int] = dict(cfg.get("month_words") or {})
+        self.quarter_words: dict[str, int] = dict(cfg.get("quarter_words") or {})
+        self.roll_forward = cfg.get("roll_forward_after_days")
         self.amount_words: dict[str, float] = dict(cfg.get("amount_words") or {})
         self.recover_before = int(cfg.get("recover_years_before", 1))
         self.recover_after = int(cfg.get("recover_years_after", 1))
@@ -115,7 +126,8 @@ class DeadlineRules:
         self.window_after = int(cfg.get("window_after", 30))
         macros = dict(cfg.get("macros") or {})
         for name, table in (("UNIT", self.units), ("PERIOD", self.periods),
-                            ("YEARWORD", self.year_words), ("MONTHWORD", self.month_words)):
+                            ("YEARWORD", self.year_words), ("MONTHWORD", self.month_words),
+                            ("QUARTERWORD", self.quarter_words)):
             macros.setdefault(name, _alternation(table))
         self.macros = macros
         self._expanded: dict[str, str] = {}
@@ -129,6 +141,7 @@ class DeadlineRules:
         self.anchor_reject = top("anchor_reject_pattern", "anchor_reject_pattern")
         self.date_reject_before = top("date_reject_before_pattern", "date_reject_before_pattern")
         self.date_reject_after = top("date_reject_after_pattern", "date_reject_after_pattern")
+        self.cue = top("cue_pattern", "cue_pattern")
 
         self.rules: list[_Rule] = []
         for i, r in enumerate(cfg.get("rules") or []):
@@ -136,6 +149,8 @@ class DeadlineRules:
             rule = _Rule(r["name"], r["type"], self.compile(r["pattern"], where), i, r)
             if r.get("reject_before_pattern"):
                 rule.reject_before.append(self.compile(r["reject_before_pattern"], where))
+            if r.get("cue_pattern"):
+                rule.cue = self.compile(r["cue_pattern"], where)
             if r.get("trigger_pattern"):
                 rule.trigger = self.compile(r["trigger_pattern"], where)
             if r.get("reject_after_pattern"):
@@ -251,6 +266,8 @@ def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None) -
                 continue
             fact = _interpret(rule, m, dr, doc_date)
             if fact is not None:
+                # NARRATIVE: recognised, but not a deadline; it still hides what it contains
+                # (the 12月31日止 inside a past 自…起至…止 period).
                 candidates.append((s, e, rule.order, fact))
     return _select(candidates)
 
@@ -295,7 +312,8 @@ def _select(candidates) -> list[Fact]:
         if any(s < te and ts < e for ts, te in taken):
             continue
         taken.append((s, e))
-        out.append(fact)
+        if fact is not NARRATIVE:
+            out.append(fact)
     out.sort(key=lambda f: f.start)
     return out
 
@@ -315,7 +333,7 @@ def _interpret(rule: _Rule, m: re.Match, dr: DeadlineRules, doc_date: dt.date | 
     g = _groups(m)
     kind = rule.type
     if kind == "date":
-        data = _date_data(g, rule, dr, doc_date)
+        data = _date_data(g, rule, dr, doc_date, m.group(0))
     elif kind == "relative":
         data = _relative_data(g, rule, dr, doc_date)
     elif kind == "duration":
@@ -324,6 +342,8 @@ def _interpret(rule: _Rule, m: re.Match, dr: DeadlineRules, doc_date: dt.date | 
         data = _recurring_data(g, rule, dr)
     if data is None:
         return None
+    if data is NARRATIVE:
+        return NARRATIVE
     s, e = m.span("quote") if "quote" in rule.rx.groupindex else m.span()
     return Fact(kind="deadline", start=s, end=e, rule=rule.name, data=data)
 
@@ -397,6 +417,16 @@ def _read_when(g: dict[str, str], rule: _Rule, dr: DeadlineRules, doc_date: dt.d
         w.day = dr.number(get("day"))
     if get("quarter"):
         w.quarter = dr.number(get("quarter"))
+    elif get("rel_quarter"):
+        if doc_date:
+            base = doc_date.year * 4 + (doc_date.month - 1) // 3 + dr.quarter_words.get(get("rel_quarter"), 0)
+            w.quarter = base % 4 + 1
+            if not get("year") and not get("rel_year"):
+                w.year = base // 4
+                w.year_from = "document"
+        else:
+            w.quarter = None
+            w.year = None
     part = get("part")
     if part is not None:
         w.spec = dr.parts.get(part)
@@ -431,15 +461,15 @@ def recover_digits(digits: str, kind: str, doc_year: int | None,
     return found[0] if len(found) == 1 else None
 
 
-def _resolve_when(w: _When, rule: _Rule) -> dt.date | None:
+def _resolve_when(w: _When, level: str | None = None, position: str | None = None) -> dt.date | None:
+    """The last day the point stands for: 8月底 → 08-31, 三季度 → 09-30, 年底 → 12-31."""
     if w.skip or w.degraded or w.year is None:
         return None
-    level = rule.spec.get("level")
     if level is None:
         level = "month" if w.month_known else "quarter" if w.quarter else "year"
     if level == "month" and w.month is None:
         return None
-    spec = w.spec or rule.spec.get("position")
+    spec = w.spec or position
     y = int(w.year)
     try:
         if w.day is not None and w.month is not None:
@@ -463,10 +493,11 @@ def _resolve_when(w: _When, rule: _Rule) -> dt.date | None:
         return None
 
 
-def _date_data(g, rule, dr, doc_date) -> dict | None:
+def _date_data(g, rule, dr, doc_date, matched: str = "") -> dict | None:
     w = _read_when(g, rule, dr, doc_date)
     if w.skip:
         return None
+    level, position = rule.spec.get("level"), rule.spec.get("position")
     has_from = any(k.startswith("from_") for k in g)
     start = None
     if has_from:
@@ -474,16 +505,30 @@ def _date_data(g, rule, dr, doc_date) -> dict | None:
         if f.skip:
             return None
         w.recovered = w.recovered or f.recovered
-        # The end inherits the start's year when it states none (2020年6月10日至年底).
-        if f.year_from == "text" and w.year_from != "text":
-            w.year, w.year_from = f.year, "text"
+        # The end takes the start's year when it states none (2020年6月10日至年底), the
+        # next one when it comes round the year (2021年11月至3月).
+        if w.year_from != "text" and f.year is not None:
+            w.year, w.year_from = f.year, f.year_from
             if f.month and w.month and w.month < f.month:
                 w.year += 1
-        fr = _When(**{**f.__dict__})
-        start = _resolve_when(fr, _Rule("from", "date", rule.rx, 0, {}))
-        if f.day is None and start is not None and f.month:
-            start = dt.date(int(f.year), int(f.month), 1)
-    date = _resolve_when(w, rule)
+        if f.year is not None and f.month and not f.degraded:
+            try:
+                start = dt.date(int(f.year), int(f.month), int(f.day or 1))
+            except ValueError:
+                start = None
+    date = _resolve_when(w, level, position)
+    if date is not None and doc_date is not None:
+        # A month or day stated without a year, long before the document's date, is
+        # next year's (a December plan's 3月底前 is next March).
+        if (dr.roll_forward is not None and w.year_from == "document" and not g.get("rel_year")
+                and not w.recovered and (doc_date - date).days > dr.roll_forward):
+            w.year += 1
+            date = _resolve_when(w, level, position)
+        # A weak expression (no 前/内 cue) before the document's date is narrative.
+        cue = rule.cue or dr.cue
+        if (rule.spec.get("future_only") and date is not None and date < doc_date
+                and not (cue is not None and cue.search(matched))):
+            return NARRATIVE
     data: dict[str, Any] = {
         "type": "date",
         "date": date.isoformat() if date else None,

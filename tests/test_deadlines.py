@@ -1,0 +1,380 @@
+"""Deadline extraction: the case table (tests/deadline_cases.yml), the rule examples,
+the seed documents, the working-day calendar, and adding a form by rule only."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib
+import shutil
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from pipeline import rules as rules_mod
+from pipeline.extract import deadlines
+from pipeline.extract.deadlines import find_deadlines, recover_digits
+from pipeline.normalize import match_view
+from pipeline.rules import DEFAULT_RULES_DIR, RULE_SCHEMAS, RuleError, RuleSet, load_file
+from pipeline.workdays import add_workdays, is_workday
+
+HERE = Path(__file__).resolve().parent
+CASES_FILE = HERE / "deadline_cases.yml"
+SEEDS = next((p for p in (HERE.parent / "corpus" / "raw" / "seeds", Path("/work/shared/seeds"))
+              if any(p.glob("*.txt"))), Path("/work/shared/seeds"))
+OWN_FILES = ("deadlines.yml", "calendar.yml")
+
+
+# ---------------------------------------------------------------------------------------
+# Loading rules
+# ---------------------------------------------------------------------------------------
+def _other_owners_missing() -> list[str]:
+    missing = []
+    for mod in rules_mod.RULE_OWNERS:
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("pipeline"):
+                missing.append(mod)
+    return missing
+
+
+def load_own_rules(directory: Path = DEFAULT_RULES_DIR) -> RuleSet:
+    """Only this extractor's rule files, validated like load_rules does (schema and
+    regexes). Used while other extractors' modules are not all written yet."""
+    rs = RuleSet(Path(directory))
+    for name in OWN_FILES:
+        raw = load_file(Path(directory) / name)
+        clean = rules_mod._strip_lines(raw)
+        jsonschema.Draft202012Validator(RULE_SCHEMAS[name]).validate(clean)
+        for pattern, _line, _rule in rules_mod._walk_regexes(raw, name, None, None):
+            rs.regex(pattern)
+        rs.files[name] = clean
+    return rs
+
+
+def _errors_in_our_files(exc: RuleError) -> list[str]:
+    return [line for line in str(exc).splitlines() if line.strip().startswith(OWN_FILES)]
+
+
+def load(directory: Path = DEFAULT_RULES_DIR) -> RuleSet:
+    """The project loader; while other extractors' modules or rule files are unfinished
+    (problems in files other than ours), only our files."""
+    if not _other_owners_missing():
+        try:
+            return rules_mod.load_rules(directory)
+        except RuleError as exc:
+            if _errors_in_our_files(exc):
+                raise
+    return load_own_rules(directory)
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleSet:
+    return load()
+
+
+def test_load_rules_full():
+    """The project loader accepts deadlines.yml and calendar.yml (needs every other
+    rule owner's module and file; skipped until they exist)."""
+    missing = _other_owners_missing()
+    if missing:
+        pytest.skip(f"rule owners not written yet: {', '.join(missing)}")
+    try:
+        rs = rules_mod.load_rules()
+    except RuleError as exc:
+        if _errors_in_our_files(exc):
+            raise
+        pytest.skip(f"other rule files not ready: {exc}")
+    assert "deadlines.yml" in rs.files and "calendar.yml" in rs.files
+    facts = find_deadlines(match_view("本方案印发后20个工作日内"), rs, dt.date(2021, 6, 4))
+    assert facts[0].data["resolved"] == "2021-07-05"
+
+
+# ---------------------------------------------------------------------------------------
+# The case table
+# ---------------------------------------------------------------------------------------
+def _as_iso(v):
+    return v.isoformat() if isinstance(v, dt.date) else v
+
+
+def _load_cases() -> list[tuple[str, dict]]:
+    data = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
+    defaults = data.get("defaults", {})
+    out = []
+    for i, case in enumerate(data["cases"]):
+        case = {**defaults, **case}
+        out.append((f"{i:03d}-{case['text'][:12]}", case))
+        if case.get("script") != "traditional" and case.get("traditional", True):
+            trad = _to_traditional(case)
+            if trad is not None:
+                out.append((f"{i:03d}t-{trad['text'][:12]}", trad))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def _to_traditional(case: dict) -> dict | None:
+    conv = _s2t()
+    text = conv.convert(case["text"])
+    if text == case["text"] or len(text) != len(case["text"]):
+        return None
+    expect = []
+    for e in case["expect"]:
+        q = conv.convert(e["quote"])
+        if len(q) != len(e["quote"]):
+            return None
+        expect.append({**e, "quote": q})
+    return {**case, "text": text, "expect": expect, "script": "traditional (generated)"}
+
+
+CASES = _load_cases()
+
+
+def test_case_table_size():
+    data = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
+    written = data["cases"]
+    assert len(written) >= 60
+    assert sum(1 for c in written if c.get("script") == "traditional") >= 10
+    assert sum(1 for c in written if not c["expect"]) >= 10
+    types = {e["type"] for c in written for e in c["expect"]}
+    assert types == {"date", "relative", "duration", "recurring"}
+
+
+@pytest.mark.parametrize("case", [c for _, c in CASES], ids=[i for i, _ in CASES])
+def test_case(case, rules):
+    text = case["text"]
+    view = match_view(text)
+    assert len(view) == len(text)
+    doc_date = case.get("doc_date")
+    facts = find_deadlines(view, rules, doc_date)
+    got = [(text[f.start:f.end], f) for f in facts]
+    want = case["expect"]
+    assert [q for q, _ in got] == [e["quote"] for e in want], _explain(got)
+    for (quote, fact), exp in zip(got, want):
+        assert fact.kind == "deadline"
+        for key, value in exp.items():
+            if key == "quote":
+                continue
+            assert _as_iso(fact.data.get(key)) == _as_iso(value), f"{quote}: {key}: {fact.data} ({fact.rule})"
+
+
+def _explain(got) -> str:
+    return "found: " + "; ".join(f"{q} [{f.rule}] {f.data}" for q, f in got)
+
+
+def test_facts_sorted_and_disjoint(rules):
+    text = match_view(" ".join(c["text"] for _, c in CASES))
+    facts = find_deadlines(text, rules, dt.date(2021, 6, 4))
+    assert facts == sorted(facts, key=lambda f: f.start)
+    for a, b in zip(facts, facts[1:]):
+        assert a.end <= b.start
+
+
+# ---------------------------------------------------------------------------------------
+# Rules: every example is found by its own rule; windows do not change results
+# ---------------------------------------------------------------------------------------
+def test_rule_examples(rules):
+    problems = []
+    for rule in rules.rules("deadlines.yml"):
+        for ex in rule.get("examples", []):
+            facts = find_deadlines(match_view(ex), rules, None)
+            if not any(f.rule == rule["name"] for f in facts):
+                problems.append(f"{rule['name']}: {ex!r} → {[(f.rule, ex[f.start:f.end]) for f in facts]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_rule_has_an_example(rules):
+    assert all(r.get("examples") for r in rules.rules("deadlines.yml"))
+
+
+def test_trigger_windows_change_nothing(rules):
+    """A trigger only narrows where a rule is searched, never what it finds."""
+    dr = deadlines.prepared(rules)
+    texts = [match_view(p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+    texts.append(match_view("\n".join(c["text"] for _, c in CASES)))
+    for rule in dr.rules:
+        if rule.trigger is None:
+            continue
+        for t in texts:
+            full = [m.span() for m in rule.rx.finditer(t)]
+            windowed = [m.span() for m in deadlines._scan(rule, t, dr.window_before, dr.window_after)]
+            assert windowed == full, rule.name
+
+
+def test_unknown_placeholder_is_named(tmp_path):
+    rules_dir = _copy_rules(tmp_path)
+    path = rules_dir / "deadlines.yml"
+    path.write_text(path.read_text(encoding="utf-8") + _rule_yaml("broken", "date", "{NOSUCH}前"),
+                    encoding="utf-8")
+    rs = load(rules_dir)
+    with pytest.raises(RuleError, match=r"broken.*NOSUCH"):
+        find_deadlines("年底前", rs, None)
+
+
+# ---------------------------------------------------------------------------------------
+# Adding a form is a rule, not code
+# ---------------------------------------------------------------------------------------
+def _copy_rules(tmp_path: Path) -> Path:
+    dst = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, dst)
+    return dst
+
+
+def _rule_yaml(name: str, type_: str, pattern: str, **extra) -> str:
+    lines = [f"  - name: {name}", f"    type: {type_}", f"    pattern: '{pattern}'"]
+    lines += [f"    {k}: {v}" for k, v in extra.items()]
+    return "\n" + "\n".join(lines) + "\n"
+
+
+def test_new_form_by_rule_only(tmp_path, rules):
+    text = "请于国庆节前报送自查报告"
+    assert find_deadlines(match_view(text), rules, dt.date(2021, 6, 4)) == []
+    rules_dir = _copy_rules(tmp_path)
+    path = rules_dir / "deadlines.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + _rule_yaml("national_day", "date", "(?:{YEAR})?国庆节?(?:{BEFORE})", position='"10-01"',
+                     examples="[国庆节前]"),
+        encoding="utf-8",
+    )
+    rs = load(rules_dir)
+    facts = find_deadlines(match_view(text), rs, dt.date(2021, 6, 4))
+    assert [(text[f.start:f.end], f.data["date"], f.rule) for f in facts] == [("国庆节前", "2021-10-01", "national_day")]
+
+
+def test_new_unit_word_by_table_only(tmp_path):
+    """A unit word added to the table is known to every rule that uses {UNIT}."""
+    rules_dir = _copy_rules(tmp_path)
+    path = rules_dir / "deadlines.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("units:\n", "units:\n  个自然月: month\n", 1),
+                    encoding="utf-8")
+    rs = load(rules_dir)
+    facts = find_deadlines("本方案印发后3个自然月内", rs, dt.date(2021, 6, 4))
+    assert facts[0].data["unit"] == "month" and facts[0].data["resolved"] == "2021-09-04"
+
+
+# ---------------------------------------------------------------------------------------
+# Seeds
+# ---------------------------------------------------------------------------------------
+def _seed(prefix: str) -> str:
+    paths = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    if not paths:
+        pytest.skip(f"seed {prefix} not available")
+    return paths[0].read_text(encoding="utf-8")
+
+
+def test_seed_000_traditional(rules):
+    text = _seed("000")
+    facts = find_deadlines(match_view(text), rules, dt.date(2021, 6, 4))
+    rel = [f for f in facts if f.data["type"] == "relative"]
+    assert len(rel) == 1
+    f = rel[0]
+    assert match_view(text)[f.start:f.end] == "本工作方案印发后20个工作日内"
+    assert text[f.start:f.end].startswith("本工作方案印發")
+    assert f.data["amount"] == 20 and f.data["unit"] == "workday"
+    assert f.data["resolved"] == "2021-07-05" and f.data["approximate"] is False
+    dates = [(text[f.start:f.end], f.data["date"]) for f in facts if f.data["type"] == "date"]
+    assert ("2021年8月底前", "2021-08-31") in dates and ("2021年10月底前", "2021-10-31") in dates
+
+
+def test_seed_001(rules):
+    text = _seed("001")
+    facts = find_deadlines(match_view(text), rules, dt.date(2017, 7, 25))
+    got = {text[f.start:f.end]: f.data for f in facts}
+    assert got["20196月底前"]["date"] == "2019-06-30" and got["20196月底前"]["recovered"]
+    assert got["最迟应在5小时内"]["unit"] == "hour"
+    assert got["24小时内"]["amount"] == 24 and got["48小时内"]["amount"] == 48
+    assert got["两年内"] == {"type": "duration", "amount": 2, "unit": "year"}
+    assert got["《实施意见》公布30日内"]["resolved"] is None
+    assert "2017725" not in " ".join(got)          # signature date: metadata
+
+
+def test_seed_003_degraded(rules):
+    text = _seed("003")
+    facts = find_deadlines(match_view(text), rules, dt.date(2020, 7, 6))
+    got = {text[f.start:f.end]: f.data for f in facts}
+    assert got["2020610日至年底"]["from"] == "2020-06-10" and got["2020610日至年底"]["date"] == "2020-12-31"
+    assert got["75日前"]["date"] == "2020-07-05" and got["75日前"]["recovered"]
+
+
+def test_throughput(rules):
+    texts = [match_view(p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+    if not texts:
+        pytest.skip("no seeds")
+    find_deadlines("二十个工作日内" + texts[0], rules, dt.date(2021, 6, 4))   # warm up (cn2an import)
+    size = sum(len(t.encode("utf-8")) for t in texts)
+    best = float("inf")
+    for _ in range(7):                      # best of 7: the machine is shared
+        t0 = time.perf_counter()
+        for t in texts:
+            find_deadlines(t, rules, dt.date(2021, 6, 4))
+        best = min(best, time.perf_counter() - t0)
+    mb_s = size / best / 1e6
+    print(f"\ndeadlines: {mb_s:.2f} MB/s ({sum(map(len, texts)) / best / 1e6:.2f} M characters/s) "
+          f"on {len(texts)} seeds ({size} bytes UTF-8)")
+    assert mb_s > 0.5
+
+
+# ---------------------------------------------------------------------------------------
+# Working days and recovery helpers
+# ---------------------------------------------------------------------------------------
+def test_add_workdays_official_calendar(rules):
+    assert add_workdays(dt.date(2021, 6, 4), 20, rules) == (dt.date(2021, 7, 5), False)
+    assert add_workdays(dt.date(2021, 2, 8), 5, rules) == (dt.date(2021, 2, 20), False)
+    assert add_workdays(dt.date(2021, 6, 4), 0, rules) == (dt.date(2021, 6, 4), False)
+    assert not is_workday(dt.date(2021, 6, 14), rules)     # 端午节
+    assert is_workday(dt.date(2021, 2, 20), rules)          # Saturday, make-up day
+
+
+def test_uncovered_year_is_approximate(rules):
+    d, approx = add_workdays(dt.date(2027, 3, 1), 10, rules)
+    assert (d, approx) == (dt.date(2027, 3, 15), True)
+    facts = find_deadlines("本通知印发后10个工作日内", rules, dt.date(2027, 3, 1))
+    assert facts[0].data["approximate"] is True and facts[0].data["resolved"] == "2027-03-15"
+    d, approx = add_workdays(dt.date(2026, 12, 24), 10, rules)     # crosses into 2027
+    assert approx is True
+
+
+def test_calendar_file_adds_a_year(tmp_path):
+    rules_dir = _copy_rules(tmp_path)
+    (rules_dir / "calendar.yml").write_text(
+        "holidays:\n  - '2027-03-02'\n  - 2027-03-03\nworkdays:\n  - '2027-03-06'\n",
+        encoding="utf-8")
+    rs = load(rules_dir)
+    assert not is_workday(dt.date(2027, 3, 2), rs)
+    assert is_workday(dt.date(2027, 3, 6), rs)           # a Saturday made a working day
+    # 3/4 3/5 3/6 3/8 … : exact, since 2027 is now listed
+    assert add_workdays(dt.date(2027, 3, 1), 4, rs) == (dt.date(2027, 3, 8), False)
+
+
+def test_calendar_bad_date(tmp_path):
+    rules_dir = _copy_rules(tmp_path)
+    (rules_dir / "calendar.yml").write_text("holidays:\n  - '2027-02-30'\n", encoding="utf-8")
+    rs = load(rules_dir)
+    with pytest.raises(RuleError, match="calendar.yml"):
+        is_workday(dt.date(2027, 1, 1), rs)
+
+
+@pytest.mark.parametrize("digits,kind,year,expected", [
+    ("2020610", "ymd", 2020, (2020, 6, 10)),
+    ("2017725", "ymd", 2017, (2017, 7, 25)),
+    ("20201231", "ymd", 2020, (2020, 12, 31)),
+    ("2020111", "ymd", 2020, None),            # 1-11 or 11-1
+    ("2017725", "ymd", 2010, None),            # year too far from the document's
+    ("2017725", "ymd", None, None),            # no document year
+    ("20196", "ym", 2019, (2019, 6, None)),
+    ("201913", "ym", 2019, None),
+    ("75", "md", 2020, (2020, 7, 5)),
+    ("1231", "md", 2020, (2020, 12, 31)),
+    ("230", "md", 2020, None),                 # 2-30 invalid, 23-0 invalid
+])
+def test_recover_digits(digits, kind, year, expected):
+    assert recover_digits(digits, kind, year, 1, 5) == expected
