@@ -1,6 +1,8 @@
 """Remove site furniture and spam lines; flag mojibake. Patterns: rules/junk.yml."""
 from __future__ import annotations
 
+import re
+
 from .model import Block, Document
 from .normalize import match_view
 from .rules import RuleSet, register_schema, rule_list_schema
@@ -33,6 +35,13 @@ register_schema(
         },
     ),
 )
+
+
+_TITLE_HEAD = re.compile(r"(关于|印发|转发)")
+
+
+def _is_title_head(view: str) -> bool:
+    return len(view) <= 60 and bool(_TITLE_HEAD.search(view)) and not re.search(r"[。:;,]$", view)
 
 
 def _first(rules: RuleSet, items: list[dict], text: str) -> str | None:
@@ -84,6 +93,11 @@ def clean(doc: Document, rules: RuleSet) -> Document:
         if _first(rules, cfg.get("body_start", []), v):
             body_start = i
             break
+    # A title set on several lines starts at its first line: 国务院办公厅关于推进 / …的意见
+    for _ in range(2):
+        if 0 < body_start and "关于" not in views[body_start] and _is_title_head(views[body_start - 1]) \
+                and not _first(rules, cfg["rules"], views[body_start - 1]):
+            body_start -= 1
     furniture = doc.page_meta.setdefault("furniture", [])
     kept = []
     for i, (block, view) in enumerate(zip(doc.blocks, views)):

@@ -133,8 +133,11 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                 and not _HEADING_NUM.match(v)):
             title, title_i = blocks[i].text.strip(), i
             # a title set on two lines: 重庆市粮食局 重庆市财政局关于印发《… / …》的通知
-            if i > 0 and "关于" not in v and "关于" in bviews[i - 1] and not re.search(r"[。;:]$", bviews[i - 1]):
-                title = blocks[i - 1].text.strip() + title
+            j = i
+            while j > 0 and i - j < 2 and "关于" not in match_view(title) and re.search(r"(关于|印发|转发)", bviews[j - 1]) \
+                    and len(bviews[j - 1]) <= 60 and not re.search(r"[。;:,]$", bviews[j - 1]):
+                j -= 1
+                title = blocks[j].text.strip() + title
             break
     if title is None:
         for key in ("名称", "标题", "文件名称"):

@@ -74,7 +74,8 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
     tasks: list[Task] = []
     for node in root.walk():
         headings = [match_view(x) for x in node.path()]
-        if any(_any(skip, h) for h in headings):
+        titles = [match_view(n.title) for n in _lineage(node)]
+        if any(p.match(t) for p in skip for t in titles):
             continue
         if is_report and not any(_any(plan, h) for h in headings):
             continue
@@ -105,6 +106,14 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
             tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, action, origin="item"))
     tasks.sort(key=lambda t: t.start)
     return tasks
+
+
+def _lineage(node: Node) -> list[Node]:
+    out = []
+    while node is not None and node.block is not None:
+        out.append(node)
+        node = node.parent
+    return out
 
 
 def _has_body(text: str) -> bool:
