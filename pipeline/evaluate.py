@@ -149,13 +149,16 @@ def score_document(record: dict, gold: dict) -> dict[str, Score]:
     # Lenient: the unit names of the document, as a multiset, regardless of task or role.
     scores["units_lenient"] = _match(gold_units, pred_units, lambda g, p: g["_unit"] in (p["unit"], p["canonical"]))
 
+    loose = record.get("unattached") or {}
     pred_dl = [{**d, "_q": norm(d["text"])} for t in tasks for d in t.get("deadlines", [])]
+    pred_dl += [{**d, "_q": norm(d["text"])} for d in loose.get("deadlines", [])]
     gold_dl = [{**d, "_q": norm(d.get("quote"))} for d in gold.get("deadlines") or []]
     scores["deadlines_detected"] = _match(gold_dl, pred_dl, lambda g, p: _overlap(g["_q"], p["_q"]))
     scores["deadlines_normalised"] = _match(
         gold_dl, pred_dl, lambda g, p: _overlap(g["_q"], p["_q"]) and _deadline_values_equal(g, p))
 
     pred_th = [{**x, "_q": norm(x["text"])} for t in tasks for x in t.get("thresholds", [])]
+    pred_th += [{**x, "_q": norm(x["text"])} for x in loose.get("thresholds", [])]
     gold_th = [{**x, "_q": norm(x.get("quote"))} for x in gold.get("thresholds") or []]
 
     def th_same(g, p):

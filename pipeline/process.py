@@ -25,6 +25,7 @@ class Analysis:
     meta: dict
     references: list[Fact]
     metrics: list[dict]
+    unattached: list[Fact]
 
 
 def ingest(data: bytes, source: str, rules: RuleSet, max_bytes: int | None = None) -> Document:
@@ -63,7 +64,16 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
         task_facts.append(facts)
     refs = references.find_references(view, rules)
     mets = metrics.find_metrics(doc, view, root, rules)
-    return Analysis(doc, view, simplified, root, found, task_facts, meta, refs, mets)
+    # Deadlines and thresholds in text no task owns (a 时间安排 section, a report's
+    # prose, an article without an obligation) are kept too, so nothing stated is lost.
+    covered = [span for t in found for span in t.spans()] + regions
+    loose: list[Fact] = []
+    for b in doc.blocks:
+        if b.kind == "table_row" or any(s < b.end and b.start < e for s, e in covered):
+            continue
+        loose += _shift(deadlines.find_deadlines(view[b.start:b.end], rules, doc_date), b.start)
+        loose += _shift(thresholds.find_thresholds(view[b.start:b.end], rules, document=view), b.start)
+    return Analysis(doc, view, simplified, root, found, task_facts, meta, refs, mets, loose)
 
 
 def _shift(facts: list[Fact], offset: int) -> list[Fact]:
@@ -136,6 +146,10 @@ def build_record(a: Analysis, data_id: str, source: str) -> dict:
         "schema_version": SCHEMA_VERSION,
         "document": document,
         "tasks": tasks,
+        "unattached": {
+            "deadlines": [_fact_entry(a, f) for f in a.unattached if f.kind == "deadline"],
+            "thresholds": [_fact_entry(a, f) for f in a.unattached if f.kind == "threshold"],
+        },
         "metrics": a.metrics,
     }
 

@@ -144,6 +144,12 @@ RECORD_SCHEMA = {
             },
         },
         "tasks": {"type": "array", "items": TASK},
+        "unattached": {
+            "description": "facts found in text that no task owns",
+            "type": "object",
+            "properties": {"deadlines": {"type": "array", "items": DEADLINE},
+                           "thresholds": {"type": "array", "items": THRESHOLD}},
+        },
         "metrics": {"type": "array", "items": METRIC},
     },
 }
