@@ -113,10 +113,26 @@ def admin_level(issuer: str | None) -> tuple[str | None, str | None]:
     return region, "省"
 
 
-def _split_names(text: str) -> list[str]:
-    from .units import _top_level_split  # brackets inside names stay whole
+_PLACE_ONLY = ("省", "市", "县", "区", "州", "旗", "盟", "镇", "乡", "街道", "社区", "自治区", "直辖市", "自治州", "自治县")
 
-    return [text[s:e].strip() for s, e in _top_level_split(text, re.compile(r"[、,，;；]")) if text[s:e].strip()]
+
+def _split_names(text: str, rules=None) -> list[str]:
+    """Recipient names: split on commas; a 、-group splits into its names only when each
+    is a whole unit name (各县(区)人民政府、开发区管委会), not when the names share a
+    part (各省、自治区、直辖市人民政府; 国务院各部委、各直属机构)."""
+    from .units import _top_level_split, matcher
+
+    m = matcher(rules) if rules is not None else None
+    out = []
+    for s, e in _top_level_split(text, re.compile(r"[,，;；]")):
+        group = text[s:e].strip()
+        parts = [group[a:b].strip() for a, b in _top_level_split(group, re.compile("、"))]
+        views = [match_view(p) for p in parts]
+        whole = len(parts) > 1 and (
+            any(v.endswith(_PLACE_ONLY) or (m is not None and not m.is_unit(v)) for v in views)
+            or ("各" in views[0][1:] and all(v.startswith("各") for v in views[1:])))
+        out.extend([group] if whole else parts)
+    return [x for x in out if x]
 
 
 def extract(doc: Document, view: str, root, rules) -> dict:
@@ -209,7 +225,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             continue
         m = _RECIPIENTS.match(v)
         if m and len(v) <= 300 and not _HEADING_NUM.match(v) and not re.search(r"(如下|通知|意见|要求|为|根据|以下)\s*:$", v):
-            names = _split_names(blocks[i].text.strip().rstrip(":："))
+            names = _split_names(blocks[i].text.strip().rstrip(":："), rules)
             if names and all(len(n) <= 40 for n in names):
                 recipients = names
             break
@@ -218,7 +234,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         for i, v in enumerate(bviews):
             m = re.match(label_rx, v)
             if m:
-                return _split_names(blocks[i].text.strip()[m.end():].rstrip("。"))
+                return _split_names(blocks[i].text.strip()[m.end():].rstrip("。"), rules)
         return []
 
     cc = after_label(r"^\s*抄\s*送\s*:\s*")
@@ -226,7 +242,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     for i, v in enumerate(bviews):
         m = re.match(r"^\s*附\s*件\s*:\s*(.*)$", v)
         if m:
-            first = re.sub(r"^\d+\s*[.、]\s*", "", blocks[i].text.strip()[len(v) - len(m.group(1)):]).strip()
+            rest_view = m.group(1)
+            num = re.match(r"^\d+\s*[.、]\s*", rest_view)
+            first = blocks[i].text.strip()[len(v) - len(rest_view) + (num.end() if num else 0):].strip()
             if first:
                 attachments.append(first)
             for j in range(i + 1, min(i + 10, len(bviews))):

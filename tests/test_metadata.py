@@ -1,0 +1,134 @@
+"""Document metadata (GB/T 9704 elements) on the seeds, their renditions and fixtures."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from pipeline.extract.metadata import admin_level, parse_date, recover_compact_date
+from pipeline.model import Block, Document
+from pipeline.normalize import match_view
+from pipeline.process import analyse
+
+from .conftest import SEEDS
+
+# Read off each seed by hand. None: the text does not state it.
+EXPECTED = {
+    "000_616882cabf01649c": {
+        "title": "南昌市人民政府辦公室關于印發2021年南昌市政務公開工作方案的通知",
+        "enclosed_title": "2021年南昌市政務公開工作方案", "doc_type": "通知",
+        "issuer": "南昌市人民政府辦公室", "issued_on": "2021-06-04", "date_source": "signature",
+        "recipients": ["各縣(區)人民政府", "開發區管委會", "灣里管理局", "市政府各部門"],
+        "admin_level": "市"},
+    "001_71262d750d9eb121": {
+        "title": "龙江县人民政府办公室关于印发《龙江县全面推进政务公开工作实施意见》的通知",
+        "doc_type": "通知", "issuer": "龙江县人民政府办公室",
+        # the signature reads 2017725: 年/月/日 were lost in scraping
+        "issued_on": "2017-07-25", "date_source": "signature_recovered", "admin_level": "县"},
+    "002_be06cf5f2f6cd198": {"title": "2018年南昌市政府信息公开工作年报", "doc_type": "年报"},
+    "003_2f6965311e0af134": {
+        "title": "关于开展政务公开“六提六促”专项行动的通知", "doc_type": "通知",
+        "recipients": ["各部门", "江北公司", "各派驻单位"]},
+    "004_faeede1183fd7fea": {
+        "title": "2021年政务公开工作要点", "issuer": "国务院办公厅", "issued_on": "2021-04-09",
+        "recipients": ["各省、自治区、直辖市人民政府", "国务院各部委、各直属机构"], "admin_level": "国务院"},
+}
+
+
+def _meta(path, rules):
+    from pipeline.process import ingest
+
+    return analyse(ingest(path.read_bytes(), path.name, rules), rules).meta
+
+
+@pytest.mark.parametrize("stem", sorted(EXPECTED))
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx", "pdf"])
+def test_seed_metadata(stem, fmt, rules):
+    meta = _meta(SEEDS / f"{stem}.{fmt}", rules)
+    for key, want in EXPECTED[stem].items():
+        got = meta[key]
+        if isinstance(want, str):
+            got = match_view(got or "").replace(" ", "")
+            want = match_view(want)
+        elif isinstance(want, list):
+            got, want = [match_view(x) for x in got], [match_view(x) for x in want]
+        assert got == want, (key, got, want)
+
+
+def test_web_page_metadata_table(rules):
+    """003 as a web page: 发文字号 and the publication date come from its 索引号 table."""
+    meta = _meta(SEEDS / "003_2f6965311e0af134.html", rules)
+    assert meta["doc_number"] == "江北管秘〔2020〕15号"
+    assert meta["issued_on"] == "2020-07-06" and meta["date_source"] == "published"
+    assert meta["page"]["info"]
+
+
+def test_publication_date_from_page_furniture(rules):
+    meta = _meta(SEEDS / "003_2f6965311e0af134.txt", rules)
+    assert meta["issued_on"] == "2020-07-06" and meta["date_source"] == "published"
+
+
+def _doc(lines):
+    return Document("x.txt", "txt", [Block("paragraph", t) for t in lines]).build()
+
+
+def test_full_official_document_elements(rules):
+    # The elements of GB/T 9704-2012, laid out as a printed notice.
+    doc = _doc([
+        "000123", "机密★1年", "特急",
+        "江西省人民政府办公厅文件",
+        "赣府厅发［2022］12号",
+        "江西省人民政府办公厅关于印发江西省数字政府建设实施方案的通知",
+        "各市、县人民政府，省政府各部门：",
+        "《江西省数字政府建设实施方案》已经省政府同意，现印发给你们，请认真贯彻执行。",
+        "附件：1．江西省数字政府建设实施方案",
+        "2．重点任务分工表",
+        "江西省人民政府办公厅",
+        "二〇二二年三月十五日",
+        "（此件公开发布）",
+        "江西省数字政府建设实施方案",
+        "一、总体要求",
+        "（一）加快建设。各市要在2022年底前建成统一平台。（省大数据局牵头）",
+        "抄送：省委各部门，省人大常委会办公厅。",
+        "江西省人民政府办公厅 2022年3月16日印发",
+    ])
+    meta = analyse(doc, rules).meta
+    assert meta["doc_number"] == "赣府厅发〔2022〕12号"
+    assert meta["title"].endswith("实施方案的通知")
+    assert meta["enclosed_title"] == "江西省数字政府建设实施方案"
+    assert meta["issuer"] == "江西省人民政府办公厅"
+    assert meta["issued_on"] == "2022-03-15" and meta["date_source"] == "signature"
+    assert meta["recipients"] == ["各市、县人民政府", "省政府各部门"]
+    assert meta["cc"] == ["省委各部门", "省人大常委会办公厅"]
+    assert meta["attachments"] == ["江西省数字政府建设实施方案", "重点任务分工表"]
+    assert meta["printed_by"] == "江西省人民政府办公厅" and meta["printed_on"] == "2022-03-16"
+    assert meta["classification"].startswith("机密") and meta["urgency"] == "特急"
+    assert meta["doc_type"] == "通知" and meta["admin_level"] == "省"
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("2021年6月4日", "2021-06-04"), ("二〇二一年六月四日", "2021-06-04"), ("2020-07-06 08:50", "2020-07-06"),
+    ("发布时间：2017-07-28", "2017-07-28"), ("2021 年 4 月 9 日", "2021-04-09"), ("2021年2月30日", None),
+])
+def test_parse_date(text, iso):
+    assert parse_date(match_view(text)) == iso
+
+
+def test_recover_compact_date():
+    assert recover_compact_date("2017725", 2017) == "2017-07-25"
+    assert recover_compact_date("2020111", 2020) is None     # 1月11日 or 11月1日: ambiguous
+    assert recover_compact_date("2017725", 2010) is None     # far from the document's year
+
+
+@pytest.mark.parametrize("issuer,level", [
+    ("国务院办公厅", "国务院"), ("人力资源社会保障部", None), ("江西省人民政府", "省"), ("南昌市人民政府办公室", "市"),
+    ("龙江县人民政府办公室", "县"), ("某某镇人民政府", "乡"),
+])
+def test_admin_level(issuer, level):
+    assert admin_level(issuer)[1] == level
+
+
+def test_records_carry_metadata(corpus_run):
+    _, _, out = corpus_run
+    record = yaml.safe_load((out / "records/seeds/000_616882cabf01649c.pdf.yml").read_text(encoding="utf-8"))
+    assert record["document"]["issued_on"] == "2021-06-04"
+    assert record["document"]["references"]
