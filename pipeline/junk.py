@@ -26,6 +26,7 @@ register_schema(
             "head_window": {"type": "integer", "minimum": 0},
             "head_max_chars": {"type": "integer", "minimum": 0},
             "head_rules": _PATTERN_LIST,
+            "keep_rules": _PATTERN_LIST,
             "spam_rules": _PATTERN_LIST,
             "mojibake": _PATTERN_LIST,
             "inline": _PATTERN_LIST,
@@ -102,7 +103,7 @@ def clean(doc: Document, rules: RuleSet) -> Document:
     kept = []
     for i, (block, view) in enumerate(zip(doc.blocks, views)):
         reason = None
-        if block.kind != "table_row":
+        if block.kind != "table_row" and not _first(rules, cfg.get("keep_rules", []), view):
             reason = _first(rules, cfg["rules"], view) or _first(rules, cfg.get("spam_rules", []), view)
             if reason is None and i < body_start and (
                 len(view) <= cfg.get("head_max_chars", 40) or _first(rules, cfg.get("head_rules", []), view)

@@ -169,7 +169,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     doc_number = None
     for i, v in enumerate(bviews[:15]):
         m = _DOCNUM.search(v)
-        if m and (len(v) <= 40 or (title_i is not None and i == title_i)) and "《" not in v[: m.start()]:
+        if m and (len(v) <= 40 or m.start() == 0 or (title_i is not None and i == title_i)) and "《" not in v[: m.start()]:
             doc_number = normalize_doc_number(blocks[i].text, rules)
             break
     if doc_number is None and info.get("发文字号"):
