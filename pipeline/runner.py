@@ -37,7 +37,11 @@ class Params:
     def digest(self) -> str:
         # Every parameter that can change an outcome: a document that timed out or ran out
         # of memory is retried when the limit is raised.
-        key = {"max_bytes": self.max_bytes, "timeout": self.timeout, "memory_mb": self.memory_mb}
+        # The program's version too: an upgraded pipeline redoes what it would do differently.
+        from . import SCHEMA_VERSION, __version__
+
+        key = {"max_bytes": self.max_bytes, "timeout": self.timeout, "memory_mb": self.memory_mb,
+               "version": __version__, "schema": SCHEMA_VERSION}
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -159,10 +159,14 @@ def _tasks_of_group(doc, node, group, view, rules, inline, action, origin) -> li
     text = view[start:end]
     # Inline items: split at 一是/二是… that open a sentence.
     cuts = [m.start() for m in _INLINE_SPLIT.finditer(text)]
+    # An item that names its units is a task even without a verb (2.工业增加值增长5%。
+    # 牵头单位:…): the document assigns it.
+    assigned = bool(lines) or units_mod.trailing_unit_span(view, start, end, rules) is not None
     if len(cuts) < 2 and not (len(cuts) == 1 and cuts[0] == 0):
-        return [Task(path, start, end, shared, origin)] if _any(action, text) else []
+        return [Task(path, start, end, shared, origin)] if assigned or _any(action, text) else []
     if len(cuts) == 1:  # a paragraph that is one 一是 item
-        return [Task(path, start, end, shared, "inline" if origin == "item" else origin)] if _any(action, text) else []
+        return [Task(path, start, end, shared, "inline" if origin == "item" else origin)] \
+            if assigned or _any(action, text) else []
     bounds = [0, *cuts] if cuts[0] > 0 else cuts
     parts = []
     for k, s in enumerate(bounds):

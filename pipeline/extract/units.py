@@ -31,7 +31,7 @@ register_schema(
         top={
             "roles": _ROLE_MAP, "labels": _ROLE_MAP, "suffixes": _STR_LIST, "prefixes": _STR_LIST,
             "collective": _NAMED_PATTERNS, "gazetteer": _STR_LIST, "admin_prefixes": _STR_LIST,
-            "each_words": _STR_LIST, "jointly_words": _STR_LIST,
+            "each_words": _STR_LIST, "jointly_words": _STR_LIST, "place_only_pattern": {"type": "string"},
         },
     ),
 )
@@ -71,6 +71,7 @@ class UnitMatcher:
             r"(?P<label>" + "|".join(map(re.escape, sorted(self.labels, key=len, reverse=True))) + r")\s*[:]\s*")
         self.aliases = [(r["alias"], r["canonical"]) for r in rules.rules("unit_aliases.yml")]
         self.gazetteer = cfg.get("gazetteer", [])
+        self.place_only = rules.regex(cfg["place_only_pattern"]) if cfg.get("place_only_pattern") else None
 
     # -- names ---------------------------------------------------------------
     def is_unit(self, name: str) -> bool:
@@ -121,6 +122,7 @@ class UnitMatcher:
                         continue
                     start = offset + s + ss + s2 + lead
                     items.append((start, start + len(name), name, jointly))
+        items = self._merge_places(items, text, offset)
         if not items:
             return []
         if not accept_bare and not all(self.is_unit(n) for _, _, n, _ in items):
@@ -128,6 +130,19 @@ class UnitMatcher:
         if accept_bare and not all(len(n) <= 40 and not re.search(r"[。]", n) for _, _, n, _ in items):
             return []
         return items
+
+    def _merge_places(self, items, text, offset):
+        """各区、县级市 is one unit: a place-kind item joins the item after it."""
+        if self.place_only is None:
+            return items
+        out = []
+        for it in items:
+            prev = out[-1] if out else None
+            if prev and self.place_only.match(prev[2]) and text[prev[1] - offset:it[0] - offset] == "、":
+                out[-1] = (prev[0], it[1], text[prev[0] - offset:it[1] - offset], prev[3] or it[3])
+            else:
+                out.append(it)
+        return out
 
     def _split_and(self, piece: str) -> list[tuple[int, int]]:
         spans = [(0, len(piece))]
