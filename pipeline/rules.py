@@ -67,6 +67,13 @@ class RuleSet:
     files: dict[str, Any] = field(default_factory=dict)
     digest: str = ""
     compiled: dict[str, re.Pattern] = field(default_factory=dict)
+    _built: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def built(self, key: str, build):
+        """An object made from these rules once (a compiled matcher), then reused."""
+        if key not in self._built:
+            self._built[key] = build()
+        return self._built[key]
 
     def get(self, filename: str, default=None):
         return self.files.get(filename, default)

@@ -23,7 +23,6 @@ footer, identifiers) is synthetic. Metadata cells are filled only from what the 
 from __future__ import annotations
 
 import argparse
-import copy
 import html
 import os
 import re

@@ -370,17 +370,17 @@ class ReferenceMatcher:
         return facts
 
 
-_CACHE: dict[int, tuple[Any, ReferenceMatcher]] = {}
-
-
 def matcher(rules: RuleSet | None = None) -> ReferenceMatcher:
-    cfg = rules.get("references.yml") if rules is not None else _default_cfg()
-    if cfg is None:
+    if rules is None:
+        return _default_matcher()
+    if rules.get("references.yml") is None:
         raise KeyError("references.yml is not loaded")
-    hit = _CACHE.get(id(cfg))
-    if hit is None or hit[0] is not cfg:
-        hit = _CACHE[id(cfg)] = (cfg, ReferenceMatcher(cfg))
-    return hit[1]
+    return rules.built("references", lambda: ReferenceMatcher(rules.get("references.yml")))
+
+
+@lru_cache(maxsize=1)
+def _default_matcher() -> ReferenceMatcher:
+    return ReferenceMatcher(_default_cfg())
 
 
 @lru_cache(maxsize=1)

@@ -507,17 +507,10 @@ class ThresholdMatcher:
         return facts
 
 
-_CACHE: dict[int, tuple[Any, ThresholdMatcher]] = {}
-
-
 def matcher(rules: RuleSet) -> ThresholdMatcher:
-    cfg = rules.get("thresholds.yml")
-    if cfg is None:
+    if rules.get("thresholds.yml") is None:
         raise KeyError("thresholds.yml is not loaded")
-    hit = _CACHE.get(id(cfg))
-    if hit is None or hit[0] is not cfg:
-        hit = _CACHE[id(cfg)] = (cfg, ThresholdMatcher(cfg))
-    return hit[1]
+    return rules.built("thresholds", lambda: ThresholdMatcher(rules.get("thresholds.yml")))
 
 
 def find_thresholds(text: str, rules: RuleSet, document: str | None = None) -> list[Fact]:

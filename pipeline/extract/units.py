@@ -214,9 +214,8 @@ def bracket_groups(view: str, start: int, end: int) -> list[tuple[int, int, bool
     return groups
 
 
-@lru_cache(maxsize=4)
 def matcher(rules: RuleSet) -> UnitMatcher:
-    return UnitMatcher(rules)
+    return rules.built("units", lambda: UnitMatcher(rules))
 
 
 def is_unit_line(view: str, rules: RuleSet) -> bool:

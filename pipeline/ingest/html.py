@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections import defaultdict
 
 from ..model import Block, Document, IngestError
 
