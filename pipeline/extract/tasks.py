@@ -51,7 +51,9 @@ def _any(pats, text) -> bool:
 
 def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = None) -> list[Task]:
     view = match_view(doc.text)
-    is_report = bool(title) and _any(_patterns(rules, "report_title"), match_view(title))
+    report = _patterns(rules, "report_title")
+    heads = [match_view(title)] if title else [view[b.start:b.end].strip() for b in doc.blocks[:5]]
+    is_report = any(_any(report, h) for h in heads)
     plan = _patterns(rules, "plan_section")
     skip = _patterns(rules, "skip_section")
     action = _patterns(rules, "action")
@@ -73,6 +75,8 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
 
     tasks: list[Task] = []
     for node in root.walk():
+        if node.style == "attachment" and not node.children:
+            continue  # an attachment's name, or a form with no numbered items
         headings = [match_view(x) for x in node.path()]
         titles = [match_view(n.title) for n in _lineage(node)]
         if any(p.match(t) for p in skip for t in titles):
