@@ -67,9 +67,12 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     # Deadlines and thresholds in text no task owns (a 时间安排 section, a report's
     # prose, an article without an obligation) are kept too, so nothing stated is lost.
     covered = [span for t in found for span in t.spans()] + regions
+    signature = tasks.end_of_body_patterns(rules)   # a 成文日期 line is metadata, not a deadline
     loose: list[Fact] = []
     for b in doc.blocks:
         if b.kind == "table_row" or any(s < b.end and b.start < e for s, e in covered):
+            continue
+        if any(p.search(view[b.start:b.end]) for p in signature):
             continue
         loose += _shift(deadlines.find_deadlines(view[b.start:b.end], rules, doc_date), b.start)
         loose += _shift(thresholds.find_thresholds(view[b.start:b.end], rules, document=view), b.start)

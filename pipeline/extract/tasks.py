@@ -45,6 +45,11 @@ def _patterns(rules: RuleSet, kind: str) -> list[re.Pattern]:
     return [rules.regex(r["pattern"]) for r in rules.rules("tasks.yml") if r["kind"] == kind]
 
 
+def end_of_body_patterns(rules: RuleSet) -> list[re.Pattern]:
+    """Signature, date, 抄送 lines: where a body ends."""
+    return _patterns(rules, "end_of_body")
+
+
 def _any(pats, text) -> bool:
     return any(p.search(text) for p in pats)
 
