@@ -39,10 +39,21 @@ register_schema(
 
 
 _TITLE_HEAD = re.compile(r"(关于|印发|转发)")
+_ORG_END = re.compile(r"(人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|部|委|办|院|署)$")
 
 
-def _is_title_head(view: str) -> bool:
-    return len(view) <= 60 and bool(_TITLE_HEAD.search(view)) and not re.search(r"[。:;,]$", view)
+def continues_title(prev: str, cur: str) -> bool:
+    """Whether the line ``prev`` (match view) is the start of a title set on several
+    lines that goes on with ``cur``: 国务院办公厅关于推进 / …的意见; 鄂温克族自治旗人民政府办公室 /
+    关于印发…的通知; 道县文广新局2013年度信息公开工作 / 年度报告."""
+    prev, cur = prev.strip(), cur.strip()
+    if not prev or len(prev) > 60 or re.search(r"[。:;,!?]$", prev):
+        return False
+    if "关于" not in cur and _TITLE_HEAD.search(prev):
+        return True
+    if cur.startswith("关于") and (_ORG_END.search(prev) or "转发" in prev):
+        return True
+    return len(cur) <= 8 and bool(re.search(r"[\u4e00-\u9fff]{4}$", prev))
 
 
 def _first(rules: RuleSet, items: list[dict], text: str) -> str | None:
@@ -96,7 +107,7 @@ def clean(doc: Document, rules: RuleSet) -> Document:
             break
     # A title set on several lines starts at its first line: 国务院办公厅关于推进 / …的意见
     for _ in range(2):
-        if 0 < body_start and "关于" not in views[body_start] and _is_title_head(views[body_start - 1]) \
+        if 0 < body_start and continues_title(views[body_start - 1], views[body_start]) \
                 and not _first(rules, cfg["rules"], views[body_start - 1]):
             body_start -= 1
     furniture = doc.page_meta.setdefault("furniture", [])

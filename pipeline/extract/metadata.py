@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from ..model import Document
 from ..normalize import match_view
+from ..junk import continues_title
 from .references import normalize_doc_number
 
 DOC_TYPES = ("实施意见", "实施方案", "工作方案", "工作要点", "工作计划", "年度报告", "实施细则", "管理办法", "通知", "方案", "要点", "意见", "办法", "规定",
@@ -145,15 +146,15 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     # Title: the first title-like line near the top; a forwarded plan's title later.
     title, title_i = None, None
     for i, v in enumerate(bviews[:25]):
-        if (blocks[i].kind != "table_row" and _TITLE.search(v) and len(v) <= 150 and not v.endswith("。")
-                and not _HEADING_NUM.match(v)):
-            title, title_i = blocks[i].text.strip(), i
-            # a title set on two lines: 重庆市粮食局 重庆市财政局关于印发《… / …》的通知
-            j = i
-            while j > 0 and i - j < 2 and "关于" not in match_view(title) and re.search(r"(关于|印发|转发)", bviews[j - 1]) \
-                    and len(bviews[j - 1]) <= 60 and not re.search(r"[。;:,]$", bviews[j - 1]):
-                j -= 1
-                title = blocks[j].text.strip() + title
+        if blocks[i].kind == "table_row" or len(v) > 150 or v.endswith("。") or _HEADING_NUM.match(v):
+            continue
+        # a title set on several lines: 重庆市粮食局 重庆市财政局 / 关于印发《… / …》的通知
+        j, joined = i, v
+        while j > 0 and i - j < 2 and continues_title(bviews[j - 1], joined):
+            j -= 1
+            joined = bviews[j] + joined
+        if _TITLE.search(joined):
+            title, title_i = "".join(blocks[k].text.strip() for k in range(j, i + 1)), i
             break
     if title is None:
         for key in ("名称", "标题", "文件名称"):
@@ -210,7 +211,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
 
     # The issuer as the title names it (full name), else the signature.
     if title:
-        m = re.match(r"^(.{2,60}?)(关于|印发)", match_view(title))
+        m = re.match(r"^(.{2,60}?)(关于|印发|转发)", match_view(title))
         if m and _UNIT_END.search(m.group(1).strip()):
             issuer = title[: len(m.group(1).strip())].strip()
     issuer = issuer or signer
