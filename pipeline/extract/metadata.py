@@ -33,7 +33,13 @@ _UNIT_END = re.compile(r"(人民政府|政府|办公室|办公厅|委员会|管�
 
 @lru_cache(maxsize=4096)
 def parse_date(text: str) -> str | None:
-    """An absolute date in any common form → ISO string, or None."""
+    """An absolute date in any common form → ISO string, or None.
+
+    The date is cut out of its line first (dateparser's search mislocates spans in
+    Chinese text), Chinese numerals are converted with cn2an (dateparser does not read
+    二〇二一年六月四日), then dateparser parses the isolated string strictly, so an
+    impossible date (2月30日) or one without a day gives None.
+    """
     text = text.strip()
     m = _CN_DATE.search(text)
     if m:
@@ -47,17 +53,15 @@ def parse_date(text: str) -> str | None:
     m = _DATE.search(text)
     if not m:
         return None
-    import datetime as dt
-
-    import dateparser
-
-    iso = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-    try:
-        dt.date.fromisoformat(iso)
-    except ValueError:
-        return None
-    parsed = dateparser.parse(iso, languages=["en"], settings={"DATE_ORDER": "YMD", "STRICT_PARSING": True})
+    parsed = _date_parser().get_date_data(re.sub(r"\s+", "", m.group(0))).date_obj
     return parsed.date().isoformat() if parsed else None
+
+
+@lru_cache(maxsize=1)
+def _date_parser():
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=["zh"], settings={"DATE_ORDER": "YMD", "STRICT_PARSING": True})
 
 
 def recover_compact_date(digits: str, year_hint: int | None) -> str | None:
