@@ -88,23 +88,16 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
             continue
         if is_report and not any(_any(plan, h) for h in headings):
             continue
-        blocks = ([node.block] if node.block is not None else []) + [
-            i for i in node.body if i < cut and doc.blocks[i].kind != "table_row"
-        ]
-        if node.children and node.block is not None:
-            # An item with sub-items: only its unnumbered obligation paragraphs are tasks.
-            blocks = [i for i in node.body if i < cut and doc.blocks[i].kind != "table_row"]
-            groups = _group(doc, blocks, rules, bview)
-            for g in groups:
-                if _any(obligation, bview(g[0][0])):
+        body = [i for i in node.body if i < cut and doc.blocks[i].kind != "table_row"]
+        if node.block is None or node.children:
+            # Outside any item, or an item with sub-items: only paragraphs that state an
+            # obligation of their own (各部门要…) are tasks.
+            for g in _group(doc, body, rules, bview):
+                first = bview(g[0][0])
+                if _any(obligation, first) and _any(action, first):
                     tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, action, origin="paragraph"))
             continue
-        if node.block is None:
-            groups = _group(doc, blocks, rules, bview)
-            for g in groups:
-                if _any(obligation, bview(g[0][0])) and _any(action, bview(g[0][0])):
-                    tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, action, origin="paragraph"))
-            continue
+        blocks = [node.block, *body]
         groups = _group(doc, blocks, rules, bview)
         for n, g in enumerate(groups):
             first = bview(g[0][0])
