@@ -51,6 +51,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     table_tasks = tables.find_table_tasks(doc, view, root, rules, regions)
     found = [t for t in found if not any(a <= t.start < b for a, b in regions)] + table_tasks
     found.sort(key=lambda t: t.start)
+    own_names = frozenset(references.self_names(view, rules))
     task_facts = []
     for t in found:
         if t.row is not None:       # a task-table row: read cell by cell
@@ -59,7 +60,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
         facts: list[Fact] = []
         facts += units.find_units(view, t.spans(), rules)
         for s, e in t.spans():
-            facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date), s)
+            facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names), s)
             facts += _shift(thresholds.find_thresholds(view[s:e], rules, document=view), s)
         task_facts.append(facts)
     refs = references.find_references(view, rules)
@@ -74,7 +75,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
             continue
         if any(p.search(view[b.start:b.end]) for p in signature):
             continue
-        loose += _shift(deadlines.find_deadlines(view[b.start:b.end], rules, doc_date), b.start)
+        loose += _shift(deadlines.find_deadlines(view[b.start:b.end], rules, doc_date, own_names), b.start)
         loose += _shift(thresholds.find_thresholds(view[b.start:b.end], rules, document=view), b.start)
     return Analysis(doc, view, simplified, root, found, task_facts, meta, refs, mets, loose)
 

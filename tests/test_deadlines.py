@@ -293,7 +293,14 @@ def test_seed_001(rules):
     assert got["最迟应在5小时内"]["unit"] == "hour"
     assert got["24小时内"]["amount"] == 24 and got["48小时内"]["amount"] == 48
     assert got["两年内"] == {"type": "duration", "amount": 2, "unit": "year"}
-    # 《实施意见》 is this document's own short name (以下简称《实施意见》): resolved from its date
+    assert got["《实施意见》公布30日内"]["resolved"] is None   # alone, 《实施意见》 may be any document
+    # … but it is this document's own short name (本实施意见(以下简称《实施意见》)):
+    from pipeline.extract.references import self_names
+
+    own = frozenset(self_names(match_view(text), rules))
+    assert "实施意见" in own
+    facts = find_deadlines(match_view(text), rules, dt.date(2017, 7, 25), own)
+    got = {text[f.start:f.end]: f.data for f in facts}
     assert got["《实施意见》公布30日内"]["resolved"] == "2017-08-24"
     assert "2017725" not in " ".join(got)          # signature date: metadata
 

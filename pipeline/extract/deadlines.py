@@ -248,8 +248,12 @@ def prepared(rules: RuleSet) -> DeadlineRules:
 # --------------------------------------------------------------------------------------
 # Extraction
 # --------------------------------------------------------------------------------------
-def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None) -> list[Fact]:
-    """Deadline facts in ``text`` (a match view), sorted by start, non-overlapping."""
+def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
+                   self_names: frozenset[str] = frozenset()) -> list[Fact]:
+    """Deadline facts in ``text`` (a match view), sorted by start, non-overlapping.
+
+    ``self_names``: the titles and short names of the document itself, so that
+    《实施意见》公布30日内 resolves when 《实施意见》 is this document's own short name."""
     dr = prepared(rules)
     candidates: list[tuple[int, int, int, Fact]] = []
     stripped_start = len(text) - len(text.lstrip())
@@ -264,7 +268,7 @@ def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None) -
             s, e = m.span("quote") if "quote" in rule.rx.groupindex else m.span()
             if s >= e or _rejected(rule, text, *m.span()):
                 continue
-            fact = _interpret(rule, m, dr, doc_date)
+            fact = _interpret(rule, m, dr, doc_date, self_names)
             if fact is not None:
                 # NARRATIVE: recognised, but not a deadline; it still hides what it contains
                 # (the 12月31日止 inside a past 自…起至…止 period).
@@ -329,13 +333,14 @@ def _groups(m: re.Match) -> dict[str, str]:
     return g
 
 
-def _interpret(rule: _Rule, m: re.Match, dr: DeadlineRules, doc_date: dt.date | None) -> Fact | None:
+def _interpret(rule: _Rule, m: re.Match, dr: DeadlineRules, doc_date: dt.date | None,
+               self_names: frozenset[str] = frozenset()) -> Fact | None:
     g = _groups(m)
     kind = rule.type
     if kind == "date":
         data = _date_data(g, rule, dr, doc_date, m.group(0))
     elif kind == "relative":
-        data = _relative_data(g, rule, dr, doc_date)
+        data = _relative_data(g, rule, dr, doc_date, self_names)
     elif kind == "duration":
         data = _duration_data(g, rule, dr)
     else:
@@ -547,7 +552,7 @@ def _amount_unit(g, rule, dr):
     return amount, unit
 
 
-def _relative_data(g, rule, dr, doc_date) -> dict | None:
+def _relative_data(g, rule, dr, doc_date, self_names=frozenset()) -> dict | None:
     amount, unit = _amount_unit(g, rule, dr)
     if amount is None or unit is None:
         return None
@@ -560,7 +565,7 @@ def _relative_data(g, rule, dr, doc_date) -> dict | None:
             base = dt.date(int(dr.number(g["year"])), int(dr.number(g["month"])), int(dr.number(g["day"])))
         except (TypeError, ValueError):
             base = None
-    elif doc_date is not None and _is_self_anchor(anchor, g.get("object"), dr):
+    elif doc_date is not None and _is_self_anchor(anchor, g.get("object"), dr, self_names):
         base = doc_date
     resolved, approximate = (None, False)
     if base is not None:
@@ -575,9 +580,12 @@ def _relative_data(g, rule, dr, doc_date) -> dict | None:
     }
 
 
-def _is_self_anchor(anchor: str | None, obj: str | None, dr: DeadlineRules) -> bool:
+def _is_self_anchor(anchor: str | None, obj: str | None, dr: DeadlineRules,
+                    self_names: frozenset[str] = frozenset()) -> bool:
     if not anchor or dr.self_anchor is None or not dr.self_anchor.fullmatch(anchor):
         return False
+    if obj and obj.strip("《》") in self_names:
+        return True
     if obj and (dr.self_object is None or not dr.self_object.fullmatch(obj)):
         return False
     return True

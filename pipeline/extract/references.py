@@ -255,7 +255,17 @@ class ReferenceMatcher:
                 return True
         return self.bare(title) in headings
 
+    def self_names(self, text: str) -> set[str]:
+        """The names by which the document calls itself: its own title(s) and the short
+        names declared for them (本意见(以下简称《实施意见》))."""
+        _, self_titles, aliases, _ = self._analyse(text)
+        return self_titles | {name for name, target in aliases.items() if target is None}
+
     def find(self, text: str) -> list[Fact]:
+        entries, self_titles, aliases, declared = self._analyse(text)
+        return self._facts(text, entries, self_titles, aliases, declared)
+
+    def _analyse(self, text: str):
         titles = self.titles(text)  # sorted, not overlapping
         starts = [s for s, _ in titles]
         headings = self.own_headings(text)
@@ -323,7 +333,9 @@ class ReferenceMatcher:
             if self.self_alias and self.self_alias.search(text[cs:decl]):
                 declared.add(id(x))
                 aliases.setdefault(x["title"], None)
+        return entries, self_titles, aliases, declared
 
+    def _facts(self, text, entries, self_titles, aliases, declared) -> list[Fact]:
         facts: list[Fact] = []
         for x in entries:
             title = x["title"]
@@ -450,6 +462,11 @@ def find_references(text: str, rules: RuleSet) -> list[Fact]:
         if number:
             by_number.setdefault(number, entry)
     return out
+
+
+def self_names(text: str, rules: RuleSet) -> set[str]:
+    """Titles and short names by which the document (a match view) refers to itself."""
+    return matcher(rules).self_names(text)
 
 
 def parse_doc_number(s: str, rules: RuleSet | None = None) -> dict | None:
