@@ -153,6 +153,15 @@ class UnitMatcher:
         return spans
 
 
+_OTHER_FIELD = re.compile(r"[;；]|[\u4e00-\u9fff]{2,6}\s*:")
+
+
+def _until_other_field(seg: str) -> str:
+    """A labelled unit list ends where another field starts: 责任单位:X;完成时限:Y."""
+    m = _OTHER_FIELD.search(seg)
+    return seg[: m.start()] if m else seg
+
+
 def _strip_trailing_bracket(name: str) -> str:
     if name and name[-1] in CLOSE:
         depth = 0
@@ -273,7 +282,7 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
     if labels and labels[0].start() == len(content) - len(content.lstrip()):
         for k, lab in enumerate(labels):
             seg_end = labels[k + 1].start() if k + 1 < len(labels) else len(content)
-            seg = content[lab.end():seg_end].rstrip(" ,;，；。")
+            seg = _until_other_field(content[lab.end():seg_end]).rstrip(" ,;，；。")
             items = m.split_list(seg, s + lab.end(), accept_bare=True)
             facts += _facts_for_list(m, items, m.labels[lab.group("label")], "bracket-label")
         return facts
@@ -314,7 +323,7 @@ def _line_facts(view: str, s: int, e: int, m: UnitMatcher) -> list[Fact]:
             continue
         label = hit.group("label")
         if label in m.labels:
-            seg = hit.group("units").rstrip(" ,;，；。")
+            seg = _until_other_field(hit.group("units")).rstrip(" ,;，；。")
             items = m.split_list(seg, s + hit.start("units"), accept_bare=True)
             return _facts_for_list(m, items, m.labels[label], r["name"])
         if r["name"] != "unit-line":
