@@ -61,3 +61,13 @@ def test_chapter_and_article(rules):
     assert len(root.children[0].children) == 2
     path = root.children[1].children[0].path()
     assert len(path) == 2 and path[0].startswith("第二章") and path[1].startswith("第三条")
+
+
+def test_parts_circled_and_paren_numbers(rules):
+    root = build_tree(_doc(["第一部分 总体要求", "一、目标", "第二部分 重点任务", "一、推进公开",
+                            "1. 公开规划", "（1）规划纲要", "（2）专项规划", "① 细项", "2. 公开财政"]), rules)
+    assert [c.style for c in root.children] == ["part", "part"]
+    one = root.children[1].children[0]
+    assert [c.heading for c in one.children] == ["1.公开规划", "2.公开财政"]
+    assert [c.style for c in one.children[0].children] == ["arabic-paren", "arabic-paren"]
+    assert one.children[0].children[1].children[0].style == "circled"
