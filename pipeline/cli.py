@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="document date for resolving deadlines in a literal TEXT")
     p.add_argument("--html", metavar="FILE", default=None, help="also write a displaCy-highlighted page")
 
+    p = sub.add_parser("ledger", help="a task ledger (工作台账) as CSV from a folder of records",
+                       description="One row per task: section, text, lead / co / responsible units, "
+                                   "deadlines with dates, thresholds, source and page. UTF-8 with BOM.")
+    p.add_argument("records", metavar="RECORDS", help="folder of records (e.g. out/records)")
+    p.add_argument("-o", "--out", metavar="FILE", default="ledger.csv", help="CSV file (default: ledger.csv)")
+
     p = sub.add_parser("evaluate", help="precision/recall/F1 of records against gold files",
                        description="Pair each record with corpus/gold/<stem>.yml by file stem; print a table "
                                    "per kind and document, and every miss and false positive.")
@@ -204,7 +210,15 @@ def cmd_evaluate(args) -> int:
     return evaluate_main(args.records, args.gold, json_out=args.json, show_errors=args.errors)
 
 
-COMMANDS = {"run": cmd_run, "ingest": cmd_ingest, "extract": cmd_extract, "schema": cmd_schema,
+def cmd_ledger(args) -> int:
+    from .ledger import write_ledger
+
+    n = write_ledger(args.records, args.out)
+    print(f"{n} tasks written to {args.out}", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"ledger": cmd_ledger, "run": cmd_run, "ingest": cmd_ingest, "extract": cmd_extract, "schema": cmd_schema,
             "rules": cmd_rules, "explain": cmd_explain, "evaluate": cmd_evaluate}
 
 if __name__ == "__main__":
