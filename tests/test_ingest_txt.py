@@ -47,3 +47,16 @@ def test_format_is_sniffed_from_bytes_not_name(tmp_path):
     assert sniff(html) == "html"
     assert sniff((SEEDS / f"{SEED_STEMS[0]}.pdf").read_bytes()) == "pdf"
     assert sniff((SEEDS / f"{SEED_STEMS[0]}.docx").read_bytes()) == "docx"
+
+
+def test_markdown_pipe_tables_become_table_rows():
+    from pipeline.ingest import read_path
+
+    from .conftest import CORPUS
+
+    doc = read_path(CORPUS / "raw/more/402_shuyang_xxgk_annual_report_2025.txt")
+    rows = [b for b in doc.blocks if b.kind == "table_row"]
+    first = rows[0]
+    assert first.header and first.cells == ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+    assert rows[1].cells == ["规章", "0", "0", "0"] and not rows[1].header
+    assert not any("---" in b.text for b in doc.blocks)   # the |---| rule is not a row

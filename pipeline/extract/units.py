@@ -362,13 +362,25 @@ def tokenizer(rules: RuleSet):
     return _jieba_for(tuple(sorted(words)))
 
 
+# Where a clause starts (a unit named at a clause start needs no admin prefix:
+# 房管所负责…, 由村委会负责…) and characters no unit name at a clause start contains.
+_CLAUSE_START = set("\n。;:,!?、由") | {"会同", "配合"}
+_NOT_A_NAME = re.compile(r"[要将对在把向按请以从为并及时应须]")
+
+
 def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
-    """The longest unit list ending at e that starts where a unit name can start:
-    at a jieba token that opens with an admin prefix or is a known unit name."""
+    """The longest unit list ending at e that starts where a unit name can start: at
+    the clause start, or at a jieba token that opens with an admin prefix or is a
+    known unit name."""
     text = view[s:e]
     for w in m.each_words:
         if text.endswith(w):
             text = text[: -len(w)]
+    at_clause_start = s == 0 or view[s - 1] in _CLAUSE_START or view[max(0, s - 2):s] in _CLAUSE_START
+    if at_clause_start and len(text) <= 30 and not _NOT_A_NAME.search(text):
+        items = m.split_list(text, s, accept_bare=False)
+        if items:
+            return items
     starts = []
     pos = 0
     gaz = set(m.gazetteer)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from ..model import Block, Document, IngestError
 
@@ -43,15 +44,38 @@ def decode(data: bytes) -> tuple[str, str, int]:
     return text, enc, bad
 
 
+_RULE_CELL = re.compile(r":?-{2,}:?")
+
+
+def _pipe_cells(line: str) -> list[str] | None:
+    """Cells of a Markdown-style table row (| a | b |), else None."""
+    if len(line) < 3 or not (line.startswith("|") and line.endswith("|")):
+        return None
+    return [c.strip() for c in line[1:-1].split("|")]
+
+
 def read(data: bytes, source: str) -> Document:
     text, encoding, bad = decode(data)
     if "\x00" in text:
         raise IngestError("skipped", "binary data of unknown type")
     doc = Document(source=source, format="txt", encoding=encoding)
+    table, in_table = -1, False
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = line.strip()
-        if line:
+        if not line:
+            in_table = False
+            continue
+        cells = _pipe_cells(line)
+        if cells is None:
+            in_table = False
             doc.blocks.append(Block("paragraph", line))
+        elif not all(_RULE_CELL.fullmatch(c) for c in cells):   # |---|---| separates the header
+            if not in_table:
+                table, in_table = table + 1, True
+                header = True
+            else:
+                header = False
+            doc.blocks.append(Block("table_row", "\t".join(cells), cells=cells, table=table, header=header))
     doc.build()
     if bad:
         doc.warn("undecodable_bytes", f"{bad} byte sequence(s) could not be decoded as {encoding} and were replaced by U+FFFD")
