@@ -60,3 +60,19 @@ def test_markdown_pipe_tables_become_table_rows():
     assert first.header and first.cells == ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
     assert rows[1].cells == ["规章", "0", "0", "0"] and not rows[1].header
     assert not any("---" in b.text for b in doc.blocks)   # the |---| rule is not a row
+
+
+def test_markdown_front_matter_and_headings(rules):
+    from pipeline.process import analyse, ingest
+
+    from .conftest import CORPUS
+
+    path = CORPUS / "raw/more/404_luodian_shirong_kaohe_2020.txt"
+    doc = ingest(path.read_bytes(), path.name, rules)
+    assert "标题:" not in doc.text and "---" not in doc.text
+    assert doc.page_meta["info_table"]["文号"] == "宝罗府〔2020〕6号"
+    meta = analyse(doc, rules).meta
+    assert meta["doc_number"] == "宝罗府〔2020〕6号" and meta["title"] == "罗店镇市容环境常态化管理考核实施意见"
+    report = CORPUS / "raw/more/402_shuyang_xxgk_annual_report_2025.txt"
+    doc = ingest(report.read_bytes(), report.name, rules)
+    assert doc.blocks[0].kind == "heading" and not doc.blocks[0].text.startswith("#")

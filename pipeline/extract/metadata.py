@@ -177,8 +177,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         if m and (len(v) <= 40 or m.start() == 0 or (title_i is not None and i == title_i)) and "《" not in v[: m.start()]:
             doc_number = normalize_doc_number(blocks[i].text, rules)
             break
-    if doc_number is None and info.get("发文字号"):
-        doc_number = normalize_doc_number(str(info["发文字号"]), rules)
+    number_cell = info.get("发文字号") or info.get("文号")
+    if doc_number is None and number_cell:
+        doc_number = normalize_doc_number(str(number_cell), rules)
 
     # 成文日期 and signature: the first line that is only a date (optionally after a name).
     issued_on, date_source, issuer, signer, year_hint = None, None, None, None, None
@@ -215,12 +216,12 @@ def extract(doc: Document, view: str, root, rules) -> dict:
 
     # The issuer as the title names it (full name), else the signature.
     if title:
-        m = re.match(r"^(.{2,60}?)(关于|印发|转发)", match_view(title))
-        if m and _UNIT_END.search(m.group(1).strip()):
+        m = re.match(r"^([^《,。]{2,60}?)(关于|印发|转发)", match_view(title))
+        if m and _UNIT_END.search(m.group(1).strip()) and not m.group(1).startswith(("为", "根据", "按照")):
             issuer = title[: len(m.group(1).strip())].strip()
     issuer = issuer or signer
     if issuer is None:
-        issuer = info.get("发布机构") or meta_tags.get("ContentSource") or None
+        issuer = info.get("发布机构") or info.get("发布单位") or info.get("发文机关") or meta_tags.get("ContentSource") or None
         issuer = str(issuer).strip() if issuer else None
 
     # 主送机关: the first line ending with a colon, before the body.

@@ -47,6 +47,26 @@ def decode(data: bytes) -> tuple[str, str, int]:
 _RULE_CELL = re.compile(r":?-{2,}:?")
 
 
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(?=\S)")
+_FRONT_KEY = re.compile(r"^([^:：]{1,12})\s*[:：]\s*(.*)$")
+
+
+def _front_matter(lines: list[str], doc: Document) -> list[str]:
+    """A metadata header (--- / 标题: … / 文号: … / ---), as saved by many scrapers, goes
+    to the page metadata the metadata extractor reads, not into the body."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or lines[first].strip() != "---":
+        return lines
+    for end in range(first + 1, min(len(lines), first + 60)):
+        if lines[end].strip() == "---":
+            pairs = [_FRONT_KEY.match(line.strip()) for line in lines[first + 1:end] if line.strip()]
+            if pairs and all(pairs):
+                doc.page_meta["info_table"] = {m.group(1).strip(): m.group(2).strip() for m in pairs}
+                return lines[end + 1:]
+            break
+    return lines
+
+
 def _pipe_cells(line: str) -> list[str] | None:
     """Cells of a Markdown-style table row (| a | b |), else None."""
     if len(line) < 3 or not (line.startswith("|") and line.endswith("|")):
@@ -59,14 +79,20 @@ def read(data: bytes, source: str) -> Document:
     if "\x00" in text:
         raise IngestError("skipped", "binary data of unknown type")
     doc = Document(source=source, format="txt", encoding=encoding)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _front_matter(lines, doc)
     table, in_table = -1, False
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for line in lines:
         line = line.strip()
         if not line:
             in_table = False
             continue
         cells = _pipe_cells(line)
-        if cells is None:
+        heading = _MD_HEADING.match(line)
+        if heading and cells is None:
+            in_table = False
+            doc.blocks.append(Block("heading", line[heading.end():].strip(), level_hint=len(heading.group(1))))
+        elif cells is None:
             in_table = False
             doc.blocks.append(Block("paragraph", line))
         elif not all(_RULE_CELL.fullmatch(c) for c in cells):   # |---|---| separates the header
