@@ -29,11 +29,21 @@ register_schema(
         {"kind": {"enum": ["line", "sentence"]}, "pattern": {"type": "string"}},
         required=("name", "kind", "pattern"),
         top={
-            "roles": _ROLE_MAP, "labels": _ROLE_MAP, "suffixes": _STR_LIST, "prefixes": _STR_LIST,
+            "suffixes": _STR_LIST, "prefixes": _STR_LIST,
             "collective": _NAMED_PATTERNS, "gazetteer": _STR_LIST, "admin_prefixes": _STR_LIST,
-            "each_words": _STR_LIST, "jointly_words": _STR_LIST, "place_only_pattern": {"type": "string"},
+            "place_only_pattern": {"type": "string"},
         },
     ),
+)
+register_schema(
+    "roles.yml",
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["roles", "labels"],
+        "properties": {"version": {"type": "integer"}, "roles": _ROLE_MAP, "labels": _ROLE_MAP,
+                       "each_words": _STR_LIST, "jointly_words": _STR_LIST},
+    },
 )
 register_schema(
     "unit_aliases.yml",
@@ -54,10 +64,11 @@ class UnitMatcher:
     def __init__(self, rules: RuleSet):
         cfg = rules.get("units.yml")
         self.rules = rules
-        self.roles: dict[str, str] = cfg["roles"]
-        self.labels: dict[str, str] = cfg["labels"]
-        self.each_words = cfg.get("each_words", [])
-        self.jointly_words = cfg.get("jointly_words", [])
+        roles = rules.get("roles.yml")
+        self.roles: dict[str, str] = roles["roles"]
+        self.labels: dict[str, str] = roles["labels"]
+        self.each_words = roles.get("each_words", [])
+        self.jointly_words = roles.get("jointly_words", [])
         self.suffixes = sorted(cfg["suffixes"], key=len, reverse=True)
         self.prefixes = cfg["prefixes"]
         self.admin = cfg.get("admin_prefixes", [])
