@@ -22,8 +22,7 @@ from pipeline.workdays import add_workdays, is_workday
 
 HERE = Path(__file__).resolve().parent
 CASES_FILE = HERE / "deadline_cases.yml"
-SEEDS = next((p for p in (HERE.parent / "corpus" / "raw" / "seeds", Path("/work/shared/seeds"))
-              if any(p.glob("*.txt"))), Path("/work/shared/seeds"))
+SEEDS = HERE.parent / "corpus" / "raw" / "seeds"
 OWN_FILES = ("deadlines.yml", "calendar.yml")
 
 

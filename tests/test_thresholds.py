@@ -13,7 +13,7 @@ from pipeline.normalize import match_view
 from pipeline.rules import DEFAULT_RULES_DIR, RULE_OWNERS, RULE_SCHEMAS, RuleSet, _strip_lines, load_file, load_rules
 
 HERE = Path(__file__).resolve().parent
-SEEDS = Path("/work/shared/seeds")
+SEEDS = HERE.parent / "corpus" / "raw" / "seeds"
 CASES = yaml.safe_load((HERE / "threshold_cases.yml").read_text(encoding="utf-8"))
 
 
