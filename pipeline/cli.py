@@ -20,9 +20,9 @@ MAIN_EPILOG = """batch options of run, ingest -o and extract (see `policy-pipeli
 """ + EPILOG
 
 
-def _add_batch_options(p: argparse.ArgumentParser, out_help: str) -> None:
+def _add_batch_options(p: argparse.ArgumentParser, out_help: str, out_required: bool = True) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (walked recursively)")
-    p.add_argument("-o", "--out", required=True, metavar="OUT", help=out_help)
+    p.add_argument("-o", "--out", required=out_required, default=None, metavar="OUT", help=out_help)
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="worker processes (default: all cores)")
     p.add_argument("--force", action="store_true",
@@ -58,16 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="With one FILE and no -o: print its cleaned body text (the text every "
                                    "span in a record points into). With -o: write OUT/<path>.json per "
                                    "document (the DVC ingest stage).")
-    p.add_argument("inputs", nargs="+", metavar="INPUT")
-    p.add_argument("-o", "--out", metavar="OUT", default=None, help="output folder for ingested documents")
-    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N")
-    p.add_argument("--force", action="store_true")
-    p.add_argument("--rules", metavar="DIR", default=None)
-    p.add_argument("--timeout", type=float, default=120.0, metavar="SEC")
-    p.add_argument("--max-mb", type=float, default=50.0, metavar="MB")
-    p.add_argument("--memory-mb", type=int, default=4096, metavar="MB")
-    p.add_argument("-q", "--quiet", action="store_true")
-    p.add_argument("--allow-failures", action="store_true")
+    _add_batch_options(p, "output folder for ingested documents (omit with one FILE to print its text)",
+                       out_required=False)
     p.add_argument("--blocks", action="store_true", help="with one FILE: print blocks with kind and page")
 
     p = sub.add_parser("extract", help="extract records from ingested documents (DVC extract stage)",
