@@ -20,7 +20,7 @@ register_schema(
     rule_list_schema(
         {
             "kind": {"enum": ["skip_section", "action", "obligation_paragraph", "end_of_body",
-                              "report_title", "plan_section"]},
+                              "report_title", "plan_section", "report_problem"]},
             "pattern": {"type": "string"},
         },
         required=("name", "kind", "pattern"),
@@ -106,6 +106,9 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
             if n == 0 and len(groups) > 1 and len(g) == 1 and not _has_body(first):
                 continue  # a bare heading whose items follow as paragraphs
             tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, action, origin="item"))
+    if is_report:
+        problem = _patterns(rules, "report_problem")
+        tasks = [t for t in tasks if not _any(problem, view[t.start:t.end])]
     tasks.sort(key=lambda t: t.start)
     return tasks
 
