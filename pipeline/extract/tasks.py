@@ -20,7 +20,7 @@ register_schema(
     rule_list_schema(
         {
             "kind": {"enum": ["skip_section", "action", "obligation_paragraph", "end_of_body",
-                              "report_title", "plan_section", "report_problem"]},
+                              "report_title", "plan_section", "report_problem", "flat_exclude"]},
             "pattern": {"type": "string"},
         },
         required=("name", "kind", "pattern"),
@@ -45,6 +45,9 @@ def _patterns(rules: RuleSet, kind: str) -> list[re.Pattern]:
     return [rules.regex(r["pattern"]) for r in rules.rules("tasks.yml") if r["kind"] == kind]
 
 
+_FLAT_MIN_CHARS = 30
+
+
 def end_of_body_patterns(rules: RuleSet) -> list[re.Pattern]:
     """Signature, date, 抄送 lines: where a body ends."""
     return _patterns(rules, "end_of_body")
@@ -64,6 +67,7 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
     action = _patterns(rules, "action")
     obligation = _patterns(rules, "obligation_paragraph")
     end_body = _patterns(rules, "end_of_body")
+    flat_exclude = _patterns(rules, "flat_exclude")
     inline = inline_styles(rules)
 
     def bview(i):
@@ -87,6 +91,16 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         if any(p.match(t) for p in skip for t in titles):
             continue
         if is_report and not any(_any(plan, h) for h in headings):
+            continue
+        if node.block is None and not node.children and not is_report:
+            # A document with no numbered items at all: every substantial action
+            # paragraph is an item (a notice and the measures it issues, unnumbered).
+            for i in node.body:
+                v = bview(i)
+                if (doc.blocks[i].kind != "table_row" and len(v) >= _FLAT_MIN_CHARS and _any(action, v)
+                        and not _any(flat_exclude, v) and not _any(end_body, v)):
+                    tasks.extend(_tasks_of_group(doc, node, [(i, False)], view, rules, inline, action,
+                                                 origin="paragraph"))
             continue
         body = [i for i in node.body if i < cut and doc.blocks[i].kind != "table_row"]
         if node.block is None or node.children:
