@@ -208,7 +208,7 @@ def score_document(record: dict, gold: dict) -> dict[str, Score]:
     return scores
 
 
-def gold_stem(record_path: Path, records_root: Path) -> str:
+def gold_stem(record_path: Path) -> str:
     name = record_path.name[: -len(".yml")]
     return name.rsplit(".", 1)[0] if "." in name else name
 
@@ -222,7 +222,7 @@ def evaluate(records_dir: str | Path, gold_dir: str | Path) -> dict:
     for rp in sorted(records_dir.rglob("*.yml")):
         if rp.parent == records_dir and rp.name == "report.yml":
             continue  # the run report of a stage that writes records at its top level
-        stem = gold_stem(rp, records_dir)
+        stem = gold_stem(rp)
         if stem not in golds:
             unmatched.append(rp.relative_to(records_dir).as_posix())
             continue

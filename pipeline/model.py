@@ -10,9 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-BLOCK_KINDS = ("heading", "paragraph", "table_row")
-
-
 @dataclass
 class Warning_:
     """A problem worth telling the user about; ``span`` is into Document.text when known."""

@@ -9,7 +9,6 @@ converting smaller pieces when a phrase conversion would change the length.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
@@ -62,10 +61,3 @@ def detect_script(text: str, simplified: str | None = None) -> str:
     if ratio > 0.01:
         return "mixed"
     return "simplified"
-
-
-_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
-
-
-def squash_spaces(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()

@@ -129,15 +129,6 @@ def _header_roles(cells: list[str], rules: RuleSet) -> list[str | None] | None:
     return roles
 
 
-def is_task_header(cells: list[str], rules: RuleSet) -> bool:
-    roles = _header_roles(cells, rules)
-    if roles is None:
-        return False
-    cfg = _config(rules)
-    have = set(r for r in roles if r)
-    return bool(have & cfg.task_roles) and bool(have & cfg.evidence_roles)
-
-
 # --------------------------------------------------------------------------- tables
 
 @dataclass

@@ -423,7 +423,7 @@ class ThresholdMatcher:
         pre, post = g.get("pre"), g.get("post")
         op_kind = rule["op"]
         if op_kind == "between":
-            value2, implied2, _ = parse_number(g["num2"])
+            value2, _, _ = parse_number(g["num2"])
             if value2 is None or self.is_calendar_year(g["num2"], unit_written):
                 return []
             if g.get("unit1") and g.get("unit1") != unit_written:

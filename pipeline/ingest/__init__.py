@@ -25,7 +25,7 @@ _UNSUPPORTED = [
 
 
 def sniff(data: bytes) -> str:
-    """Return one of FORMATS, or raise IngestError naming what the bytes are."""
+    """Return one of FORMATS (a module of this package each), or raise IngestError naming what the bytes are."""
     head = data[:2048]
     if not data.strip():
         raise IngestError("failed", "empty file")
