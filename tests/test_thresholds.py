@@ -4,32 +4,19 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-import jsonschema
 import pytest
 import yaml
 
 from pipeline.extract import thresholds as T
 from pipeline.normalize import match_view
-from pipeline.rules import DEFAULT_RULES_DIR, RULE_OWNERS, RULE_SCHEMAS, RuleSet, _strip_lines, load_file, load_rules
+from pipeline.rules import DEFAULT_RULES_DIR, RULE_OWNERS, RuleSet, load_rules
 
 HERE = Path(__file__).resolve().parent
 SEEDS = HERE.parent / "corpus" / "raw" / "seeds"
 CASES = yaml.safe_load((HERE / "threshold_cases.yml").read_text(encoding="utf-8"))
 
 
-def rules_from(*names: str) -> RuleSet:
-    """A RuleSet of just these rule files, each validated against its schema."""
-    rs = RuleSet(DEFAULT_RULES_DIR)
-    for name in names:
-        clean = _strip_lines(load_file(DEFAULT_RULES_DIR / name))
-        jsonschema.Draft202012Validator(RULE_SCHEMAS[name]).validate(clean)
-        rs.files[name] = clean
-    return rs
-
-
-@pytest.fixture(scope="module")
-def rules() -> RuleSet:
-    return rules_from("thresholds.yml")
+# The bundled rules come from the session fixture `rules` in conftest.py.
 
 
 def _check(text: str, expect: list[dict], rules: RuleSet) -> None:
