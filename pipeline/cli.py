@@ -88,12 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", metavar="FILE", default="ledger.csv", help="CSV file (default: ledger.csv)")
 
     p = sub.add_parser("evaluate", help="precision/recall/F1 of records against gold files",
-                       description="Pair each record with corpus/gold/<stem>.yml by file stem; print a table "
-                                   "per kind and document, and every miss and false positive.")
+                       description="Pair each record with corpus/gold/<stem>.yml by file stem; print P/R/F1 "
+                                   "per kind, micro (pooled counts) and macro (mean per document), for all "
+                                   "records and for each part and batch of corpus/parts.yml (next to the gold "
+                                   "folder); then a per-document table, worst first.")
     p.add_argument("records", metavar="RECORDS", help="folder of records (e.g. out/records)")
     p.add_argument("--gold", metavar="DIR", default="corpus/gold")
     p.add_argument("--json", metavar="FILE", default=None, help="also write the scores as JSON")
     p.add_argument("--errors", action="store_true", help="list every miss and false positive")
+    p.add_argument("--only", metavar="GLOB", default=None,
+                   help="score only records whose path matches (e.g. 'more/5*')")
     return ap
 
 
@@ -199,7 +203,8 @@ def cmd_explain(args) -> int:
 def cmd_evaluate(args) -> int:
     from .evaluate import main as evaluate_main
 
-    return evaluate_main(args.records, args.gold, json_out=args.json, show_errors=args.errors)
+    return evaluate_main(args.records, args.gold, json_out=args.json, show_errors=args.errors,
+                         only=args.only)
 
 
 def cmd_ledger(args) -> int:

@@ -8,6 +8,7 @@ the extracted text and its values are equal; matching is one-to-one.
 """
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 import sys
@@ -213,11 +214,61 @@ def gold_stem(record_path: Path) -> str:
     return name.rsplit(".", 1)[0] if "." in name else name
 
 
-def evaluate(records_dir: str | Path, gold_dir: str | Path) -> dict:
+def load_parts(path: str | Path | None) -> dict:
+    """corpus/parts.yml: record-path patterns per part, stem-number ranges per batch."""
+    if path is None or not Path(path).is_file():
+        return {"parts": {}, "batches": {}}
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return {"parts": data.get("parts") or {}, "batches": data.get("batches") or {}}
+
+
+def part_of(doc: str, parts: dict) -> str | None:
+    """The first part whose pattern matches a record path (without .yml)."""
+    name = doc[: -len(".yml")] if doc.endswith(".yml") else doc
+    for part, patterns in parts.items():
+        if any(fnmatch.fnmatchcase(name, pat) and name.count("/") == pat.count("/") for pat in patterns):
+            return part
+    return None
+
+
+def batch_of(doc: str, batches: dict) -> str | None:
+    m = re.match(r"(\d+)_", Path(doc).name)
+    if not m:
+        return None
+    n = int(m.group(1))
+    for batch, ranges in batches.items():
+        if any(lo <= n <= hi for lo, hi in ranges):
+            return str(batch)
+    return None
+
+
+def summarise(per_doc: dict[str, dict[str, "Score"]]) -> dict[str, dict]:
+    """Micro (pooled counts) and macro (mean of per-document F1) scores per kind.
+
+    A document counts toward a kind's macro score when it has gold items or
+    predictions of that kind (F1 defined); a user reads one document at a time.
+    """
+    out: dict[str, dict] = {}
+    for scores in per_doc.values():
+        for k, s in scores.items():
+            e = out.setdefault(k, {"micro": Score(), "f1s": []})
+            e["micro"].add(s)
+            if s.f1 is not None:
+                e["f1s"].append(s.f1)
+    for e in out.values():
+        f1s = e.pop("f1s")
+        e["macro"] = sum(f1s) / len(f1s) if f1s else None
+        e["docs"] = len(f1s)
+    return out
+
+
+def evaluate(records_dir: str | Path, gold_dir: str | Path, parts_file: str | Path | None = "auto") -> dict:
     records_dir, gold_dir = Path(records_dir), Path(gold_dir)
+    if parts_file == "auto":
+        parts_file = gold_dir.parent / "parts.yml"
+    layout = load_parts(parts_file)
     golds = {p.stem: p for p in gold_dir.glob("*.yml")}
     per_doc: dict[str, dict[str, Score]] = {}
-    overall: dict[str, Score] = {}
     unmatched = []
     for rp in sorted(records_dir.rglob("*.yml")):
         if rp.parent == records_dir and rp.name == "report.yml":
@@ -228,27 +279,57 @@ def evaluate(records_dir: str | Path, gold_dir: str | Path) -> dict:
             continue
         record = yaml.safe_load(rp.read_text(encoding="utf-8"))
         gold = yaml.safe_load(golds[stem].read_text(encoding="utf-8")) or {}
-        scores = score_document(record, gold)
-        per_doc[rp.relative_to(records_dir).as_posix()] = scores
-        for k, s in scores.items():
-            overall.setdefault(k, Score()).add(s)
-    return {"overall": overall, "documents": per_doc, "unmatched": unmatched}
+        per_doc[rp.relative_to(records_dir).as_posix()] = score_document(record, gold)
+    summary = summarise(per_doc)
+    groups: dict[str, dict[str, dict]] = {}
+    for doc, scores in per_doc.items():
+        part = part_of(doc, layout["parts"])
+        if part:
+            groups.setdefault(f"part:{part}", {})[doc] = scores
+        batch = batch_of(doc, layout["batches"])
+        if batch and part != "renditions":
+            groups.setdefault(f"batch:{batch}", {})[doc] = scores
+    return {"overall": {k: e["micro"] for k, e in summary.items()}, "summary": summary,
+            "groups": {g: summarise(docs) for g, docs in sorted(groups.items())},
+            "group_docs": {g: sorted(docs) for g, docs in sorted(groups.items())},
+            "documents": per_doc, "unmatched": unmatched}
 
 
 def _fmt(x) -> str:
     return "  -  " if x is None else f"{x:5.3f}"
 
 
+def _doc_mean(scores: dict[str, Score]) -> float:
+    f1s = [s.f1 for s in scores.values() if s.f1 is not None]
+    return sum(f1s) / len(f1s) if f1s else 1.0
+
+
+def _kind_order(kinds) -> list[str]:
+    return sorted(kinds, key=lambda k: (k.startswith("meta."), k))
+
+
 def render(result: dict, show_errors: bool = False) -> str:
-    lines = [f"{'kind':24} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
-    for k, s in sorted(result["overall"].items(), key=lambda kv: (kv[0].startswith("meta."), kv[0])):
-        lines.append(f"{k:24} {_fmt(s.precision):>6} {_fmt(s.recall):>6} {_fmt(s.f1):>6} {s.tp:5d} {s.fp:5d} {s.fn:5d}")
+    head = f"{'kind':24} {'P':>6} {'R':>6} {'F1':>6} {'macro':>6} {'docs':>5} {'tp':>5} {'fp':>5} {'fn':>5}"
+
+    def table(summary: dict) -> list[str]:
+        rows = [head]
+        for k in _kind_order(summary):
+            e = summary[k]
+            s = e["micro"]
+            rows.append(f"{k:24} {_fmt(s.precision):>6} {_fmt(s.recall):>6} {_fmt(s.f1):>6} {_fmt(e['macro']):>6}"
+                        f" {e['docs']:5d} {s.tp:5d} {s.fp:5d} {s.fn:5d}")
+        return rows
+
+    lines = ["all records (F1 micro = pooled counts, macro = mean per document):", *table(result["summary"])]
+    for g, summary in result.get("groups", {}).items():
+        lines += ["", f"{g} ({len(result['group_docs'][g])} records):", *table(summary)]
     lines.append("")
-    lines.append("per document (F1):")
+    lines.append("per document (F1), worst first:")
     kinds = [k for k in KINDS if k in result["overall"]]
-    lines.append(f"{'document':48} " + " ".join(f"{k[:10]:>10}" for k in kinds))
-    for doc, scores in result["documents"].items():
-        lines.append(f"{doc[:48]:48} " + " ".join(f"{_fmt(scores[k].f1) if k in scores else '':>10}" for k in kinds))
+    lines.append(f"{'document':48} {'mean':>6} " + " ".join(f"{k[:10]:>10}" for k in kinds))
+    for doc, scores in sorted(result["documents"].items(), key=lambda kv: (_doc_mean(kv[1]), kv[0])):
+        lines.append(f"{doc[:48]:48} {_fmt(_doc_mean(scores)):>6} "
+                     + " ".join(f"{_fmt(scores[k].f1) if k in scores else '':>10}" for k in kinds))
     if result["unmatched"]:
         lines.append(f"\nrecords without a gold file: {len(result['unmatched'])}")
     if show_errors:
@@ -267,16 +348,26 @@ def _brief(x) -> str:
     return json.dumps(x, ensure_ascii=False, default=str)[:200]
 
 
+def _summary_json(summary: dict) -> dict:
+    return {k: {**e["micro"].to_dict(), "macro_f1": _r(e["macro"]), "docs": e["docs"]} for k, e in summary.items()}
+
+
 def to_json(result: dict) -> dict:
     return {
-        "overall": {k: s.to_dict() for k, s in result["overall"].items()},
+        "overall": _summary_json(result["summary"]),
+        "groups": {g: _summary_json(s) for g, s in result.get("groups", {}).items()},
         "documents": {d: {k: s.to_dict() for k, s in sc.items()} for d, sc in result["documents"].items()},
         "unmatched": result["unmatched"],
     }
 
 
-def main(records: str, gold: str, json_out: str | None = None, show_errors: bool = False) -> int:
+def main(records: str, gold: str, json_out: str | None = None, show_errors: bool = False,
+         only: str | None = None) -> int:
     result = evaluate(records, gold)
+    if only:
+        keep = {d: s for d, s in result["documents"].items() if fnmatch.fnmatchcase(d, only)}
+        result = {**result, "documents": keep, "summary": summarise(keep), "groups": {}, "group_docs": {}}
+        result["overall"] = {k: e["micro"] for k, e in result["summary"].items()}
     if not result["documents"]:
         print(f"no records in {records} pair with a gold file in {gold}", file=sys.stderr)
         return 2
