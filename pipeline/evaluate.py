@@ -20,7 +20,7 @@ import yaml
 from .normalize import match_view
 
 KINDS = ("tasks", "units_strict", "units_lenient", "deadlines_detected", "deadlines_normalised",
-         "thresholds", "references", "metrics")
+         "thresholds", "cadence", "references", "metrics")
 META_FIELDS = ("title", "doc_number", "issuer", "issued_on", "doc_type", "recipients")
 _WS = re.compile(r"[\s\u00a0\u3000]+")
 
@@ -157,6 +157,13 @@ def score_document(record: dict, gold: dict) -> dict[str, Score]:
     scores["deadlines_detected"] = _match(gold_dl, pred_dl, lambda g, p: _overlap(g["_q"], p["_q"]))
     scores["deadlines_normalised"] = _match(
         gold_dl, pred_dl, lambda g, p: _overlap(g["_q"], p["_q"]) and _deadline_values_equal(g, p))
+
+    if gold.get("cadence") is not None:
+        pred_cad = [{**c, "_q": norm(c["text"])} for t in tasks for c in t.get("cadence", [])]
+        pred_cad += [{**c, "_q": norm(c["text"])} for c in loose.get("cadence", [])]
+        gold_cad = [{**c, "_q": norm(c.get("quote"))} for c in gold.get("cadence") or []]
+        scores["cadence"] = _match(gold_cad, pred_cad,
+                                   lambda g, p: _overlap(g["_q"], p["_q"]) and g.get("period") == p.get("period"))
 
     pred_th = [{**x, "_q": norm(x["text"])} for t in tasks for x in t.get("thresholds", [])]
     pred_th += [{**x, "_q": norm(x["text"])} for x in loose.get("thresholds", [])]

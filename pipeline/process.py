@@ -132,7 +132,7 @@ def build_record(a: Analysis, data_id: str, source: str) -> dict:
     document["sections"] = [c.to_dict() for c in a.root.children]
     tasks = []
     for n, (t, facts) in enumerate(zip(a.tasks, a.task_facts), 1):
-        by_kind: dict[str, list] = {"unit": [], "deadline": [], "threshold": []}
+        by_kind: dict[str, list] = {"unit": [], "deadline": [], "threshold": [], "cadence": []}
         for f in sorted(facts, key=lambda f: f.start):
             by_kind.setdefault(f.kind, []).append(_fact_entry(a, f))
         tasks.append({
@@ -145,6 +145,7 @@ def build_record(a: Analysis, data_id: str, source: str) -> dict:
             "responsible": by_kind["unit"],
             "deadlines": by_kind["deadline"],
             "thresholds": by_kind["threshold"],
+            "cadence": by_kind["cadence"],
         })
     return {
         "schema_version": SCHEMA_VERSION,
@@ -153,6 +154,7 @@ def build_record(a: Analysis, data_id: str, source: str) -> dict:
         "unattached": {
             "deadlines": [_fact_entry(a, f) for f in a.unattached if f.kind == "deadline"],
             "thresholds": [_fact_entry(a, f) for f in a.unattached if f.kind == "threshold"],
+            "cadence": [_fact_entry(a, f) for f in a.unattached if f.kind == "cadence"],
         },
         "metrics": a.metrics,
     }

@@ -40,12 +40,22 @@ DEADLINE = {
         "date": DATE,
         "resolved": DATE,
         "amount": {"type": ["number", "null"]},
-        "unit": {"enum": ["workday", "day", "hour", "week", "month", "year", None]},
+        "unit": {"enum": ["workday", "day", "hour", "minute", "week", "month", "year", None]},
         "anchor": {"type": ["string", "null"]},
         "period": {"type": ["string", "null"]},
         "by": {"type": ["string", "null"]},
         "approximate": {"type": "boolean"},
         "recovered": {"type": "boolean"},
+        "extension": {"type": "boolean"},
+    },
+}
+CADENCE = {
+    "description": "a bare frequency stated for a task (每季度, 定期, 按月): how often, not by when",
+    "type": "object",
+    "required": ["text", "period", "span"],
+    "properties": {
+        **FACT_BASE,
+        "period": {"enum": ["year", "half_year", "quarter", "month", "week", "day", "regular"]},
     },
 }
 THRESHOLD = {
@@ -83,6 +93,7 @@ TASK = {
         "responsible": {"type": "array", "items": UNIT},
         "deadlines": {"type": "array", "items": DEADLINE},
         "thresholds": {"type": "array", "items": THRESHOLD},
+        "cadence": {"type": "array", "items": CADENCE},
     },
 }
 METRIC = {
@@ -148,7 +159,8 @@ RECORD_SCHEMA = {
             "description": "facts found in text that no task owns",
             "type": "object",
             "properties": {"deadlines": {"type": "array", "items": DEADLINE},
-                           "thresholds": {"type": "array", "items": THRESHOLD}},
+                           "thresholds": {"type": "array", "items": THRESHOLD},
+                           "cadence": {"type": "array", "items": CADENCE}},
         },
         "metrics": {"type": "array", "items": METRIC},
     },

@@ -39,6 +39,8 @@ def _label(fact) -> str:
         return f"DEADLINE:{d['type']}"
     if fact.kind == "threshold":
         return f"THRESHOLD:{d['op']}"
+    if fact.kind == "cadence":
+        return f"CADENCE:{d['period']}"
     return fact.kind.upper()
 
 

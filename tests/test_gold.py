@@ -54,6 +54,7 @@ def test_quotes_are_verbatim(path):
     quotes += [u["task"] for u in gold.get("units") or []]
     quotes += [d["quote"] for d in gold.get("deadlines") or []]
     quotes += [t["quote"] for t in gold.get("thresholds") or []]
+    quotes += [c["quote"] for c in gold.get("cadence") or []]
     missing = [q for q in quotes if _norm(str(q)) not in text]
     assert not missing, missing[:5]
     tasks = {_norm(str(t)) for t in gold.get("tasks") or []}

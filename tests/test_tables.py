@@ -108,7 +108,8 @@ def test_header_found_without_flag_and_lead_co_columns(rules):
     assert dl and dl[0]["type"] == "date" and str(dl[0]["date"]) == "2021-06-30"
     facts2 = tables.row_facts(view, found[1], rules, None)
     assert ("县司法局", "lead") in [(f.data["unit"], f.data["role"]) for f in facts2 if f.kind == "unit"]
-    assert [f.data["type"] for f in facts2 if f.kind == "deadline"] == ["recurring"]
+    # 每季度 in a 完成时限 cell is how often, not by when: the task's cadence
+    assert [f.data["period"] for f in facts2 if f.kind == "cadence"] == ["quarter"]
 
 
 def test_cell_with_role_verbs(rules):

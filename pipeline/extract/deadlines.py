@@ -29,8 +29,8 @@ from ..rules import RuleError, RuleSet, register_schema, rule_list_schema
 from ..workdays import add_workdays
 
 RULE_FILE = "deadlines.yml"
-TYPES = ("date", "relative", "duration", "recurring")
-UNITS = ("workday", "day", "hour", "week", "month", "year")
+TYPES = ("date", "relative", "duration", "recurring", "cadence")
+UNITS = ("workday", "day", "hour", "minute", "week", "month", "year")
 PERIODS = ("year", "half_year", "quarter", "month", "week", "day", "regular")
 
 _STR = {"type": "string"}
@@ -54,6 +54,7 @@ register_schema(
             "future_only": {"type": "boolean"},
             "cue_pattern": _STR,
             "examples": {"type": "array", "items": _STR},
+            "marks": {"type": "array", "items": {"enum": ["extension"]}},
         },
         required=("name", "type", "pattern"),
         top={
@@ -349,7 +350,13 @@ def _interpret(rule: _Rule, m: re.Match, dr: DeadlineRules, doc_date: dt.date | 
         return None
     if data is NARRATIVE:
         return NARRATIVE
+    for mark in rule.spec.get("marks", ()):
+        data[mark] = True
     s, e = m.span("quote") if "quote" in rule.rx.groupindex else m.span()
+    if kind == "cadence":
+        # how often, not by when: it still takes part in the longest-match choice, so
+        # 每月10日前 (a recurring deadline) hides the 每月 inside it
+        return Fact(kind="cadence", start=s, end=e, rule=rule.name, data={"period": data["period"]})
     return Fact(kind="deadline", start=s, end=e, rule=rule.name, data=data)
 
 
