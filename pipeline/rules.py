@@ -28,7 +28,31 @@ _NAMED_RULE = {
 RULE_SCHEMAS: dict[str, dict] = {}
 
 
+# A rule's proof (tests/test_rule_proofs.py): texts it must find, each a string or
+# {text: …, <field>: <expected value>, …}, and texts it must not fire on.
+_EXAMPLE = {"oneOf": [
+    {"type": "string", "minLength": 1},
+    {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "minLength": 1}}},
+]}
+EXAMPLE_LIST = {"type": "array", "items": _EXAMPLE}
+PROOF_PROPERTIES = {"examples": EXAMPLE_LIST, "counter_examples": EXAMPLE_LIST}
+
+
+def _allow_proofs(schema):
+    """Every named rule (an object schema with a ``name`` property) may carry its proof."""
+    if isinstance(schema, dict):
+        props = schema.get("properties")
+        if isinstance(props, dict) and "name" in props:
+            props.update(PROOF_PROPERTIES)
+        for v in schema.values():
+            _allow_proofs(v)
+    elif isinstance(schema, list):
+        for v in schema:
+            _allow_proofs(v)
+
+
 def register_schema(filename: str, schema: dict) -> None:
+    _allow_proofs(schema)
     RULE_SCHEMAS[filename] = schema
 
 

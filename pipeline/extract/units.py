@@ -13,11 +13,12 @@ import re
 from functools import lru_cache
 
 from ..model import Fact
-from ..rules import RuleSet, register_schema, rule_list_schema
+from ..rules import EXAMPLE_LIST, RuleSet, register_schema, rule_list_schema
 
 _STR_MAP = {"type": "object", "additionalProperties": {"type": "string"}}
 _STR_LIST = {"type": "array", "items": {"type": "string"}}
 _ROLE_MAP = {"type": "object", "additionalProperties": {"enum": ["lead", "co", "responsible"]}}
+_PROOF_MAP = {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": EXAMPLE_LIST}}
 _NAMED_PATTERNS = {
     "type": "array",
     "items": {"type": "object", "additionalProperties": False, "required": ["name", "pattern"],
@@ -42,7 +43,9 @@ register_schema(
         "additionalProperties": False,
         "required": ["roles", "labels"],
         "properties": {"version": {"type": "integer"}, "roles": _ROLE_MAP, "labels": _ROLE_MAP,
-                       "each_words": _STR_LIST, "jointly_words": _STR_LIST},
+                       "each_words": _STR_LIST, "jointly_words": _STR_LIST,
+                       # proofs per entry: {roles: {牵头: [examples]}, labels: {…}, …}
+                       "examples": _PROOF_MAP, "counter_examples": _PROOF_MAP},
     },
 )
 register_schema(
