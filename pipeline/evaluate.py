@@ -74,16 +74,29 @@ def _overlap(a: str, b: str) -> bool:
 
 
 def _match(gold: list, pred: list, same) -> Score:
-    """One-to-one greedy matching of gold items to predicted items."""
+    """One-to-one greedy matching of gold items to predicted items. Items whose quotes
+    are equal pair first, so a short quote that recurs (2000名) cannot take the
+    prediction a longer gold quote (达到2000名左右) names exactly."""
     s = Score()
     used = set()
-    for g in gold:
-        hit = next((k for k, p in enumerate(pred) if k not in used and same(g, p)), None)
+    hits: dict[int, int] = {}
+    for i, g in enumerate(gold):
+        if isinstance(g, dict) and g.get("_q"):
+            k = next((k for k, p in enumerate(pred) if k not in used and isinstance(p, dict)
+                      and p.get("_q") == g["_q"] and same(g, p)), None)
+            if k is not None:
+                used.add(k)
+                hits[i] = k
+    for i, g in enumerate(gold):
+        hit = hits.get(i)
+        if hit is None:
+            hit = next((k for k, p in enumerate(pred) if k not in used and same(g, p)), None)
+            if hit is not None:
+                used.add(hit)
         if hit is None:
             s.fn += 1
             s.misses.append(g)
         else:
-            used.add(hit)
             s.tp += 1
     for k, p in enumerate(pred):
         if k not in used:

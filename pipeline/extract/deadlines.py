@@ -55,6 +55,7 @@ register_schema(
             "cue_pattern": _STR,
             "examples": {"type": "array", "items": _STR},
             "marks": {"type": "array", "items": {"enum": ["extension"]}},
+            "narrative": {"type": "boolean"},
         },
         required=("name", "type", "pattern"),
         top={
@@ -72,6 +73,9 @@ register_schema(
             "self_anchor_pattern": _STR,
             "self_object_pattern": _STR,
             "anchor_reject_pattern": _STR,
+            "anchor_accept_pattern": _STR,
+            "window_before_pattern": _STR,
+            "window_after_pattern": _STR,
             "recover_years_before": {"type": "integer", "minimum": 0},
             "recover_years_after": {"type": "integer", "minimum": 0},
             "date_reject_before_pattern": _STR,
@@ -140,6 +144,9 @@ class DeadlineRules:
         self.self_anchor = top("self_anchor_pattern", "self_anchor_pattern")
         self.self_object = top("self_object_pattern", "self_object_pattern")
         self.anchor_reject = top("anchor_reject_pattern", "anchor_reject_pattern")
+        self.anchor_accept = top("anchor_accept_pattern", "anchor_accept_pattern")
+        self.window_before_rx = top("window_before_pattern", "window_before_pattern")
+        self.window_after_rx = top("window_after_pattern", "window_after_pattern")
         self.date_reject_before = top("date_reject_before_pattern", "date_reject_before_pattern")
         self.date_reject_after = top("date_reject_after_pattern", "date_reject_after_pattern")
         self.cue = top("cue_pattern", "cue_pattern")
@@ -270,11 +277,28 @@ def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
             if s >= e or _rejected(rule, text, *m.span()):
                 continue
             fact = _interpret(rule, m, dr, doc_date, self_names)
+            if fact is not None and fact is not NARRATIVE and fact.data.get("type") in ("relative", "duration"):
+                fact = _as_window(fact, text, m, dr)
             if fact is not None:
                 # NARRATIVE: recognised, but not a deadline; it still hides what it contains
                 # (the 12月31日止 inside a past 自…起至…止 period).
                 candidates.append((s, e, rule.order, fact))
     return _select(candidates)
+
+
+def _as_window(fact: Fact, text: str, m: re.Match, dr: DeadlineRules) -> Fact:
+    """An eligibility window or a ban is a threshold (<=), not a deadline:
+    事由发生在申请前6个月内的, 自被撤销之日起2年内不得再申请."""
+    s, e = fact.start, fact.end
+    amount_at = m.start("amount")
+    before = dr.window_before_rx is not None and dr.window_before_rx.search(text, max(0, amount_at - 12), amount_at)
+    after = dr.window_after_rx is not None and dr.window_after_rx.match(text, e, e + 16)
+    if not (before or after):
+        return fact
+    # the quote is the amount, its unit and 内 (the anchor stays context)
+    return Fact(kind="threshold", start=m.start("amount"), end=e, rule=f"{fact.rule}:window",
+                data={"op": "<=", "value": fact.data["amount"], "unit": m.group("unit"), "subject": None,
+                      "window": True})
 
 
 def _scan(rule: _Rule, text: str, before: int, after: int):
@@ -338,6 +362,8 @@ def _interpret(rule: _Rule, m: re.Match, dr: DeadlineRules, doc_date: dt.date | 
                self_names: frozenset[str] = frozenset()) -> Fact | None:
     g = _groups(m)
     kind = rule.type
+    if rule.spec.get("narrative"):
+        return NARRATIVE
     if kind == "date":
         data = _date_data(g, rule, dr, doc_date, m.group(0))
     elif kind == "relative":
@@ -564,7 +590,8 @@ def _relative_data(g, rule, dr, doc_date, self_names=frozenset()) -> dict | None
     if amount is None or unit is None:
         return None
     anchor = g.get("anchor")
-    if anchor and dr.anchor_reject is not None and dr.anchor_reject.search(anchor):
+    if (anchor and dr.anchor_reject is not None and dr.anchor_reject.search(anchor)
+            and not (dr.anchor_accept is not None and dr.anchor_accept.search(anchor))):
         return None
     base = None
     if g.get("year") and g.get("month") and g.get("day"):       # 自2021年7月1日起30日内

@@ -133,6 +133,8 @@ register_schema(
             "target_list_pattern": _STR,
             "forward_pattern": _STR,
             "past_pattern": _STR,
+            "deadline_note_pattern": _STR,
+            "unit_continuation_pattern": _STR,
         },
     ),
 )
@@ -273,6 +275,8 @@ class ThresholdMatcher:
         self.exclusive_note = re.compile(cfg.get("exclusive_note_pattern") or "(?!)")
         self.definitions = [(re.compile(d["pattern"]), d["word"], d["op"]) for d in cfg.get("comparator_definitions", [])]
         self.exclusions = [re.compile(x["pattern"]) for x in cfg.get("exclusions", [])]
+        self.deadline_note = re.compile(cfg["deadline_note_pattern"]) if cfg.get("deadline_note_pattern") else None
+        self.unit_more = re.compile(cfg["unit_continuation_pattern"]) if cfg.get("unit_continuation_pattern") else None
 
     def expand(self, pattern: str) -> str:
         def sub(m: re.Match) -> str:
@@ -412,6 +416,14 @@ class ThresholdMatcher:
         num_start = m.start("num")
         if self.is_calendar_year(g["num"], unit_written) or self.in_date(text, num_start):
             return []
+        end = m.end()
+        if unit_written and self.unit_more and m.end("unit") == end:
+            # a unit is kept whole: 元/人/日, 3个月最低生活保障标准 (a multiple, not a time)
+            more = self.unit_more.match(text, end)
+            if more and more.end() > end:
+                unit, is_time, end = unit + more.group(0), False, more.end()
+        if is_time and self.deadline_note and self.deadline_note.match(text, end):
+            return []  # 不得超过15天(自审批之日起计算): a time limit counted from an event
         if rule.get("count_units_only") and is_time:
             return []
         if unit in rule.get("exclude_units", ()):
@@ -448,10 +460,13 @@ class ThresholdMatcher:
                 return []
         else:
             op = after_ops[post] if post else op_kind
-        if g.get("note") and self.exclusive_note.search(g["note"]):
-            op = {">=": ">", "<=": "<"}.get(op, op)  # 5年(不含)以上
+        note = (g.get("note") or "") + (g.get("note_after") or "")
+        if note and self.exclusive_note.search(note):
+            op = {">=": ">", "<=": "<"}.get(op, op)  # 5年(不含)以上, 10亩以下(不含10亩)
+        if g.get("approx") and (op_kind != "comparator" or pre_class_of(self, pre) == "weak"):
+            op = "=="  # 达到85%左右: 左右 states a target, whatever the verb
 
-        start, end = m.start(), m.end()
+        start = m.start()
         if rule.get("reject_past") and self.past:
             cs = self.clause_start(text, start, self.period_boundary)
             if self.past.search(text, cs, end):
@@ -505,6 +520,15 @@ class ThresholdMatcher:
                     "period": data["period"]}))
                 pos = lm.end()
         return facts
+
+
+def pre_class_of(tm: "ThresholdMatcher", pre: str | None) -> str | None:
+    if not pre:
+        return None
+    try:
+        return tm.before_op(pre)[1]
+    except KeyError:
+        return None
 
 
 def matcher(rules: RuleSet) -> ThresholdMatcher:
