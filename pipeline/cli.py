@@ -34,6 +34,8 @@ def _add_batch_options(p: argparse.ArgumentParser, out_help: str, out_required: 
                    help="files larger than this are skipped (default: 50)")
     p.add_argument("--memory-mb", type=int, default=4096, metavar="MB",
                    help="address-space limit per worker, so a hostile file fails alone (default: 4096)")
+    p.add_argument("--follow-links", action="store_true",
+                   help="follow symlinks to folders and to files outside the inputs (default: list them as skipped)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.add_argument("--allow-failures", action="store_true",
                    help="exit 0 even when some documents failed (they are still in the report)")
@@ -131,7 +133,7 @@ def _batch(job: str, args) -> int:
     from .runner import run_batch
 
     code, report = run_batch(job, args.inputs, args.out, workers=args.jobs, params=_params(args),
-                             force=args.force, quiet=args.quiet)
+                             force=args.force, quiet=args.quiet, follow_links=args.follow_links)
     s = report["summary"]
     print(f"{s['total']} documents: {s['done']} done, {s['failed']} failed, {s['skipped']} skipped "
           f"({s['unchanged']} unchanged since the last run) in {report['seconds']} s", file=sys.stderr)

@@ -263,7 +263,7 @@ def test_timeout_in_process_beats_broad_except(monkeypatch, tmp_path):
     """Deterministic variant: a job that swallows every Exception still stops at the limit."""
     from pipeline import runner
 
-    def stubborn(path, rel, out_dir, params):
+    def stubborn(data, path, rel, out_dir, params):
         end = time.monotonic() + 10
         while time.monotonic() < end:
             try:
@@ -275,7 +275,8 @@ def test_timeout_in_process_beats_broad_except(monkeypatch, tmp_path):
     monkeypatch.setitem(runner.JOBS, "stubborn", stubborn)
     old = signal.getsignal(signal.SIGALRM)
     try:
-        o = runner._work("stubborn", str(tmp_path / "x"), "x", str(tmp_path), Params(timeout=0.2))
+        (tmp_path / "x").write_text("x", encoding="utf-8")
+        o = runner.work("stubborn", str(tmp_path / "x"), "x", str(tmp_path), Params(timeout=0.2))
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
@@ -425,7 +426,7 @@ def test_cli_schema_is_valid_draft_2020_12(tmp_path):
 
 def test_corpus_run_accounts_for_every_file(corpus_run):
     code, report, out = corpus_run
-    walked = {rel for _, rel in collect([CORPUS / "raw"])}
+    walked = {e.rel for e in collect([CORPUS / "raw"])}
     docs = by_source(report)
     assert set(docs) == walked
     internal = {n: d["reason"] for n, d in docs.items() if "internal error" in (d.get("reason") or "")}

@@ -1,0 +1,170 @@
+"""The per-document job: read one file safely, skip it when unchanged, else process it.
+
+Runs inside a worker (any executor); knows nothing about executors. ``work`` never
+raises: every failure becomes an Outcome with a one-line reason. The time limit covers
+the whole job, reading and hashing included (an in-process alarm here, and the
+executor's hard deadline for code that never returns to Python).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..emit import write_yaml
+from .inputs import read_regular
+
+
+@dataclass
+class Params:
+    max_bytes: int = 50 * 1024 * 1024
+    timeout: float = 120.0
+    memory_mb: int = 4096
+    rules_dir: str | None = None
+
+    def digest(self) -> str:
+        # Every parameter that can change an outcome: a document that timed out or ran out
+        # of memory is retried when the limit is raised.
+        # The program's version too: an upgraded pipeline redoes what it would do differently.
+        from .. import SCHEMA_VERSION, __version__
+
+        key = {"max_bytes": self.max_bytes, "timeout": self.timeout, "memory_mb": self.memory_mb,
+               "version": __version__, "schema": SCHEMA_VERSION}
+        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass
+class Outcome:
+    source: str
+    status: str                 # done | failed | skipped | unchanged
+    reason: str | None = None
+    seconds: float = 0.0
+    output: str | None = None
+    tasks: int | None = None
+    warnings: int | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+    key: str | None = None      # content hash + rules + parameters, for the manifest
+
+    def to_dict(self) -> dict:
+        d = {"source": self.source, "status": self.status}
+        if self.reason:
+            d["reason"] = self.reason
+        d["seconds"] = round(self.seconds, 3)
+        for k in ("output", "tasks", "warnings"):
+            v = getattr(self, k)
+            if v is not None:
+                d[k] = v
+        d.update(self.info)
+        return d
+
+
+# -- worker state ------------------------------------------------------------------
+
+_RULES = None
+
+
+def init_worker(rules_dir: str | None, memory_mb: int) -> None:
+    global _RULES
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    if memory_mb:
+        try:
+            import resource
+
+            limit = memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        except (ImportError, ValueError, OSError):
+            pass
+    from ..rules import load_rules
+
+    _RULES = load_rules(rules_dir)
+
+
+class _Timeout(BaseException):
+    """Not an Exception: ``except Exception`` in a reader (pdfplumber pages) must not swallow it."""
+
+
+def _alarm(signum, frame):
+    raise _Timeout()
+
+
+def work(job: str, path: str, rel: str, out_dir: str, params: Params, prev_key: str | None = None,
+         nofollow: bool = False, key_extra: str = "") -> Outcome:
+    """Run one document; never raises. ``prev_key``: the manifest key of the last run,
+    when its output is still there; equal to this run's key, nothing is redone."""
+    from ..model import IngestError
+
+    t0 = time.perf_counter()
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, params.timeout)
+    key = None
+    try:
+        data = read_regular(Path(path), params.max_bytes, nofollow)
+        key = f"{hashlib.sha256(data).hexdigest()}:{key_extra}"
+        if prev_key is not None and key == prev_key:
+            return Outcome(rel, "unchanged", key=key)
+        out = JOBS[job](data, Path(path), rel, Path(out_dir), params)
+        out.seconds = time.perf_counter() - t0
+        out.key = key
+        return out
+    except IngestError as exc:
+        return Outcome(rel, exc.status, exc.reason, time.perf_counter() - t0, key=key)
+    except _Timeout:
+        return Outcome(rel, "failed", f"timed out after {params.timeout:g} s", time.perf_counter() - t0, key=key)
+    except MemoryError:
+        return Outcome(rel, "failed", f"out of memory (limit {params.memory_mb} MB per worker)",
+                       time.perf_counter() - t0, key=key)
+    except RecursionError:
+        return Outcome(rel, "failed", "document too deeply nested", time.perf_counter() - t0, key=key)
+    except Exception as exc:  # noqa: BLE001 - one document must never stop the batch
+        return Outcome(rel, "failed", f"internal error: {type(exc).__name__}: {exc}".splitlines()[0][:300],
+                       time.perf_counter() - t0, key=key)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _job_run(data: bytes, path: Path, rel: str, out_dir: Path, params: Params) -> Outcome:
+    from ..process import process_bytes
+    from ..schema import validate
+
+    record = process_bytes(data, rel, _RULES, params.max_bytes)
+    validate(record)
+    target = out_dir / "records" / f"{rel}.yml"
+    write_yaml(target, record)
+    return Outcome(rel, "done", output=target.relative_to(out_dir).as_posix(), tasks=len(record["tasks"]),
+                   warnings=len(record["document"]["warnings"]),
+                   info={"title": record["document"].get("title"), "doc_number": record["document"].get("doc_number"),
+                         "id": record["document"]["id"],
+                         "references": [{"title": r.get("title"), "doc_number": r.get("doc_number")}
+                                        for r in record["document"]["references"]]})
+
+
+def _job_ingest(data: bytes, path: Path, rel: str, out_dir: Path, params: Params) -> Outcome:
+    from ..docstore import save_document
+    from ..process import document_id, ingest
+
+    doc = ingest(data, rel, _RULES, params.max_bytes)
+    target = out_dir / f"{rel}.json"
+    save_document(target, doc, document_id(data))
+    return Outcome(rel, "done", output=target.relative_to(out_dir).as_posix(), warnings=len(doc.warnings))
+
+
+def _job_extract(data: bytes, path: Path, rel: str, out_dir: Path, params: Params) -> Outcome:
+    from ..docstore import load_document
+    from ..process import analyse, build_record
+    from ..schema import validate
+
+    doc, doc_id = load_document(path)
+    record = build_record(analyse(doc, _RULES), doc_id, doc.source)
+    validate(record)
+    stem = rel[:-5] if rel.endswith(".json") else rel
+    target = out_dir / f"{stem}.yml"
+    write_yaml(target, record)
+    return Outcome(doc.source, "done", output=target.relative_to(out_dir).as_posix(), tasks=len(record["tasks"]),
+                   warnings=len(record["document"]["warnings"]))
+
+
+JOBS = {"run": _job_run, "ingest": _job_ingest, "extract": _job_extract}

@@ -1,0 +1,102 @@
+"""A batch: collect the inputs, skip what is unchanged, run the rest, write the report.
+
+Every entry the walk finds ends as exactly one line of ``OUT/report.yml``. Finished
+documents are journalled as they finish (see journal.py), so a batch killed at any
+moment resumes where it stopped and ends with the same records as an uninterrupted run.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from ..emit import dump_yaml, write_atomic
+from .executor import ProcessExecutor
+from .inputs import collect, printable
+from .jobs import Outcome, Params, init_worker, work
+from .journal import MANIFEST, Journal
+from .report import Progress, build_report
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+
+# The hard deadline is the time limit plus this much: the in-process alarm fires first
+# and reports normally; the kill is for code that never returns to Python.
+HARD_GRACE = 5.0
+
+
+def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int | None = None,
+              params: Params | None = None, force: bool = False, quiet: bool = False,
+              follow_links: bool = False) -> tuple[int, dict]:
+    """Process every input file; write OUT/report.yml; return (exit code, report)."""
+    from ..rules import load_rules
+
+    params = params or Params()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rules = load_rules(params.rules_dir)   # fail fast on a bad rule file
+    entries = collect(inputs, exclude=out_dir, follow_links=follow_links)
+    if job == "extract":   # only ingested documents, not the ingest stage's manifest.json / report.yml
+        entries = [e for e in entries if e.status is None and e.rel.endswith(".json") and e.rel != MANIFEST]
+    journal = Journal(out_dir)
+    manifest = journal.load()
+    key_extra = f"{job}:{rules.digest}:{params.digest()}"
+    workers = max(1, workers or os.cpu_count() or 1)
+    progress = Progress(len(entries), quiet=quiet)
+    outcomes: dict[str, Outcome] = {}
+    tasks = []
+    for e in entries:
+        if e.status is not None:
+            outcomes[e.rel] = Outcome(e.rel, e.status, e.reason)
+            progress.update(outcomes[e.rel])
+            continue
+        prev = manifest.get(e.rel) if not force else None
+        prev_key = None
+        if (isinstance(prev, dict) and prev.get("status") in ("done", "skipped", "failed")
+                and str(prev.get("key", "")).endswith(f":{key_extra}")
+                and (prev.get("status") != "done" or (out_dir / str(prev.get("output", ""))).is_file())):
+            prev_key = prev["key"]
+        tasks.append((e.rel, (job, str(e.path), e.rel, str(out_dir), params, prev_key, e.nofollow, key_extra)))
+
+    t0 = time.perf_counter()
+    executor = ProcessExecutor(min(workers, max(1, len(tasks))), init_worker,
+                               (params.rules_dir, params.memory_mb), task_timeout=params.timeout + HARD_GRACE)
+    try:
+        for rel, kind, value in executor.map_unordered(work, tasks):
+            o = _outcome(rel, kind, value, params, manifest.get(rel))
+            if o.key is not None and o.status != "unchanged":
+                manifest[rel] = {"key": o.key, "status": o.status, "reason": o.reason, "output": o.output}
+                journal.append(rel, manifest[rel])
+            outcomes[rel] = o
+            progress.update(o)
+    finally:
+        journal.close()
+        progress.close()
+
+    ordered = [outcomes[e.rel] for e in entries]
+    journal.compact({k: v for k, v in manifest.items() if k in outcomes})
+    report, failed = build_report(job, [printable(str(i)) for i in inputs], out_dir, rules.digest, workers,
+                                  time.perf_counter() - t0, ordered)
+    if job == "run":
+        from ..links import link_references
+
+        report["reference_graph"] = link_references(out_dir, ordered)
+    write_atomic(out_dir / "report.yml", dump_yaml(report))
+    return (EXIT_SOME_FAILED if failed else EXIT_OK), report
+
+
+def _outcome(rel: str, kind: str, value, params: Params, prev: dict | None) -> Outcome:
+    """The executor's result for one document as an Outcome."""
+    if kind == "ok":
+        o = value
+        if o.status == "unchanged":
+            prev = prev or {}
+            return Outcome(rel, "unchanged", prev.get("reason"), 0.0, prev.get("output"),
+                           info={"previous_status": prev.get("status")})
+        return o
+    if kind == "timeout":
+        return Outcome(rel, "failed", f"timed out after {params.timeout:g} s (worker stopped)", params.timeout)
+    if kind == "died":
+        return Outcome(rel, "failed", f"worker process died ({value}; out of memory or crash)")
+    return Outcome(rel, "failed", f"internal error: {value}")
