@@ -56,6 +56,10 @@ def sniff(data: bytes) -> str:
     sample = data[:8192]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "txt"
+    from .txt import wide_encoding     # UTF-16/32 is full of NULs: told apart before the binary check
+
+    if wide_encoding(data):
+        return "txt"
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
     if controls > len(sample) * 0.02:
         raise IngestError("skipped", "binary data of unknown type")

@@ -15,8 +15,9 @@ text of the cell above so every row is complete, nested tables are flattened int
 cell's text. Headers, footers, footnotes, comments and text boxes are not body text.
 
 Safety: the zip is checked before python-docx sees it (member sizes and compression
-ratios, so a zip bomb is refused without inflating it). ``zipfile`` stops every member
-at its declared size, so a member lying about its size cannot expand further.
+ratios, so a zip bomb is refused without inflating it), then every member is inflated
+in 64 KB steps under a running 200 MB cap and python-docx is given that stored copy: a
+member whose header lies about its size is rejected by its CRC, never inflated whole.
 """
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def _w(tag: str) -> str:
 
 
 # --------------------------------------------------------------------------- safety
-def _check_package(data: bytes) -> None:
+def _check_package(data: bytes) -> bytes:
     if data[:8] == _OLE_MAGIC:
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise IngestError("skipped", "password-protected (encrypted) Office file; remove the password and save as DOCX")
@@ -79,6 +80,37 @@ def _check_package(data: bytes) -> None:
     names = {i.filename for i in infos}
     if "word/document.xml" not in names:
         raise IngestError("failed", "not a DOCX: the zip has no word/document.xml")
+    return _repack(zf, infos)
+
+
+def _repack(zf: zipfile.ZipFile, infos: list) -> bytes:
+    """The package again, every member inflated in small steps under a running cap.
+
+    The sizes checked above come from the zip's headers, which can lie: a member that
+    claims 1 KB may inflate to 1 GB, and ``ZipFile.read`` (what python-docx calls)
+    inflates a whole member in one step before cutting it to the claimed size. Reading
+    in 64 KB steps stops at the claimed size and the CRC check then rejects the member;
+    python-docx only ever sees the stored (uncompressed) copy made here."""
+    out = BytesIO()
+    total = 0
+    try:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+            for info in infos:
+                if info.is_dir():
+                    continue
+                parts = []
+                with zf.open(info) as fh:
+                    while chunk := fh.read(1 << 16):
+                        total += len(chunk)
+                        if total > MAX_TOTAL_UNCOMPRESSED:
+                            raise IngestError("failed", "DOCX rejected: more than 200 MB uncompressed (zip bomb?)")
+                        parts.append(chunk)
+                dst.writestr(info.filename, b"".join(parts))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError,
+            RuntimeError) as exc:
+        msg = " ".join(str(exc).split())[:120]
+        raise IngestError("failed", f"DOCX rejected: a zip member is damaged or lies about its size ({msg})") from None
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- numbers
@@ -698,7 +730,7 @@ def _cells(tr):
 
 def read(data: bytes, source: str) -> Document:
     """Read a DOCX file's bytes into a built Document (raises IngestError)."""
-    _check_package(data)
+    data = _check_package(data)
     try:
         import docx  # python-docx
         from docx.opc.exceptions import PackageNotFoundError

@@ -10,22 +10,87 @@ from ..model import Block, Document, IngestError
 _STRICT = ("utf-8-sig", "gb18030", "big5")
 
 
+# Characters a Chinese document is made of; a wrong decoding produces others (Hangul,
+# rare extensions, private use, controls).
+_NOT_TEXT = re.compile(r"[^\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_SAMPLE = 1 << 16
+
+
+def _text_share(text: str) -> float:
+    return 1 - len(_NOT_TEXT.findall(text)) / max(len(text), 1)
+
+
+def _strict(sample: bytes, enc: str, width: int) -> str | None:
+    """``sample`` decoded strictly, its end cut to whole code units (and a split surrogate pair)."""
+    sample = sample[: len(sample) - len(sample) % width]
+    for cut in (0, 2):
+        try:
+            return sample[: len(sample) - cut].decode(enc)
+        except UnicodeDecodeError:
+            if width == 4:
+                return None
+    return None
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """UTF-32 (with or without BOM) or UTF-16 without BOM, told from the bytes; else None.
+
+    Runs before the binary sniff: UTF-16 of ASCII is half NUL bytes and would look
+    like binary data. UTF-16 with an odd number of bytes raises IngestError."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None                                       # decode() reads a UTF-16 BOM itself
+    sample = data[:_SAMPLE]
+    if len(data) % 4 == 0:
+        for enc in ("utf-32-le", "utf-32-be"):
+            text = _strict(sample, enc, 4)
+            if text and _text_share(text) >= 0.9:
+                return enc
+    nul_odd, nul_even = sample[1::2].count(0), sample[0::2].count(0)
+    if max(nul_odd, nul_even) > len(sample) * 0.3 and min(nul_odd, nul_even) < len(sample) * 0.05:
+        enc = "utf-16-le" if nul_odd > nul_even else "utf-16-be"     # ASCII-heavy UTF-16
+    else:
+        try:
+            sample.decode("utf-8")
+            return None                                   # valid UTF-8 is UTF-8
+        except UnicodeDecodeError as exc:
+            if len(data) > len(sample) and exc.start >= len(sample) - 4:
+                return None                               # only the sample's cut end is broken
+        best = None
+        for cand in ("utf-16-le", "utf-16-be"):
+            text = _strict(sample, cand, 2)
+            if text and _text_share(text) >= 0.97:
+                share = len(_CJK.findall(text)) / max(len(text), 1)
+                if share >= 0.3 and (best is None or share > best[0]):
+                    best = (share, cand)
+        if best is None:
+            return None
+        gb = _strict(sample, "gb18030", 1)
+        if gb is not None and _text_share(gb) >= 0.97 and len(_CJK.findall(gb)) / max(len(gb), 1) >= best[0]:
+            return None                                   # reads at least as well as GB18030
+        enc = best[1]
+    if len(data) % 2:
+        raise IngestError("failed", f"{enc.upper()} text with an odd number of bytes ({len(data):,}): truncated file?")
+    return enc
+
+
 def decode(data: bytes) -> tuple[str, str, int]:
     """Return (text, encoding, number of undecodable bytes)."""
+    wide = wide_encoding(data)
+    if wide:
+        text = data.decode(wide, errors="replace")
+        return text.lstrip("\ufeff"), wide, text.count("\ufffd")
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        if len(data) % 2:
+            raise IngestError("failed", f"UTF-16 text with an odd number of bytes ({len(data):,}): truncated file?")
         return data.decode("utf-16"), "utf-16", 0
     for enc in _STRICT:
         try:
             return data.decode(enc), enc, 0
         except UnicodeDecodeError:
             continue
-    # UTF-16 without a BOM: many NUL bytes in alternating positions.
-    if data[1::2].count(0) > len(data) * 0.3 or data[0::2].count(0) > len(data) * 0.3:
-        enc = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
-        try:
-            return data.decode(enc), enc, 0
-        except UnicodeDecodeError:
-            pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
