@@ -60,6 +60,8 @@ class Document:
     warnings: list[Warning_] = field(default_factory=list)
     pages: int | None = None
     encoding: str | None = None
+    pages_ocr: list[int] = field(default_factory=list)   # PDF pages read by OCR
+    ocr_confidence: float | None = None                   # their mean recognition score
 
     def build(self) -> "Document":
         """Assign block offsets and the joined text. Call after blocks change."""

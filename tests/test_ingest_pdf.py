@@ -304,7 +304,7 @@ def test_broken_font_map_everywhere_fails():
     with pdfplumber.open(io.BytesIO(broken)) as pdf:
         assert "(cid:" in pdf.pages[0].extract_text()          # fixture: unmapped glyphs
     with pytest.raises(IngestError) as e:
-        pdf_ingest.read(broken, "broken.pdf")
+        pdf_ingest.read(broken, "broken.pdf", ocr="off")      # OCR'd instead: test_ocr.py
     assert e.value.reason.startswith("no usable text layer: ")
     assert e.value.reason.endswith(" pages scanned/broken font map")
 
@@ -317,7 +317,7 @@ def test_broken_font_map_page_skipped_with_warning():
     good = pdfium.PdfDocument(_bytes(_seed_pdf("004_faeede1183fd7fea")))
     pdf.import_pages(broken, [0])
     pdf.import_pages(good)
-    doc = pdf_ingest.read(_save(pdf), "mixed.pdf")
+    doc = pdf_ingest.read(_save(pdf), "mixed.pdf", ocr="off")
     warn = [w for w in doc.warnings if w.code == "broken_font_map"]
     assert [w.page for w in warn] == [1]
     assert "\ufffd" not in doc.text and "(cid:" not in doc.text
@@ -328,16 +328,40 @@ def test_broken_font_map_page_skipped_with_warning():
 # ---------------------------------------------------------------------------- fallback
 
 
-def test_pypdfium2_fallback_when_pdfplumber_sees_no_characters(monkeypatch):
+def test_text_does_not_depend_on_pdfplumber(monkeypatch):
     """pdfplumber returns no characters for some CFF-based CJK fonts, silently: the
-    reader then takes the page's text from pypdfium2 and says so."""
+    text comes from pypdfium2, so such a loss changes nothing."""
     import pdfplumber.page
 
     path = _seed_pdf("003_2f6965311e0af134")
     normal = _doc(path)
     monkeypatch.setattr(pdfplumber.page.Page, "chars", property(lambda self: []))
     doc = pdf_ingest.read(_bytes(path), path.name)
-    assert [w.page for w in doc.warnings if w.code == "pdf_fallback"] == list(range(1, doc.pages + 1))
+    assert not doc.warnings
+    assert doc.text == normal.text
+    assert [(b.kind, b.page) for b in doc.blocks] == [(b.kind, b.page) for b in normal.blocks]
+
+
+def test_pdfplumber_fallback_when_pdfium_text_is_unmapped(monkeypatch):
+    """A page whose pypdfium2 characters are mostly unmapped is read from pdfplumber's
+    characters instead, with a pdf_fallback warning."""
+    from pipeline.ingest.pdf import chars
+
+    path = _seed_pdf("003_2f6965311e0af134")
+    normal = _doc(path)
+    real = chars.page_chars
+
+    def unmapped_on_one_page(page, textpage):
+        out, bad = real(page, textpage)
+        if "二、主要内容" in "".join(c["text"] for c in out):
+            out = [dict(c, text="\ufffd") for c in out]
+            bad = len(out)
+        return out, bad
+
+    monkeypatch.setattr(chars, "page_chars", unmapped_on_one_page)
+    doc = pdf_ingest.read(_bytes(path), path.name, ocr="off")
+    fallback = [w.page for w in doc.warnings if w.code == "pdf_fallback"]
+    assert len(fallback) == 1 and not [w for w in doc.warnings if w.code != "pdf_fallback"]
     assert _ws(doc.text) == _ws(normal.text)
     assert [(b.kind, b.page) for b in doc.blocks] == [(b.kind, b.page) for b in normal.blocks]
 
@@ -345,7 +369,7 @@ def test_pypdfium2_fallback_when_pdfplumber_sees_no_characters(monkeypatch):
 def test_cff_font_pdf_from_another_producer():
     """A PDF from fpdf2 with the CFF-based Noto CJK font: pdfplumber reads none of its
     characters (page 2), or only those of the other fonts (page 1, with a Latin line in
-    Helvetica); the reader takes those pages from pypdfium2."""
+    Helvetica); pypdfium2, the reader's source of characters, reads them all."""
     fpdf = pytest.importorskip("fpdf", reason="fpdf2 makes the CFF-font PDF")
     font = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
     if not font.is_file():
@@ -372,7 +396,7 @@ def test_cff_font_pdf_from_another_producer():
         assert [bool(p.chars) for p in raw.pages] == [True, False]
         assert "各部门" not in (raw.pages[0].extract_text() or "")
     doc = pdf_ingest.read(data, "fpdf.pdf")
-    assert [(w.code, w.page) for w in doc.warnings] == [("pdf_fallback", 1), ("pdf_fallback", 2)]
+    assert doc.warnings == []
     assert [b.text for b in doc.blocks] == [
         "Open Government Information Regulations", "一、总体要求", body1,
         "二、工作要求", "请于2020年底前报送工作总结。"]

@@ -1,7 +1,7 @@
-"""PDF → Document: paragraphs rebuilt from the text layer's layout, tables as rows.
+"""PDF layout: characters → lines → paragraphs and headings, page furniture removed.
 
-pdfplumber (pdfminer.six) gives characters with positions and fonts, and finds ruled
-tables. From them we rebuild, in reading order:
+From characters with boxes and fonts (``chars.py``) and tables (``tables.py``) we
+rebuild, in reading order:
 
 * lines (characters grouped by vertical overlap, sorted left to right; a space only
   where the PDF has one, or between two Latin/digit characters separated by a gap:
@@ -10,33 +10,21 @@ tables. From them we rebuild, in reading order:
   short line ending a sentence, at a larger vertical gap, at a heading number, at a
   change of font style; centred or deeply indented short lines stand alone, a title
   centred over two lines is joined);
-* table rows from ``find_tables()`` (their text removed from the prose), a table
-  continuing on the next page keeping its index and one header row.
+* table rows, a table continuing on the next page keeping its index and one header row.
 
 Page headers and footers (``— 1 —``, ``第 3 页 共 5 页``, lines repeated at the same
 place on most pages) are dropped and kept in ``page_meta["furniture"]``.
-
-pdfplumber silently returns no characters for some CFF-based CJK fonts. Each page's
-character count is checked against pypdfium2's (~1 ms a page); a page where pdfplumber
-finds none, far fewer, or mostly unmapped ones (``(cid:123)``, U+FFFD) is read from
-pypdfium2's characters through the same layout code (warning ``pdf_fallback``). A page
-still without usable text gets ``no_text_layer`` (scanned) or ``broken_font_map`` and
-emits nothing; a document with no usable page raises IngestError.
-
-Warnings: pdf_fallback, no_text_layer, broken_font_map, pdf_page_error (a page pdfminer
-could not lay out). ``page_meta``: ``pdf_info`` (document info: Title, Author,
-CreationDate…) and ``furniture`` (running headers/footers removed, page numbers excepted).
 """
 from __future__ import annotations
 
-import io
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from statistics import median
 
-from ..model import Block, Document, IngestError
+from ...model import Block, Document
+from .chars import BOLD_FONT as _BOLD_FONT
 
 # ---------------------------------------------------------------------------- text
 
@@ -61,8 +49,6 @@ _PAGE_NO = re.compile(
     r"|[Pp]age\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
     r")$"
 )
-_BOLD_FONT = re.compile(r"bold|heavy|black|semibold|demi|hei|黑|xbs|fzdbs", re.I)
-_BAD_TEXT = re.compile(r"\(cid:\d+\)|\ufffd")
 _SPACES = " \u3000\u00a0\t\r\n"
 
 
@@ -70,7 +56,7 @@ def _latinish(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in "%&+-_/'\",.;:!?)")
 
 
-def _join_lines(a: str, b: str) -> str:
+def join_lines(a: str, b: str) -> str:
     """Join two wrapped pieces: a space only between Latin/digit text."""
     if not a:
         return b
@@ -88,7 +74,7 @@ def _join_lines(a: str, b: str) -> str:
 
 
 @dataclass
-class _Line:
+class Line:
     page: int
     chars: list
     text: str
@@ -103,7 +89,7 @@ class _Line:
 
 
 @dataclass
-class _Table:
+class Table:
     page: int
     top: float
     bottom: float
@@ -115,17 +101,17 @@ class _Table:
 
 
 @dataclass
-class _Page:
+class Page:
     number: int
     width: float
     height: float
-    items: list = field(default_factory=list)   # _Line | _Table, sorted by top
+    items: list = field(default_factory=list)   # Line | Table, sorted by top
 
 
 # ---------------------------------------------------------------------------- lines
 
 
-def _group_lines(chars: list[dict]) -> list[list[dict]]:
+def group_lines(chars: list[dict]) -> list[list[dict]]:
     """Group characters into lines by vertical overlap; each line sorted by x."""
     if not chars:
         return []
@@ -152,7 +138,7 @@ def _group_lines(chars: list[dict]) -> list[list[dict]]:
     return lines
 
 
-def _line_text(chars: list[dict]) -> tuple[str, list[dict]]:
+def line_text(chars: list[dict]) -> tuple[str, list[dict]]:
     """Text of one line; returns it with the non-space characters."""
     out: list[str] = []
     kept: list[dict] = []
@@ -180,20 +166,20 @@ def _line_text(chars: list[dict]) -> tuple[str, list[dict]]:
     return "".join(out), kept
 
 
-def _is_bold(c: dict) -> bool:
+def is_bold(c: dict) -> bool:
     return bool(_BOLD_FONT.search(c.get("fontname") or ""))
 
 
-def _make_line(page: int, chars: list[dict]) -> _Line | None:
-    text, kept = _line_text(chars)
+def make_line(page: int, chars: list[dict]) -> Line | None:
+    text, kept = line_text(chars)
     if not kept:
         return None
     sizes = Counter(round(c["size"] * 2) / 2 for c in kept)
-    nb = sum(1 for c in kept if _is_bold(c))
+    nb = sum(1 for c in kept if is_bold(c))
     steps = [b["x0"] - a["x0"] for a, b in zip(kept, kept[1:])
              if len(a["text"]) == 1 and not a["text"].isascii()]
     size = sizes.most_common(1)[0][0]
-    return _Line(
+    return Line(
         page=page,
         chars=kept,
         text=text,
@@ -207,33 +193,7 @@ def _make_line(page: int, chars: list[dict]) -> _Line | None:
     )
 
 
-def _overprinted(chars: list[dict], tol: float = 1.0) -> list[bool]:
-    """Flags the characters that repeat an earlier one (same text and size, position
-    within ``tol``): the copies drawn to fake a bold face."""
-    grid: dict[tuple, list[dict]] = defaultdict(list)
-    flags = []
-    for c in chars:
-        gx, gy = int(c["x0"] // tol), int(c["top"] // tol)
-        dup = False
-        if not c["text"].isspace():
-            for dx in (-1, 0, 1):
-                for dy in (-1, 0, 1):
-                    for o in grid.get((c["text"], gx + dx, gy + dy), ()):
-                        if (abs(o["x0"] - c["x0"]) <= tol and abs(o["top"] - c["top"]) <= tol
-                                and abs(o["size"] - c["size"]) < 0.5):
-                            dup = True
-                            break
-            grid[(c["text"], gx, gy)].append(c)
-        flags.append(dup)
-    return flags
-
-
-def _dedupe(chars: list[dict]) -> list[dict]:
-    """Drop overprinted copies (for pypdfium2's characters; pdfplumber has its own)."""
-    return [c for c, dup in zip(chars, _overprinted(chars)) if not dup]
-
-
-def _mark_overprint(lines: list[_Line], raw: list[dict]) -> None:
+def mark_overprint(lines: list[Line], raw: list[dict]) -> None:
     """Mark lines whose characters were printed twice (pdfplumber's dedupe removed them)."""
     if not lines:
         return
@@ -247,275 +207,6 @@ def _mark_overprint(lines: list[_Line], raw: list[dict]) -> None:
             ln.bold = True
 
 
-# ---------------------------------------------------------------------------- tables
-
-
-def _cell_text(chars: list[dict]) -> str:
-    text = ""
-    for ln in _group_lines(chars):
-        t, _ = _line_text(ln)
-        text = _join_lines(text, t.strip())
-    return text
-
-
-def _read_tables(found, chars: list[dict], page: int) -> tuple[list[_Table], list[dict]]:
-    """Cut the characters inside tables out of ``chars``; return tables and the rest."""
-    tables: list[_Table] = []
-    boxes = []
-    for t in found:
-        rows = [r for r in t.rows]
-        ncols = max((len(r.cells) for r in rows), default=0)
-        if not rows or ncols == 0 or (len(rows) == 1 and ncols == 1):
-            continue                       # a frame around text is prose, not a table
-        boxes.append((t, rows, ncols))
-    if not boxes:
-        return [], chars
-    rest = []
-    per_cell: dict[tuple[int, int, int], list[dict]] = defaultdict(list)
-    for c in chars:
-        mx, my = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
-        placed = False
-        for ti, (t, rows, _) in enumerate(boxes):
-            x0, top, x1, bottom = t.bbox
-            if not (x0 <= mx <= x1 and top <= my <= bottom):
-                continue
-            # row boxes overlap where a cell spans rows: test the cells themselves
-            for ri, r in enumerate(rows):
-                if not (r.bbox[1] <= my <= r.bbox[3]):
-                    continue
-                ci = next((ci for ci, cell in enumerate(r.cells)
-                           if cell and cell[0] <= mx <= cell[2] and cell[1] <= my <= cell[3]), None)
-                if ci is not None:
-                    per_cell[(ti, ri, ci)].append(c)
-                    placed = True
-                    break
-            break                            # text in no cell stays prose: nothing is lost
-        if not placed:
-            rest.append(c)
-    for ti, (t, rows, ncols) in enumerate(boxes):
-        texts = [[_cell_text(per_cell.get((ti, ri, ci), [])) for ci in range(ncols)]
-                 for ri in range(len(rows))]
-        # drop empty rows (pdfplumber sometimes finds rows of nothing)
-        keep = [i for i, row in enumerate(texts) if any(row)]
-        if not keep:
-            continue
-        first = [c for ci in range(ncols) for c in per_cell.get((ti, keep[0], ci), [])]
-        edges = sorted({round(cell[0]) for r in rows for cell in r.cells if cell})
-        x0, top, x1, bottom = t.bbox
-        tables.append(_Table(
-            page=page, top=top, bottom=bottom, x0=x0, x1=x1, edges=edges,
-            rows=[texts[i] for i in keep],
-            bold_first=bool(first) and sum(map(_is_bold, first)) > 0.6 * len(first),
-        ))
-    return tables, rest
-
-
-# ---------------------------------------------------------------------------- engines
-
-
-def _pdfium_chars(pdoc, index: int) -> tuple[list[dict], int]:
-    """Characters of one page via pypdfium2, in pdfplumber's shape; and the number of
-    characters pdfium flags as having no Unicode mapping."""
-    import ctypes
-
-    import pypdfium2.raw as raw
-
-    page = pdoc[index]
-    height = page.get_height()
-    tp = page.get_textpage()
-    out: list[dict] = []
-    bad = 0
-    buf = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    for i in range(tp.count_chars()):
-        if raw.FPDFText_IsGenerated(tp, i) == 1:
-            continue
-        u = raw.FPDFText_GetUnicode(tp, i)
-        if u in (0, 0x0D, 0x0A, 0xFFFE):
-            continue
-        if raw.FPDFText_HasUnicodeMapError(tp, i) == 1:
-            bad += 1
-            ch = "\ufffd"
-        else:
-            ch = chr(u)
-        rect = raw.FS_RECTF()
-        if not raw.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect)):
-            continue
-        size = raw.FPDFText_GetFontSize(tp, i) or (rect.top - rect.bottom)
-        weight = raw.FPDFText_GetFontWeight(tp, i)
-        n = raw.FPDFText_GetFontInfo(tp, i, buf, len(buf), ctypes.byref(flags))
-        name = buf.value.decode("latin-1", "replace") if n else ""
-        if weight >= 600 and not _BOLD_FONT.search(name):
-            name += "-Bold"
-        out.append({
-            "text": ch, "x0": rect.left, "x1": rect.right,
-            "top": height - rect.top, "bottom": height - rect.bottom,
-            "size": size, "fontname": name, "upright": True,
-        })
-    tp.close()
-    page.close()
-    return out, bad
-
-
-def _pdfium_count(pdoc, index: int) -> int:
-    """Number of non-space characters pypdfium2 sees on a page."""
-    try:
-        page = pdoc[index]
-        tp = page.get_textpage()
-        n = sum(1 for ch in tp.get_text_range() if not ch.isspace())
-        tp.close()
-        page.close()
-        return n
-    except Exception:  # noqa: BLE001 - no comparison then
-        return 0
-
-
-def _bad_count(chars: list[dict]) -> int:
-    return sum(1 for c in chars if _BAD_TEXT.search(c["text"]))
-
-
-# ---------------------------------------------------------------------------- reader
-
-
-def read(data: bytes, source: str, *, max_pages: int = 2000) -> Document:
-    """Read a PDF into a Document of headings, paragraphs and table rows."""
-    import pdfplumber
-
-    doc = Document(source=source, format="pdf")
-    head = data[:1024]
-    if b"%PDF" not in head:
-        raise IngestError("failed", "not a PDF (no %PDF header)")
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except Exception as e:  # noqa: BLE001 - any parser error is a bad file
-        raise IngestError("failed", _open_error(e)) from None
-    pages: list[_Page] = []
-    status: dict[int, str] = {}          # page → "ok" | "scanned" | "broken" | "empty"
-    pdoc = None
-    try:
-        try:
-            n = len(pdf.pages)
-            meta = dict(pdf.metadata or {})
-        except Exception as e:  # noqa: BLE001
-            raise IngestError("failed", _open_error(e)) from None
-        if n == 0:
-            raise IngestError("failed", "PDF has no pages")
-        if n > max_pages:
-            raise IngestError("failed", f"too many pages: {n} > {max_pages}")
-        doc.pages = n
-        pdoc = _open_pdfium(data)        # the second opinion on each page's characters
-        doc.page_meta["pdf_info"] = {
-            k: str(v) for k, v in meta.items()
-            if k in ("Title", "Author", "Subject", "Keywords", "Creator", "Producer",
-                     "CreationDate", "ModDate") and isinstance(v, (str, bytes, int, float))
-        }
-        for i, page in enumerate(pdf.pages):
-            pno = i + 1
-            try:
-                raw = [c for c in page.chars if c.get("upright", True)]
-                # pdfplumber's dedupe costs ~15 % of the page time: only when needed
-                dd = page.dedupe_chars() if any(_overprinted(raw)) else page
-                chars = [c for c in dd.chars if c.get("upright", True)] if raw else []
-                nonspace = [c for c in chars if not c["text"].isspace()]
-                bad = _bad_count(nonspace)
-                found = dd.find_tables() if nonspace else []
-                has_images = bool(page.images)
-            except Exception as e:  # noqa: BLE001 - a page pdfminer cannot lay out
-                reason = _open_error(e)
-                if reason.startswith("encrypted"):
-                    raise IngestError("failed", reason) from None
-                # one bad page does not lose the document; pypdfium2 may still read it
-                doc.warn("pdf_page_error", f"page {pno}: {reason}", page=pno)
-                raw, chars, nonspace, bad, found, has_images = [], [], [], 0, [], False
-            # pdfplumber silently misses the glyphs of some CFF-based CJK fonts: compare
-            # with pypdfium2's count of the page's characters (~1 ms a page)
-            expect = _pdfium_count(pdoc, i) if pdoc is not None else 0
-            found_n = sum(1 for c in raw if not c["text"].isspace())
-            missing = expect - found_n >= 10 and found_n < 0.8 * expect
-            use_fallback = not nonspace or bad > 0.1 * len(nonspace) or missing
-            if use_fallback:
-                alt, alt_bad = _pdfium_chars(pdoc, i) if pdoc is not None else ([], 0)
-                alt = [c for c in alt if not c["text"].isspace()]
-                alt_bad = max(alt_bad, _bad_count(alt))
-                if alt and alt_bad <= 0.01 * len(alt) and len(alt) >= 0.5 * len(nonspace):
-                    why = ("no characters" if not nonspace
-                           else f"{found_n} of {expect} characters" if missing
-                           else "unmapped characters")
-                    doc.warn("pdf_fallback",
-                             f"page {pno}: pdfplumber found {why}; text read with pypdfium2",
-                             page=pno)
-                    raw = alt
-                    chars = _dedupe(alt)
-                    nonspace, bad = chars, 0
-                    try:                 # ruling lines are still pdfplumber's to find
-                        found = page.find_tables()
-                    except Exception:  # noqa: BLE001
-                        found = []
-                elif nonspace or alt:
-                    doc.warn("broken_font_map",
-                             f"page {pno}: {max(bad, alt_bad)} of {max(len(nonspace), len(alt))}"
-                             " characters have no Unicode mapping (broken font map);"
-                             " page text skipped", page=pno)
-                    status[pno] = "broken"
-                    page.close()
-                    continue
-                else:
-                    if has_images:
-                        doc.warn("no_text_layer", f"page {pno} has no text layer (scanned?)",
-                                 page=pno)
-                        status[pno] = "scanned"
-                    else:
-                        status[pno] = "empty"
-                    page.close()
-                    continue
-            elif bad:
-                doc.warn("broken_font_map",
-                         f"page {pno}: {bad} characters without Unicode mapping dropped",
-                         page=pno)
-                chars = [c for c in chars if not _BAD_TEXT.search(c["text"])]
-            status[pno] = "ok"
-            tables, prose = _read_tables(found, chars, pno)
-            lines = [ln for g in _group_lines(prose) if (ln := _make_line(pno, g))]
-            if len(raw) > len(chars):
-                _mark_overprint(lines, raw)
-            pg = _Page(pno, float(page.width), float(page.height))
-            pg.items = sorted(lines + tables, key=lambda it: it.top)
-            pages.append(pg)
-            page.close()
-    finally:
-        pdf.close()
-        if pdoc is not None:
-            pdoc.close()
-
-    if pages:
-        _drop_furniture(pages, doc, _stats(pages))
-    doc.blocks = _build_blocks(pages)
-    if not doc.blocks:
-        unusable = sum(1 for s in status.values() if s in ("scanned", "broken"))
-        if unusable:
-            raise IngestError("failed", f"no usable text layer: {unusable} pages scanned/broken font map")
-        raise IngestError("failed", f"no text in {n} pages")
-    return doc.build()
-
-
-def _open_error(e: Exception) -> str:
-    inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
-    name = type(inner).__name__
-    if "Password" in name or "Encrypt" in name or "password" in str(inner).lower():
-        return "encrypted PDF (password required)"
-    msg = str(inner).strip().splitlines()[0][:120] if str(inner).strip() else ""
-    return f"corrupt or truncated PDF ({name}{': ' + msg if msg else ''})"
-
-
-def _open_pdfium(data: bytes):
-    try:
-        import pypdfium2 as pdfium
-
-        return pdfium.PdfDocument(data)
-    except Exception:  # noqa: BLE001 - no fallback then
-        return None
-
-
 # ---------------------------------------------------------------------------- furniture
 
 
@@ -523,7 +214,7 @@ def _norm_digits(s: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", s))
 
 
-def _page_number(ln: _Line, inner, pg: _Page, st: "_Stats") -> bool:
+def _page_number(ln: Line, inner, pg: Page, st: "_Stats") -> bool:
     """``— 1 —``, ``第 3 页 共 5 页``, ``1/5``; a bare number only if it stands apart
     from the body (centred or at a margin, with more than a line's space to it)."""
     t = ln.text.strip()
@@ -539,9 +230,9 @@ def _page_number(ln: _Line, inner, pg: _Page, st: "_Stats") -> bool:
     return placed and dist > st.gap + ln.size
 
 
-def _drop_furniture(pages: list[_Page], doc: Document, st: "_Stats") -> None:
+def drop_furniture(pages: list[Page], doc: Document, st: "_Stats") -> None:
     """Remove page numbers and running headers/footers from the page margins."""
-    cands: dict[tuple[str, str], list[tuple[_Page, _Line]]] = defaultdict(list)
+    cands: dict[tuple[str, str], list[tuple[Page, Line]]] = defaultdict(list)
     removed: list[str] = []
     drop: set[int] = set()
     for pg in pages:
@@ -550,7 +241,7 @@ def _drop_furniture(pages: list[_Page], doc: Document, st: "_Stats") -> None:
         edge = [(k, "top") for k in range(min(2, n))] + [(k, "bottom") for k in range(max(0, n - 2), n)]
         for k, zone in edge:
             it = items[k]
-            if not isinstance(it, _Line):
+            if not isinstance(it, Line):
                 continue
             in_zone = it.bottom < 0.2 * pg.height if zone == "top" else it.top > 0.8 * pg.height
             if not in_zone:
@@ -563,7 +254,7 @@ def _drop_furniture(pages: list[_Page], doc: Document, st: "_Stats") -> None:
     need = max(2, (len(pages) + 1) // 2)
     for occ in cands.values():
         # the same text at the same height (a title may repeat the running header)
-        by_top: dict[int, list[_Line]] = defaultdict(list)
+        by_top: dict[int, list[Line]] = defaultdict(list)
         for _, it in occ:
             by_top[round(it.top / 6)].append(it)
         for key, its in by_top.items():
@@ -599,13 +290,13 @@ class _Stats:
     indent: float | None           # x of the usual first-line indent
 
 
-def _p(ln: _Line, st: _Stats) -> float:
+def _p(ln: Line, st: _Stats) -> float:
     """Horizontal unit for a line: the body pitch at body size, else its own."""
     return st.pitch if abs(ln.size - st.body) <= 0.6 else ln.pitch
 
 
-def _stats(pages: list[_Page]) -> _Stats:
-    lines = [it for pg in pages for it in pg.items if isinstance(it, _Line)]
+def page_stats(pages: list[Page]) -> _Stats:
+    lines = [it for pg in pages for it in pg.items if isinstance(it, Line)]
     sizes = Counter()
     for ln in lines:
         sizes[ln.size] += len(ln.chars)
@@ -623,7 +314,7 @@ def _stats(pages: list[_Page]) -> _Stats:
     for pg in pages:
         prev = None
         for it in pg.items:
-            if isinstance(it, _Line) and abs(it.size - body) <= 0.6:
+            if isinstance(it, Line) and abs(it.size - body) <= 0.6:
                 if prev is not None:
                     g = it.top - prev.bottom
                     if -1 <= g < 3 * body:
@@ -641,7 +332,7 @@ def _stats(pages: list[_Page]) -> _Stats:
     return _Stats(body, left, right, gap, pitch, (left + mode_right) / 2, indent)
 
 
-def _centred(ln: _Line, st: _Stats) -> bool:
+def _centred(ln: Line, st: _Stats) -> bool:
     """Set in from both margins by about the same amount."""
     u = _p(ln, st)
     if ln.x0 - st.left < 0.75 * u:
@@ -651,19 +342,19 @@ def _centred(ln: _Line, st: _Stats) -> bool:
     return abs((ln.x0 + ln.x1) / 2 - st.centre) < 0.5 * u + 2
 
 
-def _alone(ln: _Line, st: _Stats) -> bool:
+def _alone(ln: Line, st: _Stats) -> bool:
     """A line set apart: centred, right-aligned or deeply indented."""
     return ln.x0 - st.left > 3.5 * _p(ln, st)
 
 
-def _titleish(ln: _Line, st: _Stats) -> bool:
+def _titleish(ln: Line, st: _Stats) -> bool:
     """A line of a title: large or bold, centred or filling the line."""
     u = _p(ln, st)
     wide = ln.x0 - st.left < u and st.right - ln.x1 < 1.5 * u
     return (_centred(ln, st) or wide) and (ln.size > st.body * 1.1 or ln.bold)
 
 
-def _full(ln: _Line, st: _Stats, nxt: _Line | None = None) -> bool:
+def _full(ln: Line, st: _Stats, nxt: Line | None = None) -> bool:
     """The line reaches the right margin: the next character (or the next line's first
     unbreakable piece, a Latin word or a character with its closing punctuation) would
     not have fitted."""
@@ -676,7 +367,7 @@ def _full(ln: _Line, st: _Stats, nxt: _Line | None = None) -> bool:
 _NO_START = set("，。、；：？！）》〉」』】〕,.;:?!)%")
 
 
-def _unit_width(ln: _Line) -> float:
+def _unit_width(ln: Line) -> float:
     """Width of the line's first piece that could not have been broken."""
     cs = ln.chars
     k = 1 if cs[0]["text"] in "（《〈「『【〔(" and len(cs) > 1 else 0
@@ -692,7 +383,7 @@ def _unit_width(ln: _Line) -> float:
     return cs[k]["x1"] - cs[0]["x0"]
 
 
-def _breaks(a: _Line, b: _Line, first_of_para: bool, st: _Stats) -> bool:
+def _breaks(a: Line, b: Line, first_of_para: bool, st: _Stats) -> bool:
     """Does line ``b`` start a new block after line ``a``?"""
     same_style = abs(a.size - b.size) <= 0.6 and a.bold == b.bold
     if a.page == b.page and b.top - a.bottom > st.gap + max(0.3 * max(a.size, b.size), 3):
@@ -722,14 +413,14 @@ def _breaks(a: _Line, b: _Line, first_of_para: bool, st: _Stats) -> bool:
     return False
 
 
-def _build_blocks(pages: list[_Page]) -> list[Block]:
+def build_blocks(pages: list[Page]) -> list[Block]:
     if not pages:
         return []
-    st = _stats(pages)
+    st = page_stats(pages)
     blocks: list[Block] = []
-    para: list[_Line] = []
+    para: list[Line] = []
     table_no = -1
-    last_table: _Table | None = None
+    last_table: Table | None = None
     header_row: list[str] | None = None
 
     emph: dict[int, float] = {}
@@ -745,11 +436,11 @@ def _build_blocks(pages: list[_Page]) -> list[Block]:
     prev_item = None
     for pg in pages:
         for it in pg.items:
-            if isinstance(it, _Table):
+            if isinstance(it, Table):
                 flush()
                 rows = it.rows
                 cont = (
-                    isinstance(prev_item, _Table) and last_table is not None
+                    isinstance(prev_item, Table) and last_table is not None
                     and prev_item.page == it.page - 1
                     and pg.items and pg.items[0] is it
                     and len(rows[0]) == len(last_table.rows[-1])
@@ -783,7 +474,7 @@ def _norm_row(row: list[str]) -> list[str]:
     return [re.sub(r"\s+", "", c) for c in row]
 
 
-def _edges_match(a: _Table, b: _Table) -> bool:
+def _edges_match(a: Table, b: Table) -> bool:
     if len(a.edges) != len(b.edges):
         return abs(a.x0 - b.x0) <= 3 and abs(a.x1 - b.x1) <= 3
     return all(abs(x - y) <= 3 for x, y in zip(a.edges, b.edges))
@@ -805,7 +496,7 @@ def _split_row(blocks: list[Block], row: list[str]) -> bool:
         return False
     if sum(1 for c in row if c) >= sum(1 for c in prev.cells if c):
         return False
-    prev.cells = [_join_lines(p, c) for p, c in zip(prev.cells, row)]
+    prev.cells = [join_lines(p, c) for p, c in zip(prev.cells, row)]
     prev.text = "\t".join(prev.cells)
     return True
 
@@ -815,10 +506,10 @@ def _row_block(row: list[str], page: int, table: int, header: bool) -> Block:
                  table=table, header=header)
 
 
-def _para_block(lines: list[_Line], st: _Stats) -> tuple[Block, float | None]:
+def _para_block(lines: list[Line], st: _Stats) -> tuple[Block, float | None]:
     text = ""
     for ln in lines:
-        text = _join_lines(text, ln.text.strip())
+        text = join_lines(text, ln.text.strip())
     first = lines[0]
     size = max(ln.size for ln in lines)
     bold = all(ln.bold for ln in lines)
@@ -837,7 +528,7 @@ def _para_block(lines: list[_Line], st: _Stats) -> tuple[Block, float | None]:
     return b, (size if heading and emph else None)
 
 
-def _right_aligned(lines: list[_Line], st: _Stats) -> bool:
+def _right_aligned(lines: list[Line], st: _Stats) -> bool:
     """Signature and date lines: ending at the right margin, starting far from the left."""
     return all(st.right - ln.x1 < 1.5 * _p(ln, st) and ln.x0 - st.left > 3.5 * _p(ln, st)
                for ln in lines)
@@ -850,3 +541,10 @@ def _assign_levels(emph: dict[int, float], blocks: list[Block]) -> None:
     for b in blocks:
         if id(b) in emph:
             b.level_hint = sizes.index(round(emph[id(b)])) + 1
+
+
+def blocks_from(pages: list[Page], doc: Document) -> list[Block]:
+    """Furniture removed (recorded in ``doc.page_meta``), then the blocks of all pages."""
+    if pages:
+        drop_furniture(pages, doc, page_stats(pages))
+    return build_blocks(pages)

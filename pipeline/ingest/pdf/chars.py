@@ -1,0 +1,245 @@
+"""Characters of a PDF page from pypdfium2 (PDFium's text page), with what layout needs.
+
+Each character is a dict in pdfplumber's shape (``text``, ``x0``, ``x1``, ``top``,
+``bottom``, ``size``, ``fontname``) so the layout and table code take either source.
+Coordinates are PDF points from the top-left of the page's media box, as pdfplumber's.
+
+PDFium reads the CFF-based CJK fonts pdfminer misses, and is ~50× faster: it is the
+primary source. A page probe (``Probe``) also says, from the page objects alone, whether
+the page has images (a scan?) and ruling lines (a table worth pdfplumber's search).
+"""
+from __future__ import annotations
+
+import ctypes
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2.raw as raw
+
+BAD_TEXT = re.compile(r"\(cid:\d+\)|\ufffd")
+BOLD_FONT = re.compile(r"bold|heavy|black|semibold|demi|hei|黑|xbs|fzdbs", re.I)
+
+# Unicode values PDFium uses for line ends and soft hyphens' placeholders
+_SKIP = {0, 0x0D, 0x0A, 0xFFFE}
+_RULE = 3.0          # a path thinner than this (pt) is a ruling line
+_RULE_LEN = 8.0      # ... and at least this long
+
+
+@dataclass
+class Probe:
+    """What a page holds, from its page objects (no text extraction)."""
+
+    images: int = 0
+    h_rules: int = 0          # horizontal ruling lines (rectangles count as both)
+    v_rules: int = 0
+
+    @property
+    def ruled(self) -> bool:
+        """Both directions of ruling: pdfplumber's lines strategy can find a table."""
+        return self.h_rules >= 2 and self.v_rules >= 2
+
+
+def probe(page) -> Probe:
+    """Count images and ruling lines among the page's objects (forms included)."""
+    pr = Probe()
+    _walk(raw.FPDFPage_CountObjects(page), lambda k: raw.FPDFPage_GetObject(page, k), pr, 0)
+    return pr
+
+
+def _walk(n: int, get, pr: Probe, depth: int) -> None:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for k in range(n):
+        obj = get(k)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+            pr.images += 1
+        elif kind == raw.FPDF_PAGEOBJ_PATH:
+            if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                continue
+            w, h = right.value - left.value, top.value - bottom.value
+            if h <= _RULE and w >= _RULE_LEN:
+                pr.h_rules += 1
+            elif w <= _RULE and h >= _RULE_LEN:
+                pr.v_rules += 1
+            elif w >= _RULE_LEN and h >= _RULE_LEN:
+                pr.h_rules += 2           # a rectangle: a cell or a frame
+                pr.v_rules += 2
+        elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 8:
+            _walk(raw.FPDFFormObj_CountObjects(obj),
+                  lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j), pr, depth + 1)
+
+
+def _lib():
+    """PDFium's functions of the hot loop with plain ``c_void_p`` handles: pypdfium2's
+    typed pointers cost a ``ctypes.cast`` per character to compare or hash (~2.5 µs)."""
+    import pypdfium2_raw
+
+    folder = Path(pypdfium2_raw.__file__).parent
+    path = next(p for p in sorted(folder.iterdir()) if "pdfium" in p.name and p.suffix in (".so", ".dylib", ".dll"))
+    lib = ctypes.CDLL(str(path))           # the library pypdfium2 loaded: same handle
+    vp, i = ctypes.c_void_p, ctypes.c_int
+    spec = {
+        "FPDFText_CountChars": (i, [vp]),
+        "FPDFText_GetUnicode": (ctypes.c_uint, [vp, i]),
+        "FPDFText_GetTextObject": (vp, [vp, i]),
+        "FPDFText_HasUnicodeMapError": (i, [vp, i]),
+        "FPDFText_GetLooseCharBox": (i, [vp, i, ctypes.POINTER(raw.FS_RECTF)]),
+        "FPDFText_GetCharOrigin": (i, [vp, i, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double)]),
+        "FPDFText_GetFontSize": (ctypes.c_double, [vp, i]),
+        "FPDFText_GetFontWeight": (i, [vp, i]),
+        "FPDFText_GetFontInfo": (ctypes.c_ulong, [vp, i, ctypes.c_char_p, ctypes.c_ulong, ctypes.POINTER(i)]),
+        "FPDFPageObj_GetMatrix": (i, [vp, ctypes.POINTER(raw.FS_MATRIX)]),
+        "FPDFTextObj_GetFont": (vp, [vp]),
+        "FPDFFont_GetDescent": (i, [vp, ctypes.c_float, ctypes.POINTER(ctypes.c_float)]),
+    }
+    fns = {}
+    for name, (res, args) in spec.items():
+        f = lib[name]                       # a new function object: pypdfium2's stay as they are
+        f.restype, f.argtypes = res, args
+        fns[name] = f
+    return fns
+
+
+_F: dict | None = None
+
+
+def page_chars(page, textpage) -> tuple[list[dict], int]:
+    """The page's characters (real spaces kept, PDFium's generated ones dropped, rotated
+    text dropped as pdfplumber's ``upright`` filter does) and how many have no Unicode
+    mapping (they come out as U+FFFD).
+
+    Boxes follow pdfminer's convention so layout thresholds mean the same: the height
+    is the effective font size (font size × the text object's vertical scale) and the
+    box stands on the font's descent line (PDFium's loose box bottom)."""
+    global _F
+    if _F is None:
+        _F = _lib()
+    f = _F
+    unicode_of, object_of = f["FPDFText_GetUnicode"], f["FPDFText_GetTextObject"]
+    map_error, loose_box = f["FPDFText_HasUnicodeMapError"], f["FPDFText_GetLooseCharBox"]
+    tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    left, _, _, top = page.get_mediabox()
+    out: list[dict] = []
+    append = out.append
+    bad = 0
+    rect = raw.FS_RECTF()
+    prect = ctypes.byref(rect)
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    px, py = ctypes.byref(ox), ctypes.byref(oy)
+    # per text object (a run of characters in one font): name, effective size, upright, descent
+    objs: dict[int, tuple[str, float, bool, float]] = {}
+    fonts: dict[int, tuple[str, float]] = {}
+    for i in range(f["FPDFText_CountChars"](tp)):
+        u = unicode_of(tp, i)
+        if u in _SKIP:
+            continue
+        obj = object_of(tp, i)
+        if not obj:
+            # generated by PDFium: line ends, and spaces where glyphs leave a gap; a gap
+            # of ¾ em or more is a glyph PDFium drops (a no-break space) and is kept
+            if u == 0x20 and out and not out[-1].get("gap"):
+                append(dict(out[-1], text=" ", x0=out[-1]["x1"], gap=True))
+            continue
+        info = objs.get(obj)
+        if info is None:
+            info = objs[obj] = _object_info(f, tp, i, obj, fonts)
+        name, size, upright, descent = info
+        if not upright:
+            continue                       # rotated text: seals, watermarks, side notes
+        if map_error(tp, i) == 1 or u > 0x10FFFF or 0xD800 <= u < 0xE000:
+            bad += 1
+            ch = "\ufffd"
+        else:
+            ch = chr(u)
+        if not loose_box(tp, i, prect):
+            continue
+        x0, x1, y = rect.left, rect.right, rect.bottom
+        if x1 - x0 > 2 * size or rect.top - y > 2 * size:
+            # a box far larger than the glyph (seen on characters stacked one per line in
+            # a narrow table cell): place a full-width glyph on the character's origin
+            f["FPDFText_GetCharOrigin"](tp, i, px, py)
+            x0, x1, y = ox.value, ox.value + size, oy.value + descent * size
+        bottom = top - y
+        append({"text": ch, "x0": x0 - left, "x1": x1 - left, "top": bottom - size,
+                "bottom": bottom, "size": size, "fontname": name})
+    return _gaps(out), bad
+
+
+def _object_info(f, tp, i: int, obj, fonts) -> tuple[str, float, bool, float]:
+    """Font name (``-Bold`` added when the weight says so), effective size, whether
+    the text is upright (pdfminer's test: a·d > 0 and b·c ≤ 0), and the font's descent
+    per point of size (negative: below the baseline)."""
+    font = f["FPDFTextObj_GetFont"](obj)
+    known = fonts.get(font)
+    if known is None:
+        buf = ctypes.create_string_buffer(256)
+        flags = ctypes.c_int()
+        n = f["FPDFText_GetFontInfo"](tp, i, buf, len(buf), ctypes.byref(flags))
+        name = buf.value.decode("utf-8", "replace") if n else ""
+        if f["FPDFText_GetFontWeight"](tp, i) >= 600 and not BOLD_FONT.search(name):
+            name += "-Bold"
+        descent = ctypes.c_float()
+        if not font or not f["FPDFFont_GetDescent"](font, 1.0, ctypes.byref(descent)):
+            descent.value = 0.0
+        known = fonts[font] = (name, descent.value)
+    name, descent = known
+    m = raw.FS_MATRIX()
+    size = f["FPDFText_GetFontSize"](tp, i)
+    if f["FPDFPageObj_GetMatrix"](obj, ctypes.byref(m)):
+        size *= math.hypot(m.c, m.d)
+        upright = m.a * m.d > 0 and m.b * m.c <= 0
+    else:
+        upright = True
+    return name, size, upright, descent
+
+
+def _gaps(chars: list[dict]) -> list[dict]:
+    """Keep a generated space only between two characters of one line three quarters of an em or more apart."""
+    keep = []
+    for j, c in enumerate(chars):
+        if c.get("gap"):
+            prev = chars[j - 1]
+            nxt = chars[j + 1] if j + 1 < len(chars) else None
+            if (nxt is None or nxt.get("gap") or abs(nxt["top"] - prev["top"]) > 0.5 * prev["size"]
+                    or nxt["x0"] - prev["x1"] < 0.75 * prev["size"]):
+                continue
+            c = dict(c, x1=nxt["x0"])
+            del c["gap"]
+        keep.append(c)
+    return keep
+
+
+def bad_count(chars: list[dict]) -> int:
+    return sum(1 for c in chars if BAD_TEXT.search(c["text"]))
+
+
+# ---------------------------------------------------------------------------- fake bold
+
+
+def overprinted(chars: list[dict], tol: float = 1.0) -> list[bool]:
+    """Flags the characters that repeat an earlier one (same text and size, position
+    within ``tol``): the copies drawn to fake a bold face."""
+    grid: dict[tuple, list[dict]] = defaultdict(list)
+    flags = []
+    for c in chars:
+        gx, gy = int(c["x0"] // tol), int(c["top"] // tol)
+        dup = False
+        if not c["text"].isspace():
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    for o in grid.get((c["text"], gx + dx, gy + dy), ()):
+                        if (abs(o["x0"] - c["x0"]) <= tol and abs(o["top"] - c["top"]) <= tol
+                                and abs(o["size"] - c["size"]) < 0.5):
+                            dup = True
+                            break
+            grid[(c["text"], gx, gy)].append(c)
+        flags.append(dup)
+    return flags
+
+
+def dedupe(chars: list[dict]) -> list[dict]:
+    """Drop overprinted copies."""
+    return [c for c, dup in zip(chars, overprinted(chars)) if not dup]
