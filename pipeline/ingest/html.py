@@ -205,7 +205,10 @@ def _parse(text: str):
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
     if not text.strip():
         raise IngestError("failed", "empty HTML document")
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    # libxml2 drops a text node over 10 MB (XML_MAX_TEXT_LENGTH) unless huge_tree, which
+    # also lifts the depth limit the nesting check below relies on: only when needed.
+    huge = any(len(part) > 3_000_000 and len(part.encode("utf-8")) > 9_000_000 for part in text.split("<"))
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=huge)
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
