@@ -52,13 +52,14 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     found = [t for t in found if not any(a <= t.start < b for a, b in regions)] + table_tasks
     found.sort(key=lambda t: t.start)
     own_names = frozenset(references.self_names(view, rules))
+    first_lead_from = units.first_listed_lead_from(view, rules)
     task_facts = []
     for t in found:
         if t.row is not None:       # a task-table row: read cell by cell
             task_facts.append(tables.row_facts(view, t, rules, doc_date))
             continue
         facts: list[Fact] = []
-        facts += units.find_units(view, t.spans(), rules)
+        facts += units.find_units(view, t.spans(), rules, first_lead_from)
         for s, e in t.spans():
             facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names), s)
             facts += _shift(thresholds.find_thresholds(view[s:e], rules, document=view), s)

@@ -74,3 +74,21 @@ def test_unclosed_bracket_and_nested_names_of_seed_003(corpus_run):
     assert [u["unit"] for u in first["responsible"]][:3] == ["综合管理部", "产业发展部(招商部)", "财金部"]
     eight = next(t for t in record["tasks"] if t["text"].startswith("8.") and "建立和实施" in t["text"][:8])
     assert "产业发展部(招商部)" in [u["unit"] for u in eight["responsible"]]
+
+
+def test_first_listed_unit_leads_after_a_note(rules):
+    """（除标注“分别牵头”外，列第一位为牵头单位，下同）: later lists name their lead first;
+    a list that says 分别牵头 keeps its roles; the note itself is never a unit."""
+    from pipeline.process import analyse
+    from pipeline.model import Document
+
+    text = ("某某市交通治理行动方案\n一、重点任务（除标注“分别牵头”外，列第一位为牵头单位，下同）\n"
+            "1.推进公交优先发展，完善线网布局。（市交通运输局、市公安局、各区政府）\n"
+            "2.加强停车管理，规范路内停车。（市公安局、市城管局分别牵头）\n")
+    from pipeline.ingest import read_bytes
+    doc = read_bytes(text.encode("utf-8"), "x.txt")
+    a = analyse(doc, rules)
+    got = [[(doc.text[f.start:f.end], f.data["role"]) for f in facts if f.kind == "unit"] for facts in a.task_facts]
+    assert got == [[("市交通运输局", "lead"), ("市公安局", "co"), ("各区政府", "co")],
+                   [("市公安局", "lead"), ("市城管局", "lead")]]
+    assert isinstance(doc, Document)

@@ -27,12 +27,14 @@ _NAMED_PATTERNS = {
 register_schema(
     "units.yml",
     rule_list_schema(
-        {"kind": {"enum": ["line", "sentence"]}, "pattern": {"type": "string"}},
+        {"kind": {"enum": ["line", "sentence"]}, "pattern": {"type": "string"},
+         "bare_names": {"type": "boolean"}},
         required=("name", "kind", "pattern"),
         top={
             "suffixes": _STR_LIST, "prefixes": _STR_LIST,
             "collective": _NAMED_PATTERNS, "gazetteer": _STR_LIST, "admin_prefixes": _STR_LIST,
             "place_only_pattern": {"type": "string"},
+            "first_listed_lead_pattern": {"type": "string"},
         },
     ),
 )
@@ -81,11 +83,15 @@ class UnitMatcher:
         verbs = sorted(self.roles, key=len, reverse=True)
         mods = "|".join(map(re.escape, self.each_words + self.jointly_words))
         self.verb_tail = re.compile(rf"(?P<mod>{mods})?(?P<verb>{'|'.join(map(re.escape, verbs))})$")
+        # a converter may break a label across lines (牵头部\n门：): whitespace between its characters
         self.label_rx = re.compile(
-            r"(?P<label>" + "|".join(map(re.escape, sorted(self.labels, key=len, reverse=True))) + r")\s*[:]\s*")
+            r"(?P<label>" + "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(self.labels, key=len, reverse=True))
+            + r")\s*[:]\s*")
         self.aliases = [(r["alias"], r["canonical"]) for r in rules.rules("unit_aliases.yml")]
         self.gazetteer = cfg.get("gazetteer", [])
         self.place_only = rules.regex(cfg["place_only_pattern"]) if cfg.get("place_only_pattern") else None
+        self.first_lead_rx = (rules.regex(cfg["first_listed_lead_pattern"])
+                              if cfg.get("first_listed_lead_pattern") else None)
 
     # -- names ---------------------------------------------------------------
     def is_unit(self, name: str) -> bool:
@@ -129,6 +135,9 @@ class UnitMatcher:
                     name = piece[ss + s2: ss + e2]
                     lead = len(name) - len(name.lstrip(" 　"))
                     name = name.strip(" 　")
+                    vm = self.verb_tail.search(name)     # 省大数据中心按职责分工负责
+                    if vm and vm.start() > 0 and self.is_unit(name[: vm.start()]):
+                        name = name[: vm.start()]
                     m = _TRAIL_ETC.search(name)
                     if m and m.start() > 0 and self.is_unit(name[: m.start()]):
                         name = name[: m.start()]
@@ -167,7 +176,7 @@ class UnitMatcher:
         return spans
 
 
-_OTHER_FIELD = re.compile(r"[;；]|[\u4e00-\u9fff]{2,6}\s*:")
+_OTHER_FIELD = re.compile(r"[;；。]|[\u4e00-\u9fff]{2,6}\s*:")
 
 
 def _until_other_field(seg: str) -> str:
@@ -215,13 +224,31 @@ def _split_on(text: str, rx: re.Pattern | None) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out if e > s]
 
 
+_ITEM_START = re.compile(r"\s*(?:\d{1,3}[.、．]|[(（]?[一二三四五六七八九十]{1,3}[)）、])")
+
+
+def _closes_on_next_line(view: str, pos: int, end: int) -> bool:
+    """A line break inside a bracket is a converter's wrap when the next line closes
+    the bracket before opening another and does not start a new item."""
+    nl = view.find("\n", pos, end)
+    line = view[pos:nl if nl >= 0 else end]
+    if not line or _ITEM_START.match(line):
+        return False
+    for ch in line:
+        if ch in CLOSE:
+            return True
+        if ch in OPEN:
+            return False
+    return False
+
+
 def bracket_groups(view: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     """Top-level bracket groups in view[start:end] as (content start, content end,
     closed). An opening bracket never closed runs to the end of its line."""
     groups, depth, open_at = [], 0, None
     for i in range(start, end):
         ch = view[i]
-        if ch == "\n" and depth:
+        if ch == "\n" and depth and not _closes_on_next_line(view, i + 1, end):
             groups.append((open_at + 1, i, False))
             depth, open_at = 0, None
         elif ch in OPEN:
@@ -298,7 +325,7 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
             seg_end = labels[k + 1].start() if k + 1 < len(labels) else len(content)
             seg = _until_other_field(content[lab.end():seg_end]).rstrip(" ,;，；。")
             items = m.split_list(seg, s + lab.end(), accept_bare=True)
-            facts += _facts_for_list(m, items, m.labels[lab.group("label")], "bracket-label")
+            facts += _facts_for_list(m, items, m.labels[re.sub(r"\s", "", lab.group("label"))], "bracket-label")
         return facts
     pending: list[tuple[int, int]] = []
     for cs, ce in _top_level_split(content, re.compile(r"[,;，；]")):
@@ -409,36 +436,76 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
     return []
 
 
-def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet) -> list[Fact]:
-    """Every unit assignment inside the given spans of the match view."""
+def _bare_names(view: str, s: int, e: int, m: UnitMatcher):
+    """Short department names a phrase like 等部门 vouches for (发展改革、财政、人社)."""
+    items = m.split_list(view[s:e], s, accept_bare=True)
+    if not items or any(len(n) > 10 or _NOT_A_NAME.search(n) for _, _, n, _ in items):
+        return []
+    return items
+
+
+def first_listed_lead_from(view: str, rules: RuleSet) -> int | None:
+    """Where a note such as （除标注“分别牵头”外，列第一位为牵头单位，下同） makes the first
+    unit of each later list the lead (the others co); None when the document has none."""
     m = matcher(rules)
+    hit = m.first_lead_rx.search(view) if m.first_lead_rx is not None else None
+    return hit.end() if hit else None
+
+
+def _first_listed_lead(facts: list[Fact]) -> list[Fact]:
+    """One list of units, all 'responsible' and none 'each': the first leads."""
+    if len(facts) < 1 or any(f.data["role"] != "responsible" or f.data.get("each") for f in facts):
+        return facts
+    for k, f in enumerate(facts):
+        f.data["role"] = "lead" if k == 0 else "co"
+    return facts
+
+
+def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
+               first_lead_from: int | None = None) -> list[Fact]:
+    """Every unit assignment inside the given spans of the match view.
+
+    ``first_lead_from``: the offset after which lists name their lead first
+    (see first_listed_lead_from)."""
+    m = matcher(rules)
+
+    def listed(found: list[Fact], at: int) -> list[Fact]:
+        return _first_listed_lead(found) if first_lead_from is not None and at >= first_lead_from else found
+
     facts: list[Fact] = []
     taken: list[tuple[int, int]] = []
     for start, end in spans:
         # Lines first: a labelled unit line is all units.
-        pos = start
-        for line in view[start:end].split("\n"):
-            ls, le = pos, pos + len(line)
-            pos = le + 1
+        for ls, le in _logical_lines(view, start, end):
+            line = view[ls:le]
             if is_unit_line(line, rules):
-                facts += _line_facts(view, ls, le, m)
+                facts += listed(_line_facts(view, ls, le, m), ls)
                 taken.append((ls, le))
                 continue
             groups = bracket_groups(view, ls, le)
             for k, (gs, ge, closed) in enumerate(groups):
                 tail = view[ge + (1 if closed else 0):le].strip(" 。;,\n")
-                found = _parse_group(view, gs, ge, m, trailing=not tail)
+                found = listed(_parse_group(view, gs, ge, m, trailing=not tail), gs)
                 if found:
                     facts += found
                     taken.append((gs - 1, ge + 1))
             for r in m.sentence_rules:
                 for hit in rules.regex(r["pattern"]).finditer(view, ls, le):
                     us, ue = hit.span("units")
-                    if any(a <= us < b or a < ue <= b for a, b in taken):
+                    # 由甲医院牵头、成员单位共同参与: the units start after the list item that
+                    # holds what is already taken
+                    for a, b in taken:
+                        if us <= b < ue and a < ue:
+                            sep = re.search(r"[、,;，；]", view[b:ue])
+                            us = max(us, b + sep.end() if sep else ue)
+                    if ue - us < 2 or any(a <= us < b or a < ue <= b for a, b in taken):
                         continue
                     verb = hit.group("verb")
                     role = m.roles.get(verb) or m.roles.get(verb.replace("分别", "").replace("共同", "")) or "responsible"
-                    items = _trim_to_units(view, us, ue, m, rules)
+                    if r.get("bare_names"):
+                        items = _bare_names(view, us, ue, m)
+                    else:
+                        items = _trim_to_units(view, us, ue, m, rules)
                     if not items:
                         continue
                     each = "分别" in verb or any(view[ue - len(w):ue] == w for w in m.each_words)
@@ -446,6 +513,31 @@ def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet) -> list[
                     facts += _facts_for_list(m, items, role, r["name"], each=each, jointly=jointly)
                     taken.append((items[0][0], items[-1][1]))
     return _dedupe(facts)
+
+
+def _logical_lines(view: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Line spans, a line whose bracket a converter wrapped joined with the next."""
+    spans, pos = [], start
+    for line in view[start:end].split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and _open_depth(view, *out[-1]) > 0 and _closes_on_next_line(view, s, end):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _open_depth(view: str, s: int, e: int) -> int:
+    depth = 0
+    for ch in view[s:e]:
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+    return depth
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:
