@@ -142,7 +142,7 @@ class _Reader:
             found = []
             if probe.ruled:
                 try:
-                    found = tables.find(self.plumber().pages[i])
+                    found = tables.find(page)
                 except Exception as e:  # noqa: BLE001 - the prose is still read
                     doc.warn("pdf_page_error", f"page {pno}: table search failed ({_open_error(e)})",
                              page=pno)
