@@ -88,8 +88,8 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
             continue  # an attachment's name, or a form with no numbered items
         headings = [match_view(x) for x in node.path()]
         titles = [match_view(n.title) for n in _lineage(node)]
-        if any(p.match(t) for p in skip for t in titles):
-            continue
+        if any(p.match(t) for p in skip for t in titles) and not _assigned_leaf(doc, node, view, rules):
+            continue  # a preamble, unless a numbered item under it names its units
         if is_report and not any(_any(plan, h) for h in headings):
             continue
         if node.block is None and not node.children and not is_report:
@@ -106,16 +106,16 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         if node.block is None or node.children:
             # Outside any item, or an item with sub-items: only paragraphs that state an
             # obligation of their own (各部门要…) are tasks.
-            for g in _group(doc, body, rules, bview):
+            for g in _group(doc, body, rules, bview, view):
                 first = bview(g[0][0])
                 if _any(obligation, first) and _any(action, first):
                     tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, action, origin="paragraph"))
             continue
         blocks = [node.block, *body]
-        groups = _group(doc, blocks, rules, bview)
+        groups = _group(doc, blocks, rules, bview, view)
         for n, g in enumerate(groups):
             first = bview(g[0][0])
-            if n > 0 and not (_any(action, first)):
+            if n > 0 and not (_any(action, first) or _closes_with_units(doc, g, view, rules)):
                 continue
             if n == 0 and len(groups) > 1 and len(g) == 1 and not _has_body(first):
                 continue  # a bare heading whose items follow as paragraphs
@@ -125,6 +125,25 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         tasks = [t for t in tasks if not _any(problem, view[t.start:t.end])]
     tasks.sort(key=lambda t: t.start)
     return tasks
+
+
+def _closes_with_units(doc, group, view, rules) -> bool:
+    """A group whose last paragraph ends in a role bracket （责任单位：…） assigns work."""
+    if any(is_line for _, is_line in group):
+        return True
+    b = doc.blocks[group[-1][0]]
+    return units_mod.trailing_unit_span(view, b.start, b.end, rules) is not None
+
+
+def _assigned_leaf(doc, node: Node, view: str, rules) -> bool:
+    """A numbered item with no sub-items that names its own units (a role bracket or
+    a unit line): a task even under a preamble heading (（一）总体要求和主要目标)."""
+    if node.block is None or node.children:
+        return False
+    b = doc.blocks[node.block]
+    if units_mod.trailing_unit_span(view, b.start, b.end, rules) is not None:
+        return True
+    return any(units_mod.is_unit_line(view[doc.blocks[i].start:doc.blocks[i].end], rules) for i in node.body[:3])
 
 
 def _lineage(node: Node) -> list[Node]:
@@ -141,7 +160,10 @@ def _has_body(text: str) -> bool:
     return bool(m and text[m.end():].strip())
 
 
-def _group(doc, blocks, rules, bview) -> list[list[tuple[int, bool]]]:
+_LABEL_START = re.compile(r"\s*[\u4e00-\u9fff]{2,6}\s*[:：]")
+
+
+def _group(doc, blocks, rules, bview, view) -> list[list[tuple[int, bool]]]:
     """Split blocks into groups: prose blocks, then the unit lines that close them.
     A paragraph opening with an inline number (一是) or stating its own subject's
     obligation (各部门要…) starts its own group too."""
@@ -149,6 +171,7 @@ def _group(doc, blocks, rules, bview) -> list[list[tuple[int, bool]]]:
     obligation = _patterns(rules, "obligation_paragraph")
     groups: list[list[tuple[int, bool]]] = []
     closed = True
+    bracket_closed = False
     for i in blocks:
         is_unit_line = units_mod.is_unit_line(bview(i), rules)
         hit = classify(bview(i), rules)
@@ -157,11 +180,17 @@ def _group(doc, blocks, rules, bview) -> list[list[tuple[int, bool]]]:
             groups[-1].append((i, True))
             closed = True
             continue
+        # a labelled paragraph (任务分工：…) after a role bracket still belongs to the item
+        if bracket_closed and _LABEL_START.match(bview(i)):
+            closed = False
         if closed or starts_item or not groups:
             groups.append([(i, False)])
-            closed = False
         else:
             groups[-1].append((i, False))
+        # a paragraph ending in its own role bracket closes its group: the next one is
+        # another piece of work
+        b = doc.blocks[i]
+        closed = bracket_closed = units_mod.trailing_unit_span(view, b.start, b.end, rules) is not None
     return groups
 
 
