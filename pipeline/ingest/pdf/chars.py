@@ -244,21 +244,22 @@ def bad_count(chars: list[dict]) -> int:
 def overprinted(chars: list[dict], tol: float = 1.0) -> list[bool]:
     """Flags the characters that repeat an earlier one (same text and size, position
     within ``tol``): the copies drawn to fake a bold face."""
-    grid: dict[tuple, list[dict]] = defaultdict(list)
-    flags = []
-    for c in chars:
-        gx, gy = int(c["x0"] // tol), int(c["top"] // tol)
-        dup = False
-        if not c["text"].isspace():
-            for dx in (-1, 0, 1):
-                for dy in (-1, 0, 1):
-                    for o in grid.get((c["text"], gx + dx, gy + dy), ()):
-                        if (abs(o["x0"] - c["x0"]) <= tol and abs(o["top"] - c["top"]) <= tol
-                                and abs(o["size"] - c["size"]) < 0.5):
-                            dup = True
-                            break
-            grid[(c["text"], gx, gy)].append(c)
-        flags.append(dup)
+    flags = [False] * len(chars)
+    by_text: dict[str, list[int]] = defaultdict(list)
+    for k, c in enumerate(chars):
+        by_text[c["text"]].append(k)
+    for text, idxs in by_text.items():
+        if len(idxs) < 2 or text.isspace():
+            continue
+        idxs.sort(key=lambda k: chars[k]["x0"])
+        for a, ka in enumerate(idxs):
+            ca = chars[ka]
+            for kb in idxs[a + 1:]:
+                cb = chars[kb]
+                if cb["x0"] - ca["x0"] > tol:
+                    break
+                if abs(cb["top"] - ca["top"]) <= tol and abs(cb["size"] - ca["size"]) < 0.5:
+                    flags[max(ka, kb)] = True        # the later one in drawing order
     return flags
 
 
