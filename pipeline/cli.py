@@ -41,6 +41,20 @@ def _add_batch_options(p: argparse.ArgumentParser, out_help: str, out_required: 
                    help="exit 0 even when some documents failed (they are still in the report)")
 
 
+def _document_date(value: str) -> str:
+    """A real calendar date in a range deadlines can be counted from (9999-12-25 plus
+    20 working days does not exist)."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a real date (YYYY-MM-DD)") from None
+    if not 1900 <= day.year <= 2999:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (years 1900-2999)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="policy-pipeline",
@@ -79,8 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "the rule that produced it and its span.")
     p.add_argument("target", metavar="TEXT|FILE")
     p.add_argument("--rules", metavar="DIR", default=None)
-    p.add_argument("--date", metavar="YYYY-MM-DD", default=None,
-                   help="document date for resolving deadlines in a literal TEXT")
+    p.add_argument("--date", metavar="YYYY-MM-DD", default=None, type=_document_date,
+                   help="document date for resolving deadlines in a literal TEXT (years 1900-2999)")
     p.add_argument("--html", metavar="FILE", default=None, help="also write a displaCy-highlighted page")
 
     p = sub.add_parser("ledger", help="a task ledger (工作台账) as CSV from a folder of records",

@@ -114,17 +114,82 @@ class RuleSet:
         return rx
 
 
+# A rule file is input too: bounded in size and in what its aliases expand to (an
+# "alias bomb" of nested &a [*b, *b, …] is tiny on disk and exponential once walked).
+MAX_RULE_FILE_BYTES = 5 * 1024 * 1024
+MAX_EXPANDED_NODES = 1_000_000
+
+
+class _LStr(str):
+    """A string scalar that remembers its line, so an error about it can name it."""
+
+    line: int | None = None
+
+
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records the source line of every mapping as ``__line__``."""
+    """SafeLoader that records the source line of every mapping as ``__line__`` (and of
+    every string), refuses duplicate keys and reports impossible dates with their line."""
 
 
 def _construct_mapping(loader, node, deep=False):
+    seen: dict = {}
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+            key = (key_node.tag, key_node.value)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key_node.value!r} (first on line {seen[key]})", key_node.start_mark)
+            seen[key] = key_node.start_mark.line + 1
     mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
 
+def _construct_str(loader, node):
+    s = _LStr(loader.construct_scalar(node))
+    s.line = node.start_mark.line + 1
+    return s
+
+
+def _construct_timestamp(loader, node):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:       # 2021-02-30 has the shape of a date but is none
+        raise yaml.constructor.ConstructorError(None, None, f"invalid date {node.value!r}: {exc}",
+                                                node.start_mark) from None
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def _expanded_size(root) -> int:
+    """Nodes in the document once every alias is expanded (shared nodes counted each
+    time they are reached), computed on the node graph without expanding it."""
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        nid = id(node)
+        children = []
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        if done:
+            on_path.discard(nid)
+            size[nid] = min(1 + sum(size[id(c)] for c in children), MAX_EXPANDED_NODES + 1)
+            continue
+        if nid in size:
+            continue
+        if nid in on_path:
+            raise yaml.constructor.ConstructorError(None, None, "recursive alias", node.start_mark)
+        on_path.add(nid)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in size)
+    return size[id(root)]
 
 
 def _strip_lines(obj):
@@ -132,6 +197,8 @@ def _strip_lines(obj):
         return {k: _strip_lines(v) for k, v in obj.items() if k != "__line__"}
     if isinstance(obj, list):
         return [_strip_lines(v) for v in obj]
+    if isinstance(obj, _LStr):
+        return str(obj)
     return obj
 
 
@@ -168,17 +235,41 @@ def _locate(raw, path) -> tuple[int | None, str | None]:
             line = node.get("__line__", line)
             if isinstance(node.get("name"), str):
                 rule = node["name"]
+        elif isinstance(node, _LStr) and node.line:
+            line = node.line
     return line, rule
 
 
 def load_file(path: Path) -> Any:
-    text = path.read_text(encoding="utf-8")
+    """A rule file's YAML with line numbers; RuleError naming the file (and line) when the
+    file cannot be read, is not UTF-8, is too large, has duplicate keys or an alias bomb."""
     try:
-        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_RULE_FILE_BYTES + 1)
+    except OSError as exc:
+        raise RuleError(f"{path.name}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_RULE_FILE_BYTES:
+        raise RuleError(f"{path.name}: larger than {MAX_RULE_FILE_BYTES // (1024 * 1024)} MB, not a rule file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise RuleError(f"{path.name}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                        "save the rule file as UTF-8") from None
+    loader = _LineLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None and _expanded_size(node) > MAX_EXPANDED_NODES:
+            raise RuleError(f"{path.name}: aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (alias bomb?)")
+        raw = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path.name}:{mark.line + 1}" if mark else path.name
         raise RuleError(f"{where}: YAML error: {getattr(exc, 'problem', exc)}") from None
+    except RecursionError:
+        raise RuleError(f"{path.name}: nested too deeply") from None
+    finally:
+        loader.dispose()
     return raw
 
 
@@ -194,14 +285,24 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
     h = hashlib.sha256()
     errors: list[str] = []
     for path in sorted(directory.glob("*.yml")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-        raw = load_file(path)
+        if not path.is_file():      # a FIFO named *.yml would block the read
+            errors.append(f"{path.name}: not a regular file")
+            continue
+        h.update(path.name.encode() + b"\0" + path.read_bytes()[:MAX_RULE_FILE_BYTES + 1])
         schema = RULE_SCHEMAS.get(path.name)
         if schema is None:
             errors.append(f"{path.name}: unknown rule file (known: {', '.join(sorted(RULE_SCHEMAS))})")
             continue
+        try:
+            raw = load_file(path)
+        except RuleError as exc:
+            errors.append(str(exc))
+            continue
+        if raw is None:
+            errors.append(f"{path.name}: empty rule file")
+            continue
         clean = _strip_lines(raw)
-        validator = jsonschema.Draft202012Validator(schema)
+        validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
         for err in sorted(validator.iter_errors(clean), key=lambda e: list(e.absolute_path)):
             line, rule = _locate(raw, list(err.absolute_path))
             where = f"{path.name}:{line}" if line else path.name
@@ -218,7 +319,7 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
         if dupes:
             errors.append(f"{path.name}: duplicate rule names: {', '.join(sorted(dupes))}")
         rs.files[path.name] = clean
-    missing = sorted(set(RULE_SCHEMAS) - set(rs.files))
+    missing = sorted(set(RULE_SCHEMAS) - {p.name for p in directory.glob("*.yml")})
     if missing:
         errors.append(f"{directory}: missing rule files: {', '.join(missing)}")
     if errors:

@@ -22,6 +22,7 @@ CALENDAR_FILE = "calendar.yml"
 _DATE_ITEM = {
     "not": {"type": ["array", "object", "boolean", "null", "number"]},
     "pattern": r"^\d{4}-\d{2}-\d{2}$",
+    "format": "date",           # a real day: 2021-02-30 is refused with its line
 }
 # Flat lists (years as mapping keys would be YAML integers, which rule tooling reads as
 # names); a year counts as known as soon as one of its days is listed.
@@ -117,19 +118,21 @@ def is_workday(d: dt.date, rules: RuleSet | None = None) -> bool:
     return day_status(d, rules)[0]
 
 
-def add_workdays(start: dt.date, n: int, rules: RuleSet | None = None) -> tuple[dt.date, bool]:
+def add_workdays(start: dt.date, n: int, rules: RuleSet | None = None) -> tuple[dt.date | None, bool]:
     """The n-th working day after ``start`` (``start`` itself not counted), and whether
     any day on the way was counted without calendar data (Monday–Friday guess).
 
     ``add_workdays(date(2021, 6, 4), 20)`` is 2021-07-05 (the Dragon Boat holiday on
     2021-06-14 is skipped), like ``chinese_calendar.find_workday(20, date(2021, 6, 4))``.
-    n <= 0 gives ``start`` itself.
+    n <= 0 gives ``start`` itself; a count that would pass 9999-12-31 gives None.
     """
     n = int(n)
     d = start
     approximate = False
     counted = 0
     while counted < n:
+        if d >= dt.date.max:           # counting past 9999-12-31: no such day
+            return None, False
         d += dt.timedelta(days=1)
         work, exact = day_status(d, rules)
         if not exact:

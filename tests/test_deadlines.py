@@ -1,15 +1,14 @@
-"""Deadline extraction: the case table (tests/deadline_cases.yml), the rule examples,
-the seed documents, the working-day calendar, and adding a form by rule only."""
+"""Deadline extraction: the case table (tests/deadline_cases.yml), the seed documents,
+the working-day calendar, and adding a form by rule only. The rules' own examples are
+checked with every other rule file's in tests/test_rule_proofs.py."""
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib
 import shutil
 import time
 from pathlib import Path
 
-import jsonschema
 import pytest
 import yaml
 
@@ -17,57 +16,20 @@ from pipeline import rules as rules_mod
 from pipeline.extract import deadlines
 from pipeline.extract.deadlines import find_deadlines, recover_digits
 from pipeline.normalize import match_view
-from pipeline.rules import DEFAULT_RULES_DIR, RULE_SCHEMAS, RuleError, RuleSet, load_file
+from pipeline.rules import DEFAULT_RULES_DIR, RuleError, RuleSet
 from pipeline.workdays import add_workdays, is_workday
 
 HERE = Path(__file__).resolve().parent
 CASES_FILE = HERE / "deadline_cases.yml"
 SEEDS = HERE.parent / "corpus" / "raw" / "seeds"
-OWN_FILES = ("deadlines.yml", "calendar.yml")
 
 
 # ---------------------------------------------------------------------------------------
 # Loading rules
 # ---------------------------------------------------------------------------------------
-def _other_owners_missing() -> list[str]:
-    missing = []
-    for mod in rules_mod.RULE_OWNERS:
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("pipeline"):
-                missing.append(mod)
-    return missing
-
-
-def load_own_rules(directory: Path = DEFAULT_RULES_DIR) -> RuleSet:
-    """Only this extractor's rule files, validated like load_rules does (schema and
-    regexes). Used while other extractors' modules are not all written yet."""
-    rs = RuleSet(Path(directory))
-    for name in OWN_FILES:
-        raw = load_file(Path(directory) / name)
-        clean = rules_mod._strip_lines(raw)
-        jsonschema.Draft202012Validator(RULE_SCHEMAS[name]).validate(clean)
-        for pattern, _line, _rule in rules_mod._walk_regexes(raw, name, None, None):
-            rs.regex(pattern)
-        rs.files[name] = clean
-    return rs
-
-
-def _errors_in_our_files(exc: RuleError) -> list[str]:
-    return [line for line in str(exc).splitlines() if line.strip().startswith(OWN_FILES)]
-
-
 def load(directory: Path = DEFAULT_RULES_DIR) -> RuleSet:
-    """The project loader; while other extractors' modules or rule files are unfinished
-    (problems in files other than ours), only our files."""
-    if not _other_owners_missing():
-        try:
-            return rules_mod.load_rules(directory)
-        except RuleError as exc:
-            if _errors_in_our_files(exc):
-                raise
-    return load_own_rules(directory)
+    """The project loader, nothing less: a broken rule file fails the tests."""
+    return rules_mod.load_rules(directory)
 
 
 @pytest.fixture(scope="module")
@@ -76,17 +38,8 @@ def rules() -> RuleSet:
 
 
 def test_load_rules_full():
-    """The project loader accepts deadlines.yml and calendar.yml (needs every other
-    rule owner's module and file; skipped until they exist)."""
-    missing = _other_owners_missing()
-    if missing:
-        pytest.skip(f"rule owners not written yet: {', '.join(missing)}")
-    try:
-        rs = rules_mod.load_rules()
-    except RuleError as exc:
-        if _errors_in_our_files(exc):
-            raise
-        pytest.skip(f"other rule files not ready: {exc}")
+    """The project loader accepts deadlines.yml and calendar.yml."""
+    rs = rules_mod.load_rules()
     assert "deadlines.yml" in rs.files and "calendar.yml" in rs.files
     facts = find_deadlines(match_view("本方案印发后20个工作日内"), rs, dt.date(2021, 6, 4))
     assert facts[0].data["resolved"] == "2021-07-05"
@@ -178,27 +131,8 @@ def test_facts_sorted_and_disjoint(rules):
 
 
 # ---------------------------------------------------------------------------------------
-# Rules: every example is found by its own rule; windows do not change results
+# Rules: trigger windows do not change results
 # ---------------------------------------------------------------------------------------
-def test_rule_examples(rules):
-    problems = []
-    for rule in rules.rules("deadlines.yml"):
-        for ex in rule.get("examples", []):
-            facts = find_deadlines(match_view(ex), rules, None)
-            if rule.get("narrative"):
-                # a narrative rule recognises text that is no deadline and hides what it holds
-                if facts:
-                    problems.append(f"{rule['name']}: {ex!r} must give nothing → {[f.rule for f in facts]}")
-                continue
-            if not any(f.rule == rule["name"] for f in facts):
-                problems.append(f"{rule['name']}: {ex!r} → {[(f.rule, ex[f.start:f.end]) for f in facts]}")
-    assert not problems, "\n".join(problems)
-
-
-def test_every_rule_has_an_example(rules):
-    assert all(r.get("examples") for r in rules.rules("deadlines.yml"))
-
-
 def test_trigger_windows_change_nothing(rules):
     """A trigger only narrows where a rule is searched, never what it finds."""
     dr = deadlines.prepared(rules)
@@ -370,9 +304,8 @@ def test_calendar_file_adds_a_year(tmp_path):
 def test_calendar_bad_date(tmp_path):
     rules_dir = _copy_rules(tmp_path)
     (rules_dir / "calendar.yml").write_text("holidays:\n  - '2027-02-30'\n", encoding="utf-8")
-    rs = load(rules_dir)
-    with pytest.raises(RuleError, match="calendar.yml"):
-        is_workday(dt.date(2027, 1, 1), rs)
+    with pytest.raises(RuleError, match="calendar.yml:2"):   # refused when the rules load, with its line
+        load(rules_dir)
 
 
 @pytest.mark.parametrize("digits,kind,year,expected", [
