@@ -46,6 +46,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     root = build_tree(doc, rules)
     meta = metadata.extract(doc, view, root, rules)
     doc_date = _as_date(meta.get("issued_on"))
+    year_hint = meta.get("year") if doc_date is None else None
     found = tasks.find_tasks(doc, root, rules, meta.get("title"))
     regions: list[tuple[int, int]] = []        # task tables: their cells are not prose tasks
     table_tasks = tables.find_table_tasks(doc, view, root, rules, regions)
@@ -61,7 +62,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
         facts: list[Fact] = []
         facts += units.find_units(view, t.spans(), rules, first_lead_from)
         for s, e in t.spans():
-            facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names), s)
+            facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names, year_hint), s)
             facts += _shift(thresholds.find_thresholds(view[s:e], rules, document=view), s)
         task_facts.append(facts)
     refs = references.find_references(view, rules)
@@ -76,7 +77,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
             continue
         if any(p.search(view[b.start:b.end]) for p in signature):
             continue
-        loose += _shift(deadlines.find_deadlines(view[b.start:b.end], rules, doc_date, own_names), b.start)
+        loose += _shift(deadlines.find_deadlines(view[b.start:b.end], rules, doc_date, own_names, year_hint), b.start)
         loose += _shift(thresholds.find_thresholds(view[b.start:b.end], rules, document=view), b.start)
     return Analysis(doc, view, simplified, root, found, task_facts, meta, refs, mets, loose)
 

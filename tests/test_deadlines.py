@@ -323,3 +323,16 @@ def test_calendar_bad_date(tmp_path):
 ])
 def test_recover_digits(digits, kind, year, expected):
     assert recover_digits(digits, kind, year, 1, 5) == expected
+
+
+def test_year_from_the_title_when_there_is_no_signature_date(rules):
+    """年底前 / 9月底前 in a plan with no 成文日期 take the year its title states."""
+    from pipeline.ingest import read_bytes
+    from pipeline.process import analyse
+
+    text = ("2024年全县政务公开工作要点\n一、重点任务\n1.推进决策公开，年底前完成目录编制。（责任单位：县政府办）\n"
+            "2.加强政策解读，9月底前完成解读材料梳理。（责任单位：各部门）\n")
+    a = analyse(read_bytes(text.encode("utf-8"), "x.txt"), rules)
+    assert a.meta["issued_on"] is None and a.meta["year"] == 2024 and a.meta["year_source"] == "title"
+    dates = [f.data["date"] for facts in a.task_facts for f in facts if f.kind == "deadline"]
+    assert dates == ["2024-12-31", "2024-09-30"]

@@ -257,12 +257,15 @@ def prepared(rules: RuleSet) -> DeadlineRules:
 # Extraction
 # --------------------------------------------------------------------------------------
 def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
-                   self_names: frozenset[str] = frozenset()) -> list[Fact]:
+                   self_names: frozenset[str] = frozenset(), year_hint: int | None = None) -> list[Fact]:
     """Deadline facts in ``text`` (a match view), sorted by start, non-overlapping.
 
     ``self_names``: the titles and short names of the document itself, so that
     《实施意见》公布30日内 resolves when 《实施意见》 is this document's own short name."""
     dr = prepared(rules)
+    # Without a date, the document's year (title, 发文字号) still places 年底前 / 8月底前;
+    # relative deadlines are only resolved from a real date.
+    year_date = doc_date or (dt.date(year_hint, 1, 1) if year_hint else None)
     candidates: list[tuple[int, int, int, Fact]] = []
     stripped_start = len(text) - len(text.lstrip())
     stripped_end = len(text.rstrip())
@@ -276,7 +279,7 @@ def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
             s, e = m.span("quote") if "quote" in rule.rx.groupindex else m.span()
             if s >= e or _rejected(rule, text, *m.span()):
                 continue
-            fact = _interpret(rule, m, dr, doc_date, self_names)
+            fact = _interpret(rule, m, dr, doc_date, self_names, year_date)
             if fact is not None and fact is not NARRATIVE and fact.data.get("type") in ("relative", "duration"):
                 fact = _as_window(fact, text, m, dr)
             if fact is not None:
@@ -359,13 +362,13 @@ def _groups(m: re.Match) -> dict[str, str]:
 
 
 def _interpret(rule: _Rule, m: re.Match, dr: DeadlineRules, doc_date: dt.date | None,
-               self_names: frozenset[str] = frozenset()) -> Fact | None:
+               self_names: frozenset[str] = frozenset(), year_date: dt.date | None = None) -> Fact | None:
     g = _groups(m)
     kind = rule.type
     if rule.spec.get("narrative"):
         return NARRATIVE
     if kind == "date":
-        data = _date_data(g, rule, dr, doc_date, m.group(0))
+        data = _date_data(g, rule, dr, year_date or doc_date, m.group(0))
     elif kind == "relative":
         data = _relative_data(g, rule, dr, doc_date, self_names)
     elif kind == "duration":

@@ -277,6 +277,16 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     classification = (re.search(r"(绝密|机密|秘密)(★[^\s]{0,10})?", head) or [None])[0]
     urgency = (re.search(r"(特急|加急|特提|平急)", head) or [None])[0]
     region, level = admin_level(issuer)
+    # The year that year-less dates (年底前, 8月底前) belong to when there is no 成文日期:
+    # the title's year, the 发文字号's, else the first year a heading states.
+    year, year_source = (int(issued_on[:4]), "issued_on") if issued_on else (None, None)
+    if year is None:
+        for source, text in (("title", title), ("doc_number", doc_number),
+                             ("heading", " ".join(v for v in bviews[:40] if len(v) <= 40))):
+            m = re.search(r"(?<!\d)(19|20)\d{2}(?=\s*年|〕|\])", match_view(text or ""))
+            if m:
+                year, year_source = int(m.group(0)), source
+                break
     return {
         "title": title,
         "enclosed_title": enclosed,
@@ -285,6 +295,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         "issuer": issuer,
         "issued_on": issued_on,
         "date_source": date_source,
+        "year": year,
+        "year_source": year_source,
         "recipients": recipients,
         "cc": cc,
         "attachments": attachments,
