@@ -132,3 +132,40 @@ def test_records_carry_metadata(corpus_run):
     record = yaml.safe_load((out / "records/seeds/000_616882cabf01649c.pdf.yml").read_text(encoding="utf-8"))
     assert record["document"]["issued_on"] == "2021-06-04"
     assert record["document"]["references"]
+
+
+def _meta_of_text(text, rules):
+    from pipeline.ingest import read_bytes
+    from pipeline.process import analyse
+
+    return analyse(read_bytes(text.encode("utf-8"), "x.txt"), rules).meta
+
+
+@pytest.mark.parametrize("text, want", [
+    # a page heading X印发《Y》 with no 的通知
+    ("某某市人民政府办公室印发《某某市优化营商环境实施方案》\n各区人民政府：\n现将《某某市优化营商环境实施方案》印发给你们。\n"
+     "某某市人民政府办公室\n2023年5月6日\n",
+     {"title": "某某市人民政府办公室印发《某某市优化营商环境实施方案》", "issued_on": "2023-05-06"}),
+    # a regulation dated and numbered by its order; a database is not an issuer
+    ("来源：某某法规数据库\n某某市城市绿化管理办法\n（2019年8月1日某某市人民政府令第125号公布）\n"
+     "第一条 为了加强城市绿化管理，制定本办法。\n第二条 市园林局负责全市绿化管理工作。\n",
+     {"doc_number": "某某市人民政府令第125号", "issued_on": "2019-08-01", "issuer": "某某市人民政府"}),
+    # joint signatures on several lines; junk before the date
+    ("某某县财政局 某某县民政局\n关于做好困难群众救助资金发放工作的通知\n各乡镇人民政府：\n一、按时足额发放。各乡镇要按时发放。\n"
+     "某某县财政局\n某某县民政局\n??2025年3月31日\n",
+     {"issuer": "某某县财政局", "issuers": ["某某县财政局", "某某县民政局"], "issued_on": "2025-03-31"}),
+    # a report that names its author only in its first sentence
+    ("某某区2023年政府信息公开工作年度报告\n本报告由某某区人民政府办公室根据《中华人民共和国政府信息公开条例》要求编制。\n"
+     "一、总体情况\n2023年，某某区持续推进政务公开。\n",
+     {"issuer": "某某区人民政府办公室"}),
+    # an order's number is the 发文字号
+    ("国务院关于修改部分行政法规的决定\n中华人民共和国国务院令第752号\n现公布本决定，自公布之日起施行。\n总理 李强\n2022年3月29日\n",
+     {"doc_number": "国务院令第752号", "issued_on": "2022-03-29"}),
+    # 秘书处 …印发 is the printing date, not the 成文日期
+    ("某某市会议纪要\n一、会议议定事项。各部门要抓好落实。\n某某市人民政府秘书处 2023年1月6日印发\n",
+     {"issued_on": None}),
+])
+def test_metadata_shapes(text, want, rules):
+    meta = _meta_of_text(text, rules)
+    for k, v in want.items():
+        assert meta.get(k) == v, (k, meta.get(k))

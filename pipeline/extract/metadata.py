@@ -19,11 +19,21 @@ DOC_TYPES = ("实施意见", "实施方案", "工作方案", "工作要点", "�
              "细则", "条例", "规则", "报告", "年报", "函", "决定", "通报", "批复", "公告", "通告", "计划", "规划",
              "纪要", "指引", "指南", "措施", "标准")
 _TITLE = re.compile(r"(关于.{2,120}的(通知|意见|决定|通报|批复|函|报告|公告|通告|方案|规定|办法)|"
-                    r"^.{4,80}(" + "|".join(DOC_TYPES) + r")(\(.{1,20}\))?$)")
+                    r"^.{4,80}(" + "|".join(DOC_TYPES) + r")(\(.{1,20}\))?$|"
+                    r"^.{2,60}(印发|转发)《.{2,80}》$)")   # X印发《Y》 as a page heading
+# 某某市人民政府令第125号 / 中华人民共和国国务院令第752号: an order's number is its 发文字号
+_ORDER_NUM = re.compile(r"(?:(?<=日)|(?<![\u4e00-\u9fff\d]))(?:中华人民共和国)?(?P<who>[\u4e00-\u9fff]{2,24}?)令\s*[(]?\s*第\s*(?P<n>\d{1,5})\s*号")
+# （2019年8月1日某某市人民政府令第125号公布）: a regulation's date of promulgation
+_PROMULGATED = re.compile(r"^\s*\(\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)[^()]{0,80}?"
+                          r"(?:公布|发布|通过|施行|修订|修正)[^()]{0,40}\)\s*$")
+# 本报告由某某区人民政府办公室根据…编制: a report that names its author in its first sentence
+_SELF_NAMED = re.compile(r"本(?:报告|年度报告|年报)(?:是)?由(?P<who>[^,。;]{2,40}?)(?:根据|依据|按照|依照|编制|制作|发布)")
+# a page's 来源 that is a website or a database, not an issuer
+_NOT_ISSUER = re.compile(r"(网|网站|数据库|平台|报|新闻|频道|客户端|门户|微信|公众号|头条)$")
 _DOCNUM = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[【(]\s*((?:19|20)\d{2})\s*[〕\]】)]?\s*(\d{1,5})\s*号")
 _CN_DATE = re.compile(r"([〇零○O一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?")
-_DATE_LINE = re.compile(r"^\s*(?:(?P<who>\S.{1,40}?)\s+)?(?P<date>((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)|"
+_DATE_LINE = re.compile(r"^\s*[^\w\u4e00-\u9fff]{0,4}(?:(?P<who>\S.{1,40}?)\s+)?(?P<date>((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)|"
                         r"([〇零○O一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)|"
                         r"((?:19|20)\d{5,6}))\s*$")
 _HEADING_NUM = re.compile(r"^\s*([一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、](?!\d)|第[一二三四五六七八九十百]+[章条])")
@@ -177,12 +187,19 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         if m and (len(v) <= 40 or m.start() == 0 or (title_i is not None and i == title_i)) and "《" not in v[: m.start()]:
             doc_number = normalize_doc_number(blocks[i].text, rules)
             break
+    if doc_number is None:
+        for v in bviews[:15]:
+            m = _ORDER_NUM.search(v)
+            if m and len(v) <= 60:
+                doc_number = f"{m.group('who')}令第{m.group('n')}号"
+                break
     number_cell = info.get("发文字号") or info.get("文号")
     if doc_number is None and number_cell:
         doc_number = normalize_doc_number(str(number_cell), rules)
 
     # 成文日期 and signature: the first line that is only a date (optionally after a name).
     issued_on, date_source, issuer, signer, year_hint = None, None, None, None, None
+    signers: list[str] = []
     m_year = re.search(r"(19|20)\d{2}", (title or "") + " " + " ".join(str(v) for v in info.values()))
     year_hint = int(m_year.group(0)) if m_year else None
     for i, v in enumerate(bviews):
@@ -199,9 +216,26 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         who = (m.group("who") or "").strip()
         if who and _UNIT_END.search(who):
             signer = blocks[i].text.strip()[: len(who)].strip()
-        elif i > 0 and _UNIT_END.search(bviews[i - 1]) and len(bviews[i - 1]) <= 40:
-            signer = blocks[i - 1].text.strip()
+        else:
+            # joint signatures stand on several lines above the date: the first signs first
+            k = i
+            while k > 0 and i - k < 6 and _UNIT_END.search(bviews[k - 1]) and len(bviews[k - 1]) <= 40 \
+                    and blocks[k - 1].kind != "table_row" and not _HEADING_NUM.match(bviews[k - 1]):
+                k -= 1
+            signers = [blocks[x].text.strip() for x in range(k, i)]
+            signer = signers[0] if signers else None
         break
+    if issued_on is None:
+        for i, v in enumerate(bviews[:12]):
+            m = _PROMULGATED.match(v)
+            if m and parse_date(m.group("date")):
+                issued_on, date_source = parse_date(m.group("date")), "promulgated"
+                order = _ORDER_NUM.search(v)
+                if order and doc_number is None:
+                    doc_number = f"{order.group('who')}令第{order.group('n')}号"
+                if order and signer is None:
+                    signer = order.group("who")
+                break
     if issued_on is None and info.get("成文日期"):
         issued_on, date_source = parse_date(str(info["成文日期"])), "page_table"
     if issued_on is None:
@@ -219,10 +253,21 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         m = re.match(r"^([^《,。]{2,60}?)(关于|印发|转发)", match_view(title))
         if m and _UNIT_END.search(m.group(1).strip()) and not m.group(1).startswith(("为", "根据", "按照")):
             issuer = title[: len(m.group(1).strip())].strip()
+    if issuer and len(signers) > 1 and match_view(issuer).startswith(match_view(signers[0])):
+        issuer = signers[0]          # a joint title (甲局 乙局关于…): the first signatory
     issuer = issuer or signer
     if issuer is None:
-        issuer = info.get("发布机构") or info.get("发布单位") or info.get("发文机关") or meta_tags.get("ContentSource") or None
-        issuer = str(issuer).strip() if issuer else None
+        for c in (info.get("发布机构"), info.get("发布单位"), info.get("发文机关"), info.get("信息来源"),
+                  meta_tags.get("ContentSource")):
+            if c and not _NOT_ISSUER.search(match_view(str(c)).strip()):
+                issuer = str(c).strip()
+                break
+    if issuer is None:
+        for v, b in zip(bviews[:12], blocks[:12]):
+            m = _SELF_NAMED.search(v)
+            if m and _UNIT_END.search(m.group("who")):
+                issuer = b.text.strip()[m.start("who"):m.end("who")] if len(b.text.strip()) == len(v) else m.group("who")
+                break
 
     # 主送机关: the first line ending with a colon, before the body.
     recipients: list[str] = []
@@ -293,6 +338,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         "doc_type": doc_type_of(title),
         "doc_number": doc_number,
         "issuer": issuer,
+        "issuers": signers if len(signers) > 1 else ([issuer] if issuer else []),
         "issued_on": issued_on,
         "date_source": date_source,
         "year": year,
