@@ -85,6 +85,39 @@ def _split_runon(doc: Document, rules: RuleSet, cfg: dict) -> None:
     doc.build()
 
 
+_LONG = 20   # characters: a paragraph long enough that a verbatim repeat is a copy
+
+
+def _drop_repeated_body(doc: Document, blocks: list) -> list:
+    """A body that repeats itself (a page with the article twice, a converter that
+    emitted it twice) keeps one copy, with a warning: otherwise every fact would be
+    reported twice."""
+    keys = [(k, re.sub(r"\s+", "", b.text)) for k, b in enumerate(blocks)
+            if b.kind != "table_row" and len(b.text.strip()) >= _LONG]
+    if len(keys) < 6:
+        return blocks
+    texts = [t for _, t in keys]
+    first = texts[0]
+    for start in (j for j in range(1, len(texts)) if texts[j] == first):
+        run = 0
+        while start + run < len(texts) and run < start and texts[start + run] == texts[run]:
+            run += 1
+        if run >= 3 and run >= 0.8 * min(start, len(texts) - start):
+            # align the two copies block by block (short lines too) and drop the second
+            d = keys[start][0] - keys[0][0]
+            same = lambda i: re.sub(r"\s+", "", blocks[i].text) == re.sub(r"\s+", "", blocks[i + d].text)  # noqa: E731
+            a = keys[0][0]
+            while a > 0 and same(a - 1):
+                a -= 1
+            b = keys[0][0]
+            while b + 1 < a + d and b + 1 + d < len(blocks) and same(b + 1):
+                b += 1
+            doc.warn("repeated_body", f"the body repeats itself: paragraphs {a + 1}–{b + 1} appear again as "
+                     f"{a + d + 1}–{b + d + 1}; the second copy was dropped")
+            return blocks[:a + d] + blocks[b + d + 1:]
+    return blocks
+
+
 def clean(doc: Document, rules: RuleSet) -> Document:
     """Drop furniture blocks (kept in page_meta['furniture']) and flag mojibake."""
     cfg = rules.get("junk.yml")
@@ -124,7 +157,7 @@ def clean(doc: Document, rules: RuleSet) -> Document:
             furniture.append(block.text)
         else:
             kept.append(block)
-    doc.blocks = kept
+    doc.blocks = _drop_repeated_body(doc, kept)
     doc.build()
     view = match_view(doc.text)
     for r in cfg.get("mojibake", []):

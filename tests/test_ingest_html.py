@@ -288,3 +288,27 @@ def test_label_cells_without_colons_and_document_lists():
                                            "发文字号": "某发〔2020〕1号", "成文日期": "2020-01-02"}
     rows = [b.cells for b in doc.blocks if b.kind == "table_row"]
     assert rows == [["序号", "文件名称", "发文字号", "成文日期"], ["1", "关于某某的通知", "某政发〔2020〕1号", "2020-01-02"]]
+
+
+def test_hidden_duplicate_body_is_dropped_whatever_its_size():
+    """A CMS print/zoom container hides a second complete copy of the article: it must
+    not be read (every fact would count twice), even though it holds most of the text."""
+    from pipeline.ingest.html import read
+
+    para = "<p>一、加强组织领导。各乡镇要在6月底前完成隐患排查。（责任单位：县水利局）</p>" \
+           "<p>二、做好物资储备。县应急局负责物资调配，储备不少于500件救生衣。</p>"
+    page = (f"<html><body><div class='nav'>首页 > 政务公开</div><div id='zoom'><p>关于做好防汛工作的通知</p>{para}</div>"
+            f"<div id='print' style='display: none'><p>关于做好防汛工作的通知</p>{para}{para}"
+            "<p>三、这是仅在隐藏副本中的段落，不应被读取。</p></div></body></html>")
+    doc = read(page.encode("utf-8"), "x.html")
+    assert doc.text.count("加强组织领导") == 1
+    assert "隐藏副本" not in doc.text
+
+
+def test_text_only_in_a_hidden_element_is_read_with_a_warning():
+    from pipeline.ingest.html import read
+
+    page = "<html><body><div style='display:none'><p>一、加强组织领导。各乡镇要在6月底前完成隐患排查工作。</p></div></body></html>"
+    doc = read(page.encode("utf-8"), "x.html")
+    assert "加强组织领导" in doc.text
+    assert any(w.code == "hidden_body" for w in doc.warnings)

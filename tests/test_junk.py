@@ -41,3 +41,25 @@ def test_publication_line_is_kept_aside_for_metadata(rules):
     doc = clean(read_path(SEEDS / "003_2f6965311e0af134.txt"), rules)
     assert any("发布时间" in line for line in doc.page_meta["furniture"])
     assert "发布时间" not in doc.text
+
+
+def test_a_body_that_repeats_itself_keeps_one_copy(rules):
+    from pipeline.ingest import read_bytes
+    from pipeline.junk import clean
+
+    body = ("关于做好防汛工作的通知\n各乡镇人民政府：\n一、加强组织领导。各乡镇要在6月底前完成隐患排查。（责任单位：县水利局）\n"
+            "二、做好物资储备。县应急局负责物资调配，储备不少于500件救生衣。\n三、强化值班值守。汛期实行24小时值班制度，事发后30分钟内报告。\n")
+    doc = clean(read_bytes(("通知\n" + body + body + "县政府办公室\n2023年5月6日\n").encode("utf-8"), "x.txt"), rules)
+    assert doc.text.count("加强组织领导") == 1 and doc.text.count("各乡镇人民政府") == 1
+    assert doc.text.rstrip().endswith("2023年5月6日")
+    assert any(w.code == "repeated_body" for w in doc.warnings)
+
+
+def test_repeated_short_lines_are_not_a_repeated_body(rules):
+    from pipeline.ingest import read_bytes
+    from pipeline.junk import clean
+
+    text = "".join(f"{n}、第{n}项工作按要求推进，责任单位要认真落实到位。\n（责任单位：县政府办）\n" for n in "一二三四五六七八")
+    doc = clean(read_bytes(text.encode("utf-8"), "x.txt"), rules)
+    assert doc.text.count("（责任单位：县政府办）") == 8
+    assert not any(w.code == "repeated_body" for w in doc.warnings)

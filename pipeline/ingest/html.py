@@ -473,10 +473,12 @@ def _is_junk(el) -> bool:
             p in ("content", "con", "article", "main", "zoom", "text", "body", "detail") for p in parts
         ):
             return True
+    return _is_hidden(el)
+
+
+def _is_hidden(el) -> bool:
     style = (el.get("style") or "").replace(" ", "").lower()
-    if "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None:
-        return True
-    return False
+    return "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None
 
 
 def _is_content_name(el) -> bool:
@@ -543,6 +545,19 @@ def _remove_elements(root, predicate, protect: set) -> list:
     for el in removed:
         _drop(el)
     return removed
+
+
+def _outermost(root, predicate) -> list:
+    out, stack = [], [root]
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str):
+            continue
+        if el is not root and predicate(el):
+            out.append(el)
+            continue
+        stack.extend(el)
+    return out
 
 
 def _ancestors_and_self(el) -> set:
@@ -875,6 +890,19 @@ def read(data: bytes, source: str) -> Document:
 
     found = _find_title(body, page_title, meta)
     all_lines = [b.text for b in _Walker(flatten_tables=True).walk(body).blocks]
+
+    # Hidden elements go whatever their size: CMS pages carry a second, hidden copy of
+    # the article (print or zoom containers). Only when nothing visible would be left is
+    # the hidden text kept, with a warning.
+    stats = _Stats(body)
+    total = stats.text.get(body, 0)
+    hidden = _outermost(body, _is_hidden)
+    hidden_text = sum(stats.text.get(el, 0) for el in hidden)
+    if hidden and total - hidden_text >= min(200, 0.2 * total):
+        for el in hidden:
+            _drop(el)
+    elif hidden_text:
+        doc.warn("hidden_body", "the page's only text is in hidden elements; it was read anyway")
 
     # Page chrome: keep anything holding a large share of the page's text.
     stats = _Stats(body)
