@@ -218,3 +218,39 @@ def test_lone_task_cell_is_a_task_not_a_group(rules):
     _, found = _tasks(doc, rules)
     assert len(found) == 2
     assert all(t.path[-1] == "一、政策解读" for t in found)
+
+
+def _txt_tasks(text, rules):
+    from pipeline.ingest import read_bytes
+    from pipeline.process import analyse
+
+    doc = read_bytes(text.encode("utf-8"), "x.txt")
+    a = analyse(doc, rules)
+    return [(t.origin, [(doc.text[f.start:f.end], f.data.get("role") or f.data.get("date") or f.data.get("period"))
+                        for f in facts]) for t, facts in zip(a.tasks, a.task_facts)]
+
+
+def test_plain_text_table_with_bars_between_cells(rules):
+    text = ("某市2023年重点工作任务分解表\n序号 | 工作任务 | 牵头单位 | 责任单位 | 完成时限\n"
+            "1 | 推进政务服务“一网通办” | 市政务服务中心 | 各区政府 | 2023年6月底前\n"
+            "2 | 开展营商环境评价 | 市发改委 | 市审批局市法制办 | 2023年12月底前\n")
+    got = _txt_tasks(text, rules)
+    assert [o for o, _ in got] == ["table", "table"]
+    assert got[1][1] == [("市发改委", "lead"), ("市审批局", "responsible"), ("市法制办", "responsible"),
+                         ("2023年12月底前", "2023-12-31")]
+
+
+def test_plain_text_table_one_cell_per_line(rules):
+    text = ("某市2023年重点工作任务分解表\n序号\n工作任务\n牵头单位\n完成时限\n------\n"
+            "1\n推进政务服务“一网通办”\n市政务服务中心\n2023年6月底前\n------\n"
+            "2\n开展营商环境评价\n市发改委\n2023年12月底前\n------\n")
+    got = _txt_tasks(text, rules)
+    assert got == [("table", [("市政务服务中心", "lead"), ("2023年6月底前", "2023-06-30")]),
+                   ("table", [("市发改委", "lead"), ("2023年12月底前", "2023-12-31")])]
+
+
+def test_bars_in_prose_are_not_a_table(rules):
+    from pipeline.ingest import read_bytes
+
+    doc = read_bytes("网站导航 | 首页 | 政务公开\n一、加强组织领导。各部门要明确责任。\n".encode("utf-8"), "x.txt")
+    assert all(b.kind != "table_row" for b in doc.blocks)

@@ -144,7 +144,8 @@ class UnitMatcher:
                     if not name:
                         continue
                     start = offset + s + ss + s2 + lead
-                    items.append((start, start + len(name), name, jointly))
+                    for a, b in self._split_glued(name):   # 市审批局市法制办: two units
+                        items.append((start + a, start + b, name[a:b], jointly))
         items = self._merge_places(items, text, offset)
         if not items:
             return []
@@ -153,6 +154,18 @@ class UnitMatcher:
         if accept_bare and not all(len(n) <= 40 and not re.search(r"[。]", n) for _, _, n, _ in items):
             return []
         return items
+
+    def _split_glued(self, name: str) -> list[tuple[int, int]]:
+        """Unit names whose separator was lost (市审批局市法制办): split where a name
+        ends in a unit suffix and an admin prefix starts another, when both are units."""
+        cuts = [0]
+        for p in range(3, len(name) - 2):     # each part at least 3 characters: 县委县政府督查室 stays whole
+            if name[p] in self.admin and name[p - 1] not in self.admin and self.is_unit(name[cuts[-1]:p]) \
+                    and self.is_unit(name[p:]) and len(name[p:]) >= 3:
+                cuts.append(p)
+        if len(cuts) == 1:
+            return [(0, len(name))]
+        return list(zip(cuts, cuts[1:] + [len(name)]))
 
     def _merge_places(self, items, text, offset):
         """各区、县级市 is one unit: a place-kind item joins the item after it."""

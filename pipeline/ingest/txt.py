@@ -139,6 +139,67 @@ def _pipe_cells(line: str) -> list[str] | None:
     return [c.strip() for c in line[1:-1].split("|")]
 
 
+_BAR = re.compile(r"\s*[|｜]\s*")
+_SEPARATOR_LINE = re.compile(r"^[-—=*_─━－]{3,}$")
+
+
+def _bar_rows(lines: list[str]) -> dict[int, list[str]]:
+    """Rows pasted as text with bars between cells and none at the ends
+    (序号 | 工作任务 | 牵头单位 | 完成时限): two or more consecutive lines with the same
+    number of cells (at least three) make a table."""
+    out: dict[int, list[str]] = {}
+    run: list[tuple[int, list[str]]] = []
+
+    def close():
+        if len(run) >= 2:
+            out.update(run)
+        run.clear()
+
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        cells = _BAR.split(line) if line and not line.startswith(("|", "｜")) else None
+        if cells is None or len(cells) < 3 or any(not c for c in (cells[0], cells[-1])):
+            close()
+            continue
+        if run and len(cells) != len(run[0][1]):
+            close()
+        run.append((i, cells))
+    close()
+    return out
+
+
+def _stacked_rows(lines: list[str]) -> dict[int, list[str]]:
+    """A table pasted one cell per line, rows divided by separator-only lines (------):
+    three or more rows of the same size (at least two cells) make a table; the header is
+    that many lines just above the first separator. Returns a row's cells keyed by its
+    first line; its other lines and the separators map to []."""
+    seps = [i for i, line in enumerate(lines) if _SEPARATOR_LINE.fullmatch(line.strip())]
+    if len(seps) < 2:
+        return {}
+    rows = [[i for i in range(a + 1, b) if lines[i].strip()] for a, b in zip(seps, seps[1:])]
+    tail = [i for i in range(seps[-1] + 1, min(len(lines), seps[-1] + 40)) if lines[i].strip()]
+    sizes = [len(r) for r in rows if r]
+    if not sizes:
+        return {}
+    size = max(set(sizes), key=sizes.count)
+    if size < 2:
+        return {}
+    head = [i for i in range(seps[0]) if lines[i].strip()][-size:]
+    if len(tail) >= size and not any(_SEPARATOR_LINE.fullmatch(lines[i].strip()) for i in tail[:size]):
+        rows.append(tail[:size])        # a last row with no separator after it
+    same = [r for r in [head, *rows] if len(r) == size]
+    if len(same) < 3 or len(same) < 0.6 * (len(rows) + 1):
+        return {}
+    out: dict[int, list[str]] = {}
+    for r in same:
+        out[r[0]] = [lines[i].strip() for i in r]
+        for i in r[1:]:
+            out[i] = []
+    for sep in seps:
+        out.setdefault(sep, [])
+    return out
+
+
 def read(data: bytes, source: str) -> Document:
     text, encoding, bad = decode(data)
     if "\x00" in text:
@@ -146,13 +207,26 @@ def read(data: bytes, source: str) -> Document:
     doc = Document(source=source, format="txt", encoding=encoding)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines = _front_matter(lines, doc)
+    bar_rows = _bar_rows(lines)
+    stacked = _stacked_rows(lines)
     table, in_table = -1, False
-    for line in lines:
+    for n, line in enumerate(lines):
         line = line.strip()
+        if n in stacked:
+            if not stacked[n]:
+                continue                    # a later cell of a stacked row, or a separator
+            cells = stacked[n]
+            if not in_table:
+                table, in_table = table + 1, True
+                header = True
+            else:
+                header = False
+            doc.blocks.append(Block("table_row", "\t".join(cells), cells=cells, table=table, header=header))
+            continue
         if not line:
             in_table = False
             continue
-        cells = _pipe_cells(line)
+        cells = bar_rows.get(n) or _pipe_cells(line)
         heading = _MD_HEADING.match(line)
         if heading and cells is None:
             in_table = False
