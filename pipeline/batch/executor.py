@@ -40,10 +40,19 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+_READY = "__ready__"
+STARTUP_FAILURES = 3      # workers dying before they are ready: give up instead of looping
+
+
 def _worker_main(conn, parent_pid: int, initializer, initargs) -> None:
     _die_with_parent(parent_pid)
-    if initializer is not None:
-        initializer(*initargs)
+    try:
+        if initializer is not None:
+            initializer(*initargs)
+    except BaseException as exc:  # noqa: BLE001 - told to the parent, which gives up after a few
+        conn.send((None, "error", f"worker start failed: {type(exc).__name__}: {exc}".splitlines()[0][:300]))
+        os._exit(1)
+    conn.send((None, _READY, None))     # deadlines start now: warm-up is not a document's time
     while True:
         try:
             msg = conn.recv()
@@ -69,9 +78,10 @@ class _Worker:
                                 daemon=True)
         self.proc.start()
         child.close()
+        self.ready = False
         self.task: tuple[Any, tuple] | None = None
-        self.deadline = 0.0
-        self.gone = False
+        self.deadline = float("inf")
+        self.last_error: str | None = None
 
     def kill(self) -> None:
         try:
@@ -94,7 +104,8 @@ class _Worker:
 
 
 class ProcessExecutor:
-    """``workers`` processes (fork), each running ``initializer(*initargs)`` once."""
+    """``workers`` processes (fork), each running ``initializer(*initargs)`` once before
+    it takes tasks; a task's deadline counts from when a ready worker receives it."""
 
     def __init__(self, workers: int, initializer: Callable | None = None, initargs: tuple = (),
                  task_timeout: float | None = None):
@@ -106,44 +117,54 @@ class ProcessExecutor:
     def map_unordered(self, fn: Callable, tasks: Iterable[tuple[Any, tuple]]) -> Iterator[tuple[Any, str, Any]]:
         queue = collections.deque(tasks)
         pool: list[_Worker] = []
+        startup_failures = 0
         try:
             while queue or any(w.task for w in pool):
+                while len(pool) < min(self.workers, len(queue) + sum(1 for w in pool if w.task)):
+                    pool.append(_Worker(self._ctx, self.initializer, self.initargs))
                 for w in pool:                                   # hand out work
-                    if w.task is None and queue:
+                    if w.ready and w.task is None and queue:
                         self._assign(w, fn, queue)
-                while queue and len(pool) < self.workers:
-                    w = _Worker(self._ctx, self.initializer, self.initargs)
-                    pool.append(w)
-                    self._assign(w, fn, queue)
-                pool = [w for w in pool if not w.gone]
-                busy = [w for w in pool if w.task is not None]
-                if not busy:
-                    continue
                 now = time.monotonic()
-                soonest = min(w.deadline for w in busy)
-                ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy],
-                             timeout=max(0.0, soonest - now) if soonest != float("inf") else None)
+                soonest = min((w.deadline for w in pool), default=float("inf"))
+                ready = wait([w.conn for w in pool] + [w.proc.sentinel for w in pool],
+                             timeout=None if soonest == float("inf") else max(0.0, soonest - now))
                 now = time.monotonic()
-                for w in busy:
-                    key = w.task[0]
+                for w in list(pool):
                     result = None
                     if w.conn in ready or w.proc.sentinel in ready:
+                        msg = None
                         try:
                             if w.conn.poll():
-                                k, kind, value = w.conn.recv()
-                                result = (k, kind, value)
+                                msg = w.conn.recv()
                         except (EOFError, OSError):
                             pass
-                        if result is None and not w.proc.is_alive():
-                            result = (key, "died", w.death())
-                    elif now >= w.deadline:
+                        if msg is not None and msg[0] is None:       # a message about the worker itself
+                            if msg[1] == _READY:
+                                w.ready, startup_failures = True, 0
+                            else:
+                                w.last_error = msg[2]
+                            continue
+                        if msg is not None:
+                            result = msg
+                        elif not w.proc.is_alive():
+                            why = w.last_error or w.death()
+                            pool.remove(w)
+                            if w.task is None:                        # died before taking work
+                                startup_failures += 1
+                                if startup_failures >= STARTUP_FAILURES:
+                                    while queue:
+                                        key, _ = queue.popleft()
+                                        yield key, "error", why
+                                continue
+                            result = (w.task[0], "died", why)
+                    elif w.task is not None and now >= w.deadline:
                         w.kill()
-                        result = (key, "timeout", None)
+                        pool.remove(w)
+                        result = (w.task[0], "timeout", None)
                     if result is None:
                         continue
-                    w.task = None
-                    if result[1] in ("died", "timeout"):
-                        pool.remove(w)                           # replaced on the next round
+                    w.task, w.deadline = None, float("inf")
                     yield result
         finally:
             for w in pool:
@@ -165,9 +186,7 @@ class ProcessExecutor:
         try:
             w.conn.send((key, fn, args))
         except (OSError, ValueError):           # the worker is gone: the task was not started
-            queue.appendleft((key, args))
-            w.kill()
-            w.gone = True
+            queue.appendleft((key, args))       # (its death is noticed by the wait below)
             return
         w.task = (key, args)
         w.deadline = time.monotonic() + self.task_timeout if self.task_timeout else float("inf")

@@ -25,6 +25,7 @@ class Params:
     timeout: float = 120.0
     memory_mb: int = 4096
     rules_dir: str | None = None
+    ocr: str = "auto"              # PDF pages read by OCR: auto | off | force
 
     def digest(self) -> str:
         # Every parameter that can change an outcome: a document that timed out or ran out
@@ -33,7 +34,7 @@ class Params:
         from .. import SCHEMA_VERSION, __version__
 
         key = {"max_bytes": self.max_bytes, "timeout": self.timeout, "memory_mb": self.memory_mb,
-               "version": __version__, "schema": SCHEMA_VERSION}
+               "version": __version__, "schema": SCHEMA_VERSION, "ocr": self.ocr}
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -78,9 +79,22 @@ def init_worker(rules_dir: str | None, memory_mb: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         except (ImportError, ValueError, OSError):
             pass
+    from ..process import process_bytes
     from ..rules import load_rules
 
     _RULES = load_rules(rules_dir)
+    # Imports, the segmenter's dictionary, compiled rules: paid here, once per worker,
+    # not inside the first document's time limit.
+    try:
+        process_bytes(_WARM_UP.encode("utf-8"), "warm-up.txt", _RULES, 1 << 20)
+    except Exception:  # noqa: BLE001 - a warm-up failure shows again on the real documents
+        pass
+
+
+# A little of every shape the extractors handle, so each builds its matchers here.
+_WARM_UP = ("关于做好安全生产工作的通知\n一、加强安全生产管理，由市应急管理局牵头，2021年8月底前完成。\n"
+            "二、做好统计工作（县统调队牵头，县发改局配合）。\n三、各单位要在5个工作日内报送，不少于30日。\n"
+            "牵头单位：县政府办\n")
 
 
 class _Timeout(BaseException):
@@ -130,7 +144,7 @@ def _job_run(data: bytes, path: Path, rel: str, out_dir: Path, params: Params) -
     from ..process import process_bytes
     from ..schema import validate
 
-    record = process_bytes(data, rel, _RULES, params.max_bytes)
+    record = process_bytes(data, rel, _RULES, params.max_bytes, params.ocr)
     validate(record)
     target = out_dir / "records" / f"{rel}.yml"
     write_yaml(target, record)
@@ -146,7 +160,7 @@ def _job_ingest(data: bytes, path: Path, rel: str, out_dir: Path, params: Params
     from ..docstore import save_document
     from ..process import document_id, ingest
 
-    doc = ingest(data, rel, _RULES, params.max_bytes)
+    doc = ingest(data, rel, _RULES, params.max_bytes, params.ocr)
     target = out_dir / f"{rel}.json"
     save_document(target, doc, document_id(data))
     return Outcome(rel, "done", output=target.relative_to(out_dir).as_posix(), warnings=len(doc.warnings))

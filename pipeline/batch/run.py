@@ -21,9 +21,11 @@ EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 
-# The hard deadline is the time limit plus this much: the in-process alarm fires first
-# and reports normally; the kill is for code that never returns to Python.
-HARD_GRACE = 5.0
+# The hard deadline is the time limit plus a grace (half the limit, 1 to 5 s): the
+# in-process alarm fires first and reports normally; the kill is for code that never
+# returns to Python (a backtracking regular expression, a C library stuck).
+def hard_deadline(timeout: float) -> float:
+    return timeout + min(5.0, max(1.0, timeout / 2))
 
 
 def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int | None = None,
@@ -61,7 +63,7 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
 
     t0 = time.perf_counter()
     executor = ProcessExecutor(min(workers, max(1, len(tasks))), init_worker,
-                               (params.rules_dir, params.memory_mb), task_timeout=params.timeout + HARD_GRACE)
+                               (params.rules_dir, params.memory_mb), task_timeout=hard_deadline(params.timeout))
     try:
         for rel, kind, value in executor.map_unordered(work, tasks):
             o = _outcome(rel, kind, value, params, manifest.get(rel))
