@@ -34,6 +34,9 @@ def _add_batch_options(p: argparse.ArgumentParser, out_help: str, out_required: 
                    help="files larger than this are skipped (default: 50)")
     p.add_argument("--memory-mb", type=int, default=4096, metavar="MB",
                    help="address-space limit per worker, so a hostile file fails alone (default: 4096)")
+    p.add_argument("--ocr", choices=("auto", "off", "force"), default="auto",
+                   help="OCR of PDF pages: auto = pages without usable text, off = none "
+                        "(such pages are reported), force = every page (default: auto)")
     p.add_argument("--follow-links", action="store_true",
                    help="follow symlinks to folders and to files outside the inputs (default: list them as skipped)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
@@ -140,7 +143,7 @@ def _params(args):
     from .runner import Params
 
     return Params(max_bytes=int(args.max_mb * 1024 * 1024), timeout=args.timeout,
-                  memory_mb=args.memory_mb, rules_dir=args.rules)
+                  memory_mb=args.memory_mb, rules_dir=args.rules, ocr=args.ocr)
 
 
 def _batch(job: str, args) -> int:
@@ -175,7 +178,8 @@ def cmd_ingest(args) -> int:
     for path in args.inputs:
         try:
             with open(path, "rb") as fh:
-                doc = ingest(fh.read(), os.path.basename(path), rules, int(args.max_mb * 1024 * 1024))
+                doc = ingest(fh.read(), os.path.basename(path), rules, int(args.max_mb * 1024 * 1024),
+                             args.ocr)
         except IngestError as exc:
             print(f"{path}: {exc.status}: {exc.reason}", file=sys.stderr)
             code = 1

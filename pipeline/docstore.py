@@ -19,6 +19,8 @@ def save_document(path: Path, doc: Document, doc_id: str) -> None:
         "format": doc.format,
         "pages": doc.pages,
         "encoding": doc.encoding,
+        "pages_ocr": doc.pages_ocr,
+        "ocr_confidence": doc.ocr_confidence,
         "page_meta": doc.page_meta,
         "warnings": [asdict(w) for w in doc.warnings],
         "blocks": [asdict(b) for b in doc.blocks],
@@ -31,7 +33,8 @@ def load_document(path: Path) -> tuple[Document, str]:
     if data.get("format_version") != FORMAT_VERSION:
         raise ValueError(f"{path}: unknown ingested-document format {data.get('format_version')!r}")
     doc = Document(source=data["source"], format=data["format"], pages=data["pages"],
-                   encoding=data["encoding"], page_meta=data["page_meta"])
+                   encoding=data["encoding"], page_meta=data["page_meta"],
+                   pages_ocr=data.get("pages_ocr", []), ocr_confidence=data.get("ocr_confidence"))
     doc.blocks = [Block(**b) for b in data["blocks"]]
     doc.warnings = [Warning_(w["code"], w["message"], tuple(w["span"]) if w.get("span") else None, w.get("page"))
                     for w in data["warnings"]]

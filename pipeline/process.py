@@ -28,12 +28,13 @@ class Analysis:
     unattached: list[Fact]
 
 
-def ingest(data: bytes, source: str, rules: RuleSet, max_bytes: int | None = None) -> Document:
+def ingest(data: bytes, source: str, rules: RuleSet, max_bytes: int | None = None,
+           ocr: str = "auto") -> Document:
     """Read and clean: the body text every offset in the record refers to."""
     from .ingest import DEFAULT_MAX_BYTES, read_bytes
     from .junk import clean
 
-    doc = read_bytes(data, source, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+    doc = read_bytes(data, source, max_bytes=max_bytes or DEFAULT_MAX_BYTES, ocr=ocr)
     return clean(doc, rules)
 
 
@@ -127,6 +128,8 @@ def build_record(a: Analysis, data_id: str, source: str) -> dict:
         "script": detect_script(doc.text, a.simplified),
         "encoding": doc.encoding,
         "pages": doc.pages,
+        "pages_ocr": doc.pages_ocr,
+        "ocr_confidence": doc.ocr_confidence,
     }
     document.update(a.meta)
     document["references"] = [_fact_entry(a, f) for f in a.references]
@@ -162,6 +165,7 @@ def build_record(a: Analysis, data_id: str, source: str) -> dict:
     }
 
 
-def process_bytes(data: bytes, source: str, rules: RuleSet, max_bytes: int | None = None) -> dict:
-    doc = ingest(data, source, rules, max_bytes)
+def process_bytes(data: bytes, source: str, rules: RuleSet, max_bytes: int | None = None,
+                  ocr: str = "auto") -> dict:
+    doc = ingest(data, source, rules, max_bytes, ocr)
     return build_record(analyse(doc, rules), document_id(data), source)

@@ -69,7 +69,8 @@ def read(data: bytes, source: str, *, max_pages: int = 2000, ocr: str = "auto") 
     if not doc.blocks:
         unusable = sum(1 for s in reader.status.values() if s in ("scanned", "broken"))
         if unusable:
-            raise IngestError("failed", f"no usable text layer: {unusable} pages scanned/broken font map")
+            hint = "; OCR unavailable: pip install 'policy-pipeline[ocr]'" if reader.ocr_missing else ""
+            raise IngestError("failed", f"no usable text layer: {unusable} pages scanned/broken font map{hint}")
         raise IngestError("failed", f"no text in {n} pages")
     return doc.build()
 
@@ -84,6 +85,7 @@ class _Reader:
         self.ocr_scores: list[float] = []
         self._plumber = None
         self._engine = None
+        self.ocr_missing = False
 
     def close(self) -> None:
         if self._plumber is not None:
@@ -184,6 +186,7 @@ class _Reader:
                 self._engine = _ocr.Engine()
             except _ocr.OcrUnavailable as e:
                 self._engine = False
+                self.ocr_missing = True
                 self.doc.warn("ocr_unavailable", str(e))
         if self._engine is False:
             return None

@@ -24,7 +24,7 @@ _CN_DIGIT = "〇一二三四五六七八九十"
 _CONFUSIONS = [
     (re.compile(r"丶"), "、"),                                   # the radical 丶 is never running text
     (re.compile(rf"(?<=[{_CN_DIGIT}])[Oo0○](?=[{_CN_DIGIT}年])"), "〇"),   # 二O二一年
-    (re.compile(rf"(?<={_CJK})[·•](?=\s*$)"), "。"),               # a full stop read as a dot
+    (re.compile(rf"(?<={_CJK})[·•](?=\s*(?:$|[（(【〔]))"), "。"),    # a full stop read as a dot
 ]
 
 
@@ -32,10 +32,16 @@ class OcrUnavailable(RuntimeError):
     """The OCR extra is not installed; the message says what to install."""
 
 
+# a page number between dashes (— 4 —) whose dashes were read as 一 (one)
+_PAGE_NO = re.compile(r"[-—–一_]{1,3}\s*\d{1,4}\s*[-—–一_]{1,3}")
+
+
 def normalise(text: str) -> str:
     """Put right OCR punctuation confusions in a Chinese context; same length."""
     for pat, rep in _CONFUSIONS:
         text = pat.sub(rep, text)
+    if _PAGE_NO.fullmatch(text.strip()):
+        text = text.replace("一", "—")
     return text
 
 
@@ -44,6 +50,7 @@ class OcrLine:
     text: str
     score: float
     chars: list[dict] = field(default_factory=list)
+    measured: bool = True         # size from glyph widths, not from the padded line box
 
 
 class Engine:
@@ -78,24 +85,41 @@ class Engine:
             pieces = item[4] if len(item) > 5 else None
             text = normalise(text)
             chars = _place(text, box, words, pieces, self.scale, dx, dy)
-            out.append(OcrLine(text, score, chars))
+            measured = sum(1 for ch in text if re.match(_CJK, ch)) >= 2 and bool(words)
+            out.append(OcrLine(text, score, chars, measured))
         _snap_sizes(out)
         return out
 
 
 def _snap_sizes(lines: list[OcrLine]) -> None:
-    """Detected boxes vary by a pixel or two from line to line: lines within 15 % of the
-    page's median height get the median, so layout sees one body size."""
-    from statistics import median
+    """Measured sizes vary by a pixel or two from line to line: sizes in a run without a
+    step of more than 8 % are one font size (their mean), so layout sees the body size,
+    the title size… as it does for a text layer. A line with fewer than two Chinese
+    glyphs to measure (``知``, ``— 2 —``) has only its padded box: it takes the nearest
+    size found within 30 %."""
+    def size(ln):
+        return ln.chars[0]["size"]
 
-    sizes = [ln.chars[0]["size"] for ln in lines if ln.chars]
-    if not sizes:
-        return
-    body = median(sizes)
-    for ln in lines:
-        if ln.chars and abs(ln.chars[0]["size"] - body) <= 0.15 * body:
+    sure = sorted((ln for ln in lines if ln.chars and ln.measured), key=size)
+    groups: list[list[OcrLine]] = []
+    for ln in sure:
+        if groups and size(ln) <= 1.08 * size(groups[-1][-1]):
+            groups[-1].append(ln)
+        else:
+            groups.append([ln])
+    found = []
+    for g in groups:
+        mean = round(sum(map(size, g)) / len(g) * 2) / 2
+        found.append(mean)
+        for ln in g:
             for c in ln.chars:
-                c["size"] = body
+                c["size"] = mean
+    for ln in lines:
+        if ln.chars and not ln.measured and found:
+            near = min(found, key=lambda f: abs(f - size(ln)))
+            if abs(near - size(ln)) <= 0.3 * near:
+                for c in ln.chars:
+                    c["size"] = near
 
 
 def _place(text, box, words, pieces, scale, dx, dy) -> list[dict]:
@@ -119,7 +143,10 @@ def _place(text, box, words, pieces, scale, dx, dy) -> list[dict]:
     else:
         step = (x1 - x0) / max(len(text), 1)
         spans = [(ch, x0 + j * step, x0 + (j + 1) * step, y0, y1) for j, ch in enumerate(text)]
-    size = (y1 - y0) / scale
+    # the font size: a Chinese glyph is about one em wide; the box height varies with
+    # what the line holds (brackets, descenders), so it is the fallback only
+    widths = sorted(b - a for ch, a, b, _, _ in spans if re.match(_CJK, ch))
+    size = (widths[len(widths) // 2] if len(widths) >= 2 else y1 - y0) / scale
     return [{"text": ch, "x0": a / scale + dx, "x1": b / scale + dx, "top": t / scale + dy,
              "bottom": u / scale + dy, "size": round(size * 2) / 2, "fontname": ""}
             for ch, a, b, t, u in spans]
