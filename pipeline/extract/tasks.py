@@ -85,7 +85,15 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
     tasks: list[Task] = []
     for node in root.walk():
         if node.style == "attachment" and not node.children:
-            continue  # an attachment's name, or a form with no numbered items
+            # an attachment's name, or a form with no numbered items; but a division of
+            # duties (省教育厅负责…, one paragraph per unit) assigns work
+            for i in node.body:
+                v = bview(i)
+                if doc.blocks[i].kind != "table_row" and _any(obligation, v) and _any(action, v) \
+                        and not _any(end_body, v):
+                    tasks.extend(_tasks_of_group(doc, node, [(i, False)], view, rules, inline, action,
+                                                 origin="paragraph"))
+            continue
         headings = [match_view(x) for x in node.path()]
         titles = [match_view(n.title) for n in _lineage(node)]
         if any(p.match(t) for p in skip for t in titles) and not _assigned_leaf(doc, node, view, rules):

@@ -28,7 +28,7 @@ register_schema(
     "units.yml",
     rule_list_schema(
         {"kind": {"enum": ["line", "sentence"]}, "pattern": {"type": "string"},
-         "bare_names": {"type": "boolean"}},
+         "bare_names": {"type": "boolean"}, "role": {"enum": ["lead", "co", "responsible"]}},
         required=("name", "kind", "pattern"),
         top={
             "suffixes": _STR_LIST, "prefixes": _STR_LIST,
@@ -45,7 +45,7 @@ register_schema(
         "additionalProperties": False,
         "required": ["roles", "labels"],
         "properties": {"version": {"type": "integer"}, "roles": _ROLE_MAP, "labels": _ROLE_MAP,
-                       "each_words": _STR_LIST, "jointly_words": _STR_LIST,
+                       "each_words": _STR_LIST, "jointly_words": _STR_LIST, "lead_partner_words": _STR_LIST,
                        # proofs per entry: {roles: {牵头: [examples]}, labels: {…}, …}
                        "examples": _PROOF_MAP, "counter_examples": _PROOF_MAP},
     },
@@ -74,6 +74,7 @@ class UnitMatcher:
         self.labels: dict[str, str] = roles["labels"]
         self.each_words = roles.get("each_words", [])
         self.jointly_words = roles.get("jointly_words", [])
+        self.lead_partner = re.compile("|".join(map(re.escape, roles.get("lead_partner_words", []))) or "(?!)")
         self.suffixes = sorted(cfg["suffixes"], key=len, reverse=True)
         self.prefixes = cfg["prefixes"]
         self.admin = cfg.get("admin_prefixes", [])
@@ -130,6 +131,8 @@ class UnitMatcher:
             # 会同 inside a list: 县政府办公室会同县财政局
             sub = _split_on(piece, re.compile("|".join(map(re.escape, self.jointly_words))) if self.jointly_words else None)
             jointly = len(sub) > 1
+            # X会同Y: X leads, Y is co, whatever verb closes the list
+            partner_at = [m.end() for m in self.lead_partner.finditer(piece)] if jointly else []
             for ss, ee in sub:
                 for s2, e2 in self._split_and(piece[ss:ee]):
                     name = piece[ss + s2: ss + e2]
@@ -144,8 +147,11 @@ class UnitMatcher:
                     if not name:
                         continue
                     start = offset + s + ss + s2 + lead
+                    joint = jointly
+                    if partner_at:
+                        joint = "co" if ss >= partner_at[0] else "lead"
                     for a, b in self._split_glued(name):   # 市审批局市法制办: two units
-                        items.append((start + a, start + b, name[a:b], jointly))
+                        items.append((start + a, start + b, name[a:b], joint))
         items = self._merge_places(items, text, offset)
         if not items:
             return []
@@ -323,7 +329,9 @@ def _fact(m: UnitMatcher, s, e, name, role, rule, *, each=False, jointly=False, 
 def _facts_for_list(m, items, role, rule, each=False, jointly=False) -> list[Fact]:
     out, prefix = [], ""
     for s, e, name, joint in items:
-        out.append(_fact(m, s, e, name, role, rule, each=each, jointly=jointly or joint, context_prefix=prefix))
+        own_role = joint if joint in ("lead", "co") else role     # X会同Y
+        out.append(_fact(m, s, e, name, own_role, rule, each=each, jointly=bool(jointly or joint),
+                         context_prefix=prefix))
         prefix = m.admin_prefix(name) or prefix
     return out
 
@@ -449,9 +457,19 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
     return []
 
 
+_GROUP_JOIN = re.compile(r"等(?:有关|相关)?(?:部门|单位|群团组织|组织|机构)(?:\((?:单位|部门)\))?(?:和|及|以及|、)")
+
+
 def _bare_names(view: str, s: int, e: int, m: UnitMatcher):
-    """Short department names a phrase like 等部门 vouches for (发展改革、财政、人社)."""
-    items = m.split_list(view[s:e], s, accept_bare=True)
+    """Short department names a phrase like 等部门 vouches for (发展改革、财政、人社;
+    …市场监管等部门(单位)和工会、妇联等群团组织)."""
+    items = []
+    pos = s
+    for j in [*_GROUP_JOIN.finditer(view, s, e), None]:
+        end = j.start() if j else e
+        items += m.split_list(view[pos:end], pos, accept_bare=True)
+        pos = j.end() if j else e
+    items = [it for it in items if it[2] not in ("和", "及")]
     if not items or any(len(n) > 10 or _NOT_A_NAME.search(n) for _, _, n, _ in items):
         return []
     return items
@@ -514,7 +532,8 @@ def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
                     if ue - us < 2 or any(a <= us < b or a < ue <= b for a, b in taken):
                         continue
                     verb = hit.group("verb")
-                    role = m.roles.get(verb) or m.roles.get(verb.replace("分别", "").replace("共同", "")) or "responsible"
+                    role = (r.get("role") or m.roles.get(verb) or m.roles.get(verb.replace("分别", "").replace("共同", ""))
+                            or "responsible")
                     if r.get("bare_names"):
                         items = _bare_names(view, us, ue, m)
                     else:
