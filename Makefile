@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench mutate clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 2; }
@@ -25,6 +25,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/uv pip install -q --python $(BIN)/python '.[bench]'
 	$(BIN)/python tools/benchmark.py --out docs/benchmarks.md
+
+## Mutation sweep (not part of the tests): deletes each rule in turn, writes docs/rule-coverage.md
+mutate: $(STAMP)
+	$(BIN)/python tools/mutate_rules.py -j 2 --out docs/rule-coverage.md
 
 clean:
 	rm -rf $(VENV) out
