@@ -38,7 +38,7 @@ from urllib.parse import quote
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
@@ -285,8 +285,8 @@ def parse_stat_table(groups: list[list[str]]) -> Block | None:
     header, cells = [c.strip() for c in cells[:3]], cells[3:]
     if header != ["统 计 指 标", "单位", "统计数"]:
         return None
-    is_value = lambda c: re.fullmatch(r"\d+|——", c.strip()) is not None
-    is_unit = lambda c: c.strip() in {"件", "条", "次", "个", "人", "人次", "万元"}
+    is_value = lambda c: re.fullmatch(r"\d+|——", c.strip()) is not None  # noqa: E731
+    is_unit = lambda c: c.strip() in {"件", "条", "次", "个", "人", "人次", "万元"}  # noqa: E731
     rows, i = [], 0
     while i < len(cells):
         ind = cells[i]
@@ -895,10 +895,10 @@ def overprint_marked_text(pdf_in: Path, pdf_out: Path) -> int:
     FAKE_BOLD_OFFSET (the fake bold of Chinese typesetting systems); paint both in black.
     Returns the number of text objects doubled."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ContentStream, FloatObject, NameObject, NumberObject
+    from pypdf.generic import ContentStream, FloatObject, NumberObject
 
     mark = FAKE_BOLD_MARK[0] / 255
-    is_mark = lambda ops: len(ops) == 3 and all(abs(float(v) - mark) < 1e-4 for v in ops)
+    is_mark = lambda ops: len(ops) == 3 and all(abs(float(v) - mark) < 1e-4 for v in ops)  # noqa: E731
     reader = PdfReader(str(pdf_in))
     writer = PdfWriter(clone_from=reader)
     doubled = 0

@@ -292,7 +292,7 @@ def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
 def _as_window(fact: Fact, text: str, m: re.Match, dr: DeadlineRules) -> Fact:
     """An eligibility window or a ban is a threshold (<=), not a deadline:
     事由发生在申请前6个月内的, 自被撤销之日起2年内不得再申请."""
-    s, e = fact.start, fact.end
+    e = fact.end
     amount_at = m.start("amount")
     before = dr.window_before_rx is not None and dr.window_before_rx.search(text, max(0, amount_at - 12), amount_at)
     after = dr.window_after_rx is not None and dr.window_after_rx.match(text, e, e + 16)
