@@ -8,9 +8,12 @@ Not part of the test suite. Measures:
 
 1. per-stage throughput (ingest / structure+extract / emit) on the corpus TXT, HTML,
    DOCX (and PDF) files, in documents/s and MB/s of input bytes;
-2. PDF pages/s of ``pipeline.ingest.pdf.read`` on a 50+ page PDF generated from the seed
-   DOCX renditions with LibreOffice (cached in the work folder, never committed), against
-   pdfplumber's ``page.extract_text()`` and pypdfium2's ``get_text_range()``;
+2. PDF pages/s of ``pipeline.ingest.pdf.read`` on a 200+ page PDF generated from the seed
+   DOCX renditions with LibreOffice, or without LibreOffice from the corpus PDFs
+   concatenated (cached in the work folder, never committed), against pdfplumber's
+   ``page.extract_text()``, pypdfium2's ``get_text_range()`` and poppler's ``pdftotext``;
+   the same file end-to-end through ``policy-pipeline run -j 1``; OCR pages/s on an
+   image-only PDF made from corpus pages;
 3. CLI cold start: ``policy-pipeline --help`` and a one-document ``run``;
 4. a 1,000-document batch (100 with ``--quick``) through the CLI at ``-j 1`` and ``-j 2``:
    documents/s, speed-up and peak RSS per worker;
@@ -282,8 +285,25 @@ def _long_docx(sources: list[Path], copies: int, out: Path) -> None:
     base.save(str(out))
 
 
-def long_pdf(workdir: Path, min_pages: int = 50) -> tuple[Path | None, str]:
-    """A cached 50+ page PDF made from the seed DOCX renditions; (path, how it was made)."""
+def _concat_corpus_pdfs(target: Path, min_pages: int) -> str:
+    """The corpus PDFs concatenated (pypdfium2) until ``min_pages``; how it was made."""
+    import pypdfium2 as pdfium
+
+    sources = sorted(corpus_files()[".pdf"])
+    out = pdfium.PdfDocument.new()
+    rounds = 0
+    while len(out) < min_pages:
+        rounds += 1
+        for src in sources:
+            out.import_pages(pdfium.PdfDocument(str(src)))
+    out.save(str(target))
+    return (f"the {len(sources)} corpus PDFs concatenated {rounds}x with pypdfium2 "
+            f"(LibreOffice not installed); {len(out)} pages")
+
+
+def long_pdf(workdir: Path, min_pages: int = 200) -> tuple[Path | None, str]:
+    """A cached 200+ page PDF made from the seed DOCX renditions (or, without LibreOffice,
+    from the corpus PDFs); (path, how it was made)."""
     import pypdfium2 as pdfium
 
     target = workdir / "long_seeds.pdf"
@@ -298,14 +318,16 @@ def long_pdf(workdir: Path, min_pages: int = 50) -> tuple[Path | None, str]:
         except Exception:  # noqa: BLE001
             pass
     if not (shutil.which("soffice") or shutil.which("libreoffice")):
-        log("  LibreOffice (soffice) is not installed: cannot make the long PDF from DOCX")
-        return None, "LibreOffice (soffice) is not installed, so no long PDF could be made from the DOCX renditions"
+        log("  LibreOffice (soffice) is not installed: the long PDF is made from the corpus PDFs")
+        how = _concat_corpus_pdfs(target, min_pages)
+        target.with_suffix(".how.txt").write_text(how + "\n", encoding="utf-8")
+        return target, f"{target}, made now ({how})"
     sources = sorted((CORPUS / "seeds").glob("*.docx"))
     if not sources:
         return None, "no seed DOCX renditions in corpus/raw/seeds"
     tmp = Path(tempfile.mkdtemp(prefix="longpdf_", dir=workdir))
     try:
-        for copies in (1, 2, 3, 4):
+        for copies in (1, 2, 3, 4, 5, 6):
             docx = tmp / "long_seeds.docx"
             _long_docx(sources, copies, docx)
             log(f"  converting {len(sources)} seed DOCX x{copies} to PDF with LibreOffice …")
@@ -370,13 +392,100 @@ def bench_pdf(workdir: Path, quick: bool) -> dict:
         finally:
             pd.close()
 
+    def pdftotext():
+        out = subprocess.run([shutil.which("pdftotext"), "-q", "-enc", "UTF-8", str(path), "-"],
+                             check=True, capture_output=True).stdout
+        return len(out.decode("utf-8", "replace"))
+
     reps_slow = 1 if quick else 3
-    for key, fn, reps in (("ours", ours, reps_slow), ("pdfplumber", plumber, reps_slow),
-                          ("pypdfium2", pdfium_text, 5 if quick else 20)):
+    peers = [("ours", ours, reps_slow), ("pdfplumber", plumber, reps_slow),
+             ("pypdfium2", pdfium_text, 5 if quick else 20)]
+    if shutil.which("pdftotext"):
+        peers.append(("pdftotext", pdftotext, 3 if quick else 10))
+    else:
+        res["pdftotext_missing"] = "poppler-utils (pdftotext) is not installed"
+    for key, fn, reps in peers:
         times, chars = timed(fn, reps)
         res[key] = {"runs": reps, "median_s": statistics.median(times), "min_s": min(times),
                     "max_s": max(times), "chars": chars}
         log(f"  {key}: {n / statistics.median(times):.1f} pages/s")
+    res["e2e"] = _pdf_end_to_end(workdir, path, small, n, 1 if quick else 3)
+    res["ocr"] = _ocr_speed(2 if quick else 4)
+    return res
+
+
+def _pdf_end_to_end(workdir: Path, path: Path, small: Path | None, pages: int, reps: int) -> dict:
+    """``policy-pipeline run -j 1 --force`` on a folder of the long PDF (and the smallest
+    corpus PDF, which the worker reads first, so the long one is timed warm): the long
+    PDF's own seconds from the run report, and the whole command's wall time."""
+    import yaml
+
+    folder = workdir / "pdf_e2e"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    shutil.copy(path, folder / "b_long.pdf")
+    if small is not None:
+        shutil.copy(small, folder / "a_small.pdf")
+    out = workdir / "pdf_e2e_out"
+    doc_s, wall = [], []
+    for _ in range(reps):
+        t = time.perf_counter()
+        subprocess.run(cli_exe() + ["run", str(folder), "-o", str(out), "-j", "1", "--force", "-q"],
+                       check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wall.append(time.perf_counter() - t)
+        report = yaml.safe_load((out / "report.yml").read_text(encoding="utf-8"))
+        docs = report.get("documents") or report.get("files") or []
+        row = next((d for d in docs if str(d.get("source", "")).endswith("b_long.pdf")), None)
+        if row is None or row.get("status") != "done":
+            return {"error": f"the long PDF was not processed: {row}"}
+        doc_s.append(float(row["seconds"]))
+    res = {"runs": reps, "pages": pages, "doc_median_s": statistics.median(doc_s),
+           "wall_median_s": statistics.median(wall)}
+    log(f"  run -j 1: {pages / res['doc_median_s']:.1f} pages/s (document, warm worker); "
+        f"{pages / res['wall_median_s']:.1f} pages/s (whole command)")
+    return res
+
+
+def _ocr_speed(n_pages: int) -> dict:
+    """OCR pages/s: corpus pages rendered at 144 dpi into an image-only PDF, read with
+    ``ocr="auto"`` (every page has no text layer, so every page is OCR'd)."""
+    import pypdfium2 as pdfium
+
+    from pipeline.ingest import pdf as ourpdf
+
+    try:
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError:
+        return {"error": "rapidocr-onnxruntime (the ocr extra) is not installed"}
+    src_path = CORPUS / "seeds" / "003_2f6965311e0af134.pdf"
+    src = pdfium.PdfDocument(str(src_path))
+    scan = pdfium.PdfDocument.new()
+    for k in range(min(n_pages, len(src))):
+        page = src[k]
+        w, h = page.get_size()
+        image = page.render(scale=2.0).to_pil().convert("L")
+        out = scan.new_page(w, h)
+        obj = pdfium.PdfImage.new(scan)
+        obj.set_bitmap(pdfium.PdfBitmap.from_pil(image))
+        obj.set_matrix(pdfium.PdfMatrix().scale(w, h))
+        out.insert_obj(obj)
+        out.gen_content()
+    buf = io.BytesIO()
+    scan.save(buf)
+    data = buf.getvalue()
+    t = time.perf_counter()
+    doc = ourpdf.read(data, "scan.pdf")
+    el = time.perf_counter() - t
+    text = ourpdf.read(src_path.read_bytes(), src_path.name)
+    import difflib
+    import re
+
+    squash = lambda x: re.sub(r"\s+", "", x)  # noqa: E731
+    want = "".join(squash(b.text) for b in text.blocks if b.page <= len(scan))
+    sim = difflib.SequenceMatcher(None, squash(doc.text), want, autojunk=False).ratio()
+    res = {"pages": len(scan), "seconds": el, "pages_ocr": doc.pages_ocr, "confidence": doc.ocr_confidence,
+           "similarity": sim, "source": src_path.name}
+    log(f"  OCR: {len(scan) / el:.2f} pages/s, similarity to the text layer {sim:.3f}")
     return res
 
 
@@ -924,16 +1033,45 @@ def render(r: dict) -> str:
         add("")
         add("| Reader | Runs | Median s | Pages/s | Characters out |")
         add("|---|--:|--:|--:|--:|")
-        names = {"ours": "ours: `pipeline.ingest.pdf.read` (pdfplumber chars + layout)",
+        names = {"ours": "ours: `pipeline.ingest.pdf.read` (pypdfium2 chars + layout + tables)",
                  "pdfplumber": "pdfplumber `page.extract_text()` over all pages",
-                 "pypdfium2": "pypdfium2 `get_textpage().get_text_range()`"}
-        for k in ("ours", "pdfplumber", "pypdfium2"):
+                 "pypdfium2": "pypdfium2 `get_textpage().get_text_range()`",
+                 "pdftotext": "poppler `pdftotext -enc UTF-8 FILE -` (a subprocess)"}
+        for k in ("ours", "pdfplumber", "pypdfium2", "pdftotext"):
+            if k not in p:
+                continue
             x = p[k]
             add(f"| {names[k]} | {x['runs']} | {x['median_s']:.3f} | {p['pages'] / x['median_s']:,.1f} | {x['chars']:,} |")
         add("")
         add("Characters out differ because the extractors differ: ours is the cleaned body text "
             "(page numbers and running headers removed, lines joined into paragraphs), the others "
             "include layout spaces and line breaks.")
+        if p.get("pdftotext_missing"):
+            add("")
+            add(f"pdftotext not measured: {p['pdftotext_missing']} (`apt-get install poppler-utils`).")
+        e = p.get("e2e") or {}
+        if e.get("doc_median_s"):
+            add("")
+            add(f"End to end, `policy-pipeline run -j 1 --force` on a folder of this file and the smallest "
+                f"corpus PDF (read first, so the worker is warm), median of {e['runs']} runs: "
+                f"**{e['pages'] / e['doc_median_s']:.1f} pages/s** for the long file's own time in the run "
+                f"report ({e['doc_median_s']:.2f} s: read, clean, structure, extract, validate, write), "
+                f"{e['pages'] / e['wall_median_s']:.1f} pages/s for the whole command "
+                f"({e['wall_median_s']:.2f} s, worker start and the small file included).")
+        elif e.get("error"):
+            add("")
+            add(f"End to end not measured: {e['error']}.")
+        o = p.get("ocr") or {}
+        if o.get("seconds"):
+            add("")
+            add(f"OCR (rapidocr-onnxruntime, PP-OCRv4 models from its wheel): {o['pages']} pages of "
+                f"{o['source']} rendered at 144 dpi into an image-only PDF and read back: "
+                f"**{o['pages'] / o['seconds']:.2f} pages/s** ({o['seconds']:.1f} s, model load included), "
+                f"mean line confidence {o['confidence']:.3f}, similarity to the text layer's body "
+                f"{o['similarity']:.3f} (whitespace ignored).")
+        elif o.get("error"):
+            add("")
+            add(f"OCR not measured: {o['error']}.")
     else:
         add("**Not measured**: " + p["how"] + ".")
     add("")
@@ -1156,9 +1294,20 @@ def headline(r: dict) -> list[tuple[str, str]]:
                       f"({s['bytes'] / 1e6 / s['total_s']:.2f} MB/s of input)"))
     p = r["pdf"]
     if p.get("pages"):
+        peers = f"; pdftotext {p['pages'] / p['pdftotext']['median_s']:,.0f}" if "pdftotext" in p else ""
         h.append((f"PDF reading, {p['pages']}-page file",
                   f"ours {p['pages'] / p['ours']['median_s']:.1f} pages/s; pdfplumber extract_text "
-                  f"{p['pages'] / p['pdfplumber']['median_s']:.1f}; pypdfium2 {p['pages'] / p['pypdfium2']['median_s']:,.0f}"))
+                  f"{p['pages'] / p['pdfplumber']['median_s']:.1f}; pypdfium2 {p['pages'] / p['pypdfium2']['median_s']:,.0f}"
+                  + peers))
+        e = p.get("e2e") or {}
+        if e.get("doc_median_s"):
+            h.append((f"PDF end to end, `run -j 1`, {p['pages']} pages",
+                      f"{e['pages'] / e['doc_median_s']:.1f} pages/s (document time, warm worker); "
+                      f"{e['pages'] / e['wall_median_s']:.1f} pages/s (whole command)"))
+        o = p.get("ocr") or {}
+        if o.get("seconds"):
+            h.append(("OCR of scanned pages", f"{o['pages'] / o['seconds']:.2f} pages/s "
+                      f"(similarity to the text layer {o['similarity']:.3f})"))
     c = r["cli"]
     h.append(("CLI cold start", f"`--help` {statistics.median(c['help']['times']):.2f} s; one-document run "
               f"{statistics.median(c['run']['times']):.2f} s"))

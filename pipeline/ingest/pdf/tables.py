@@ -110,7 +110,7 @@ def read_tables(found, chars: list[dict], page: int) -> tuple[list[Table], list[
         ncols = max((len(r.cells) for r in rows), default=0)
         if not rows or ncols == 0 or (len(rows) == 1 and ncols == 1):
             continue                       # a frame around text is prose, not a table
-        boxes.append((t, rows, ncols))
+        boxes.append((t, rows, ncols, t.bbox))      # Table.bbox is recomputed on each access
     if not boxes:
         return [], chars
     rest = []
@@ -118,8 +118,7 @@ def read_tables(found, chars: list[dict], page: int) -> tuple[list[Table], list[
     for c in chars:
         mx, my = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
         placed = False
-        for ti, (t, rows, _) in enumerate(boxes):
-            x0, top, x1, bottom = t.bbox
+        for ti, (t, rows, _, (x0, top, x1, bottom)) in enumerate(boxes):
             if not (x0 <= mx <= x1 and top <= my <= bottom):
                 continue
             # row boxes overlap where a cell spans rows: test the cells themselves
@@ -135,8 +134,9 @@ def read_tables(found, chars: list[dict], page: int) -> tuple[list[Table], list[
             break                            # text in no cell stays prose: nothing is lost
         if not placed:
             rest.append(c)
-    for ti, (t, rows, ncols) in enumerate(boxes):
-        texts = [[_cell_text(per_cell.get((ti, ri, ci), [])) for ci in range(ncols)]
+    for ti, (t, rows, ncols, bbox) in enumerate(boxes):
+        texts = [[_cell_text(per_cell[(ti, ri, ci)]) if (ti, ri, ci) in per_cell else ""
+                  for ci in range(ncols)]
                  for ri in range(len(rows))]
         # drop empty rows (pdfplumber sometimes finds rows of nothing)
         keep = [i for i, row in enumerate(texts) if any(row)]
@@ -144,7 +144,7 @@ def read_tables(found, chars: list[dict], page: int) -> tuple[list[Table], list[
             continue
         first = [c for ci in range(ncols) for c in per_cell.get((ti, keep[0], ci), [])]
         edges = sorted({round(cell[0]) for r in rows for cell in r.cells if cell})
-        x0, top, x1, bottom = t.bbox
+        x0, top, x1, bottom = bbox
         tables.append(Table(
             page=page, top=top, bottom=bottom, x0=x0, x1=x1, edges=edges,
             rows=[texts[i] for i in keep],
