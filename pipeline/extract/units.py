@@ -61,6 +61,12 @@ CLOSE = ")〕】]］"
 _LIST_SEP = re.compile(r"[、,，/;；\s\u00a0\u3000]")
 _AND_SEP = re.compile(r"和|及|与|以及")
 _TRAIL_ETC = re.compile(r"(等(有关|相关)?(部门|单位|地区)?|按职责|按职责分工)$")
+# an alias declared after a name belongs to the text, not to the name: 国家能源局西北监管局(以下简称西北能源监管局)
+_ALIAS_NOTE = re.compile(r"\((?:以下简称|下称|简称)[^()]{1,30}\)$")
+# an item number before a name at a clause start: 第三十条交易机构负责… / (1)发电企业负责…
+_ITEM_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十百零\d]+条|\(?[一二三四五六七八九十\d]{1,3}[).、]|[一二三四五六七八九十]{1,3}是)\s*")
+# a clause that opens with a verb names no unit: 强化部门协同配合
+_VERB_START = re.compile(r"^(加强|强化|推进|推动|完善|建立|健全|落实|做好|开展|提升|提高|优化|深化|规范|组织|协调|指导|督促|支持|鼓励|引导|积极|主动|密切)")
 
 
 class UnitMatcher:
@@ -138,6 +144,9 @@ class UnitMatcher:
                     name = piece[ss + s2: ss + e2]
                     lead = len(name) - len(name.lstrip(" 　"))
                     name = name.strip(" 　")
+                    alias = _ALIAS_NOTE.search(name)
+                    if alias and self.is_unit(name[: alias.start()]):
+                        name = name[: alias.start()]
                     vm = self.verb_tail.search(name)     # 省大数据中心按职责分工负责
                     if vm and vm.start() > 0 and self.is_unit(name[: vm.start()]):
                         name = name[: vm.start()]
@@ -439,6 +448,11 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
         if text.endswith(w):
             text = text[: -len(w)]
     at_clause_start = s == 0 or view[s - 1] in _CLAUSE_START or view[max(0, s - 2):s] in _CLAUSE_START
+    num = _ITEM_NUMBER.match(text)
+    if num and at_clause_start:
+        s, text = s + num.end(), text[num.end():]
+    if at_clause_start and _VERB_START.match(text):
+        return []
     if at_clause_start and len(text) <= 30 and not _NOT_A_NAME.search(text):
         items = m.split_list(text, s, accept_bare=False)
         if items:
