@@ -63,7 +63,10 @@ class Engine:
             raise OcrUnavailable(
                 "OCR needs rapidocr-onnxruntime: pip install 'policy-pipeline[ocr]'"
                 f" ({type(e).__name__}: {e})") from None
-        self._ocr = RapidOCR()
+        # one thread: a batch runs one worker per core, and ONNX Runtime's spinning thread
+        # pool is 2-3x slower, not faster, when the cores are busy (measured: 3.4 s a page
+        # on one thread against 8.0 s on two, load average 4.5 on two cores)
+        self._ocr = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
         self.scale = scale
 
     def read_page(self, page) -> list[OcrLine]:
