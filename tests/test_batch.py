@@ -249,7 +249,7 @@ def test_timeout_not_swallowed_by_reader(tmp_path):
     page must not catch it (the document would then finish, late and with a page missing)."""
     d = tmp_path / "in"
     d.mkdir()
-    make_long_pdf(BIG_PDF, d / "long.pdf", copies=3)   # ~20 s of work at full speed
+    make_long_pdf(BIG_PDF, d / "long.pdf", copies=30)  # ~10 s of work at full speed (pypdfium2 reads ~0.3 s a copy)
     limit = 1.5
     t0 = time.perf_counter()
     code, report = run_batch("run", [str(d)], tmp_path / "out", workers=1, params=Params(timeout=limit), quiet=True)
