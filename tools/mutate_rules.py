@@ -11,26 +11,24 @@ temporary copy of the rules and measures:
 - other proofs: which other rules' proofs (check_rule of tests/test_rule_proofs.py,
   the same check the test runs) fail without it; only proofs whose checking reads the
   mutated file are checked (recorded once, see files_read);
-- gold facts: the corpus processed with the mutated rule folder, then
-  `policy-pipeline evaluate --json`: per kind, how many gold facts are matched more or
-  less (tp) and how many false positives appear or go (fp), against an unmutated run.
-  Only junk.yml acts while documents are read, so the corpus is ingested once
-  (`policy-pipeline ingest`) and every other mutation only re-runs `policy-pipeline
-  extract` on it; a junk.yml mutation runs `policy-pipeline run` from the raw files.
-  Corpus and gold are copied first, so documents added meanwhile do not count.
+- gold facts: every corpus file that has a gold file, processed with the mutated
+  rules as `policy-pipeline run` does and scored as `policy-pipeline evaluate` does
+  (see Corpus): per kind, how many gold facts are matched more or less (tp) and how
+  many false positives appear or go (fp), against the unmutated rules. Files are read
+  once (reading uses no rules; junk.yml acts after) and everything after is redone.
+  Rules, corpus and gold are copied first, so edits made meanwhile do not count.
 
 A rule whose deletion changes none of these is listed as unproven.
 
-    .venv/bin/python tools/mutate_rules.py [-j 2] [--only units.yml] [--out docs/rule-coverage.md]
+    .venv/bin/python tools/mutate_rules.py [-j 2] [--only units.yml] [--no-corpus] [--out FILE]
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
+import multiprocessing
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,61 +37,59 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 
 
-def _plain(obj):
-    """Loaded rule data as plain Python values (the loader's str subclass cannot be dumped)."""
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, str):
-        return str(obj)
-    return obj
+class Corpus:
+    """The corpus read once (files before junk removal) with its gold files; scored for
+    a rule set the way `policy-pipeline run` + `evaluate --json` score it: each file
+    cleaned (junk.yml), analysed and built into a record (process.py), the record
+    passed through the YAML emitter like a written one, then scored per kind
+    (evaluate.score_document). In-process: a CLI run per mutation cost 25-55 s on the
+    shared 2-core machine, this about a tenth of it."""
+
+    def __init__(self, raw: Path, gold: Path):
+        from pipeline.evaluate import gold_stem
+        from pipeline.ingest import read_bytes
+        from pipeline.model import IngestError
+        from pipeline.process import document_id
+
+        golds = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) or {} for p in sorted(gold.glob("*.yml"))}
+        self.docs = []
+        self.unread = []
+        for path in sorted(p for p in raw.rglob("*") if p.is_file()):
+            rel = path.relative_to(raw).as_posix()
+            stem = gold_stem(Path(rel + ".yml"))
+            if stem not in golds:
+                continue                    # only documents with gold count
+            data = path.read_bytes()
+            try:
+                doc = read_bytes(data, rel)
+            except IngestError as exc:
+                self.unread.append(f"{rel}: {exc.reason}")
+                continue
+            self.docs.append((rel, document_id(data), doc, golds[stem]))
+
+    def scores(self, rules) -> dict[str, dict[str, tuple[int, int]]]:
+        """record path → kind → (tp, fp); a document that fails scores nothing."""
+        import copy
+
+        from pipeline.emit import dump_yaml
+        from pipeline.evaluate import score_document
+        from pipeline.junk import clean
+        from pipeline.process import analyse, build_record
+
+        out = {}
+        for rel, doc_id, raw_doc, gold in self.docs:
+            try:
+                doc = clean(copy.deepcopy(raw_doc), rules)
+                record = yaml.load(dump_yaml(build_record(analyse(doc, rules), doc_id, rel)), Loader=_Loader)
+                out[rel + ".yml"] = {k: (s.tp, s.fp) for k, s in score_document(record, gold).items()}
+            except Exception:               # noqa: BLE001 - a failing document is a result too
+                out[rel + ".yml"] = {}
+        return out
 
 
-def write_mutant(base: Path, dest: Path, filename: str, data) -> None:
-    """dest = the base rule folder with one file replaced by ``data`` (a temporary copy:
-    its comments do not matter, the bundled rules/ is never touched)."""
-    if dest.exists():
-        shutil.rmtree(dest)
-    shutil.copytree(base, dest)
-    (dest / filename).write_text(yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
-# Rule files that act while a document is read (ingest); the others act on the
-# ingested document only.
-INGEST_FILES = {"junk.yml"}
-
-
-def start_corpus(job: str, inputs: Path, rules_dir: Path, out: Path, jobs: int) -> subprocess.Popen:
-    """``policy-pipeline run|ingest|extract`` in the background."""
-    if out.exists():
-        shutil.rmtree(out)
-    return subprocess.Popen([str(BIN / "policy-pipeline"), job, str(inputs), "-o", str(out), "--rules", str(rules_dir),
-                             "-j", str(jobs), "--quiet", "--allow-failures"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-
-
-def finish_corpus(proc: subprocess.Popen, records: Path | None, gold: Path) -> dict | None:
-    """Wait for the job; then the per-document scores of ``records`` (None: no scoring)."""
-    _, err = proc.communicate()
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(proc.args[:2])} failed ({proc.returncode}): {err.strip()[-500:]}")
-    if records is None:
-        return None
-    scores = records.parent / f"{records.name}-scores.json"
-    subprocess.run([str(BIN / "policy-pipeline"), "evaluate", str(records), "--gold", str(gold),
-                    "--json", str(scores)], check=True, stdout=subprocess.DEVNULL)
-    return json.loads(scores.read_text(encoding="utf-8"))["documents"]
-
-
-def corpus_job(rule_file: str, raw: Path, ingested: Path, rules_dir: Path, out: Path, jobs: int):
-    """(process, records folder) for one mutation."""
-    if rule_file in INGEST_FILES:
-        return start_corpus("run", raw, rules_dir, out, jobs), out / "records"
-    return start_corpus("extract", ingested, rules_dir, out, jobs), out
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def gold_delta(base: dict, mut: dict) -> dict[str, dict[str, int]]:
@@ -102,12 +98,14 @@ def gold_delta(base: dict, mut: dict) -> dict[str, dict[str, int]]:
     for doc in set(base) | set(mut):
         b, m = base.get(doc, {}), mut.get(doc, {})
         for kind in set(b) | set(m):
-            dtp = m.get(kind, {}).get("tp", 0) - b.get(kind, {}).get("tp", 0)
-            dfp = m.get(kind, {}).get("fp", 0) - b.get(kind, {}).get("fp", 0)
+            dtp = m.get(kind, (0, 0))[0] - b.get(kind, (0, 0))[0]
+            dfp = m.get(kind, (0, 0))[1] - b.get(kind, (0, 0))[1]
             if dtp or dfp:
                 d = out.setdefault(kind, {"tp+": 0, "tp-": 0, "fp+": 0, "fp-": 0})
-                d["tp+" if dtp > 0 else "tp-"] += abs(dtp) if dtp else 0
-                d["fp+" if dfp > 0 else "fp-"] += abs(dfp) if dfp else 0
+                if dtp:
+                    d["tp+" if dtp > 0 else "tp-"] += abs(dtp)
+                if dfp:
+                    d["fp+" if dfp > 0 else "fp-"] += abs(dfp)
     return out
 
 
@@ -156,54 +154,64 @@ def _fmt_delta(delta: dict) -> str:
     return "; ".join(parts)
 
 
+# Set in the parent before the worker processes fork, shared read-only by them.
+_STATE: dict = {}
+
+
+def _measure(rule):
+    """Everything the sweep records for one deleted rule (runs in a worker)."""
+    proofs, rules, every, reads = _STATE["proofs"], _STATE["rules"], _STATE["every"], _STATE["reads"]
+    t = time.time()
+    mutant = proofs.without(rules, rule)
+    changed, total, gaps = own_examples_changed(proofs, rules, mutant, rule)
+    failing = [q.id for q in every if q != rule and rule.file in reads[q] and proofs.check_rule(mutant, q)]
+    corpus = _STATE.get("corpus")
+    delta = gold_delta(_STATE["base"], corpus.scores(mutant)) if corpus else {}
+    return {"rule": rule, "changed": changed, "total": total, "gaps": gaps, "failing": failing,
+            "delta": delta, "seconds": time.time() - t}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rules", default=str(ROOT / "rules"), help="rule folder to mutate (copied, never changed)")
     ap.add_argument("--corpus", default=str(ROOT / "corpus" / "raw"))
     ap.add_argument("--gold", default=str(ROOT / "corpus" / "gold"))
-    ap.add_argument("-j", "--jobs", type=int, default=2, help="worker processes of each corpus run")
+    ap.add_argument("-j", "--jobs", type=int, default=2, help="worker processes (rules are measured in parallel)")
     ap.add_argument("--only", default=None, help="only rules whose id (file:list:name) contains this")
-    ap.add_argument("--no-corpus", action="store_true", help="proofs only (no corpus runs)")
+    ap.add_argument("--no-corpus", action="store_true", help="proofs only (no corpus)")
     ap.add_argument("--out", default=str(ROOT / "docs" / "rule-coverage.md"))
     args = ap.parse_args(argv)
 
     t0 = time.time()
     work = Path(tempfile.mkdtemp(prefix="mutate-rules-"))
     try:
+        # Snapshots: rules (the proof module reads the copy), corpus and gold, so edits
+        # made meanwhile in a shared checkout do not leak into the comparison.
         base_rules = work / "rules"
         shutil.copytree(args.rules, base_rules)
-        os.environ["POLICY_RULES_DIR"] = str(base_rules)      # the proof module reads the copy
+        os.environ["POLICY_RULES_DIR"] = str(base_rules)
         sys.path.insert(0, str(ROOT))
         from tests import test_rule_proofs as proofs
 
         rules = proofs.RULES
         every = [r for r in proofs.ALL if proofs.section_of(r) is not None]
-        reads = {r: files_read(proofs, rules, r) for r in every}
-        chosen = [r for r in every if not args.only or args.only in r.id]
-        raw, gold, ingested = work / "raw", work / "gold", work / "ingested"
-        base_scores = None
+        _STATE.update(proofs=proofs, rules=rules, every=every,
+                      reads={r: files_read(proofs, rules, r) for r in every})
         if not args.no_corpus:
-            shutil.copytree(args.corpus, raw)
-            shutil.copytree(args.gold, gold)
-            finish_corpus(start_corpus("ingest", raw, base_rules, ingested, args.jobs), None, gold)
-            base_scores = finish_corpus(start_corpus("extract", ingested, base_rules, work / "out-base", args.jobs),
-                                        work / "out-base", gold)
+            shutil.copytree(args.corpus, work / "raw")
+            shutil.copytree(args.gold, work / "gold")
+            corpus = Corpus(work / "raw", work / "gold")
+            _STATE.update(corpus=corpus, base=corpus.scores(rules))
+            print(f"corpus: {len(corpus.docs)} documents with gold ({time.time() - t0:.0f} s)", file=sys.stderr)
+        chosen = [r for r in every if not args.only or args.only in r.id]
         rows = []
-        for n, rule in enumerate(chosen, 1):
-            t = time.time()
-            mutant = proofs.without(rules, rule)
-            proc = None
-            if not args.no_corpus:
-                write_mutant(base_rules, work / "rules-mut", rule.file, mutant.files[rule.file])
-                proc, records = corpus_job(rule.file, raw, ingested, work / "rules-mut", work / "out-mut", args.jobs)
-            # the proofs run while the corpus does (the run's workers are other processes)
-            changed, total, gaps = own_examples_changed(proofs, rules, mutant, rule)
-            failing = [q.id for q in every if q != rule and rule.file in reads[q] and proofs.check_rule(mutant, q)]
-            delta = {} if proc is None else gold_delta(base_scores, finish_corpus(proc, records, gold))
-            rows.append({"rule": rule, "changed": changed, "total": total, "gaps": gaps,
-                         "failing": failing, "delta": delta})
-            print(f"[{n}/{len(chosen)}] {rule.id}: own {changed}/{total}, other proofs {len(failing)}, "
-                  f"gold {_fmt_delta(delta) or '-'} ({time.time() - t:.1f} s)", file=sys.stderr)
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(max(1, args.jobs)) as pool:
+            for n, row in enumerate(pool.imap(_measure, chosen), 1):
+                rows.append(row)
+                print(f"[{n}/{len(chosen)}] {row['rule'].id}: own {row['changed']}/{row['total']}, "
+                      f"other proofs {len(row['failing'])}, gold {_fmt_delta(row['delta']) or '-'} "
+                      f"({row['seconds']:.1f} s)", file=sys.stderr, flush=True)
         elapsed = time.time() - t0
         Path(args.out).write_text(render(rows, rules, proofs, args, elapsed), encoding="utf-8")
         print(f"{args.out}: {len(rows)} rules in {elapsed:.0f} s", file=sys.stderr)
@@ -232,8 +240,8 @@ def render(rows, rules, proofs, args, elapsed) -> str:
         "(known gaps, examples recorded as failing today, in brackets);",
         "- **other proofs**: the proofs of other rules (`tests/test_rule_proofs.py`) that fail without it;",
         "- **gold**: " + ("not measured (--no-corpus)" if args.no_corpus else
-                          "every file of `corpus/raw` processed with the mutated rules (`policy-pipeline extract` on "
-                          "the corpus ingested once; `policy-pipeline run` for junk.yml rules, which act while reading)")
+                          "every file of `corpus/raw` with a gold file, processed with the mutated rules as "
+                          "`policy-pipeline run` does (in-process: junk removal, analysis, record, YAML round trip)")
         + " and `evaluate --json` against `corpus/gold`, compared with an unmutated run: per kind, gold facts "
         "lost (tp−) or gained (tp+) and false positives added (fp+) or removed (fp−), summed over documents "
         "(each rendition counts).",
