@@ -134,7 +134,7 @@ RECORD_SCHEMA = {
             "properties": {
                 "id": {"type": "string"},
                 "source": {"type": "string"},
-                "format": {"enum": ["pdf", "docx", "html", "txt"]},
+                "format": {"enum": ["pdf", "docx", "html", "txt", "ofd", "doc"]},
                 "script": {"enum": ["simplified", "traditional", "mixed"]},
                 "encoding": {"type": ["string", "null"]},
                 "pages": {"type": ["integer", "null"]},

@@ -8,7 +8,7 @@ import io
 from ..model import Document, IngestError
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-FORMATS = ("pdf", "docx", "html", "txt")
+FORMATS = ("pdf", "docx", "html", "txt", "ofd")
 
 # Signatures of formats we recognise but do not read; the reason goes to the report.
 _UNSUPPORTED = [
@@ -40,8 +40,10 @@ def sniff(data: bytes) -> str:
             return "docx"
         if "content.xml" in names:
             raise IngestError("skipped", "OpenDocument (ODT) is not supported; save it as DOCX")
-        if any(n.startswith("Doc_") or n == "OFD.xml" for n in names):
-            raise IngestError("skipped", "OFD document is not supported")
+        if "OFD.xml" in names:
+            return "ofd"
+        if any(n.startswith("Doc_") for n in names):
+            raise IngestError("failed", "OFD package without OFD.xml (damaged?)")
         raise IngestError("skipped", "zip archive that is not a DOCX")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise IngestError("skipped", "legacy .doc (Word 97-2003) is not supported; convert it to DOCX with LibreOffice")
