@@ -106,8 +106,12 @@ def _match(gold: list, pred: list, same) -> Score:
 
 
 def _num(x):
+    """A number for comparison: 1/3 and 0.3333 are the same value (4 decimals)."""
+    if isinstance(x, str) and re.fullmatch(r"\s*\d+\s*/\s*\d+\s*", x):
+        a, b = x.split("/")
+        return round(int(a) / int(b), 4) if int(b) else x
     try:
-        return float(x)
+        return round(float(x), 4)
     except (TypeError, ValueError):
         return x
 

@@ -405,6 +405,12 @@ class ThresholdMatcher:
         if value is None:
             return []
         unit_written = g.get("unit")
+        if unit_written and g["num"][-1:] in ("万", "亿") and len(g["num"]) > 1 and not g["num"][:1].isdigit() \
+                and unit_written[:1] not in ("万", "亿"):
+            # 一万元 / 二十万元 read like 1万元 / 20万元: the multiplier stays with the unit
+            small, _, _ = parse_number(g["num"][:-1])
+            if small is not None:
+                value, unit_written = small, g["num"][-1] + unit_written
         if unit_written:
             unit, is_time = self.unit_info(unit_written)
         elif implied:
@@ -436,9 +442,12 @@ class ThresholdMatcher:
         op_kind = rule["op"]
         if op_kind == "between":
             value2, _, _ = parse_number(g["num2"])
+            if g["num2"][-1:] in ("万", "亿") and len(g["num2"]) > 1 and not g["num2"][:1].isdigit() \
+                    and unit and unit[:1] in ("万", "亿"):
+                value2, _, _ = parse_number(g["num2"][:-1])
             if value2 is None or self.is_calendar_year(g["num2"], unit_written):
                 return []
-            if g.get("unit1") and g.get("unit1") != unit_written:
+            if g.get("unit1") and g.get("unit1") != g.get("unit"):
                 return []
             if g.get("unit1") and self.is_calendar_year(g["num"], g["unit1"]):
                 return []
