@@ -37,6 +37,9 @@ def _add_batch_options(p: argparse.ArgumentParser, out_help: str, out_required: 
     p.add_argument("--ocr", choices=("auto", "off", "force"), default="auto",
                    help="OCR of PDF pages: auto = pages without usable text, off = none "
                         "(such pages are reported), force = every page (default: auto)")
+    p.add_argument("--scheduler", metavar="ADDR", default=os.environ.get("DASK_SCHEDULER_ADDRESS") or None,
+                   help="run on Dask: local:N (a LocalCluster of N workers) or tcp://HOST:8786 (a running "
+                        "cluster whose workers share the paths); default $DASK_SCHEDULER_ADDRESS, else local processes")
     p.add_argument("--follow-links", action="store_true",
                    help="follow symlinks to folders and to files outside the inputs (default: list them as skipped)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
@@ -150,7 +153,8 @@ def _batch(job: str, args) -> int:
     from .runner import run_batch
 
     code, report = run_batch(job, args.inputs, args.out, workers=args.jobs, params=_params(args),
-                             force=args.force, quiet=args.quiet, follow_links=args.follow_links)
+                             force=args.force, quiet=args.quiet, follow_links=args.follow_links,
+                             scheduler=args.scheduler)
     s = report["summary"]
     print(f"{s['total']} documents: {s['done']} done, {s['failed']} failed, {s['skipped']} skipped "
           f"({s['unchanged']} unchanged since the last run) in {report['seconds']} s", file=sys.stderr)

@@ -14,9 +14,8 @@ import re
 import time
 from pathlib import Path
 
-import pytest
 
-from pipeline.rules import DEFAULT_RULES_DIR, _strip_lines, _walk_regexes, load_file
+from pipeline.rules import DEFAULT_RULES_DIR, _strip_lines, load_file
 
 SMALL, BIG = 1000, 4000
 RUNS = [" ", "\u3000", "\n", "一", "（", "(", "）", "1", "、", ":", "x"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,9 +69,16 @@ class Outcome:
 _RULES = None
 
 
+def _main_thread() -> bool:
+    # Signals (Ctrl-C, the time-limit alarm) can only be handled in the main thread; a
+    # Dask worker runs tasks in other threads and relies on the executor's deadline.
+    return threading.current_thread() is threading.main_thread()
+
+
 def init_worker(rules_dir: str | None, memory_mb: int) -> None:
     global _RULES
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    if _main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     if memory_mb:
         try:
             import resource
@@ -111,11 +119,18 @@ def work(job: str, path: str, rel: str, out_dir: str, params: Params, prev_key: 
     when its output is still there; equal to this run's key, nothing is redone."""
     from ..model import IngestError
 
+    global _RULES
     t0 = time.perf_counter()
-    signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, params.timeout)
+    alarm = _main_thread()
+    if alarm:
+        signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, params.timeout)
     key = None
     try:
+        if _RULES is None:           # a worker whose executor ran no initializer
+            from ..rules import load_rules
+
+            _RULES = load_rules(params.rules_dir)
         data = read_regular(Path(path), params.max_bytes, nofollow)
         key = f"{hashlib.sha256(data).hexdigest()}:{key_extra}"
         if prev_key is not None and key == prev_key:
@@ -137,7 +152,8 @@ def work(job: str, path: str, rel: str, out_dir: str, params: Params, prev_key: 
         return Outcome(rel, "failed", f"internal error: {type(exc).__name__}: {exc}".splitlines()[0][:300],
                        time.perf_counter() - t0, key=key)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _job_run(data: bytes, path: Path, rel: str, out_dir: Path, params: Params) -> Outcome:

@@ -30,8 +30,11 @@ def hard_deadline(timeout: float) -> float:
 
 def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int | None = None,
               params: Params | None = None, force: bool = False, quiet: bool = False,
-              follow_links: bool = False) -> tuple[int, dict]:
-    """Process every input file; write OUT/report.yml; return (exit code, report)."""
+              follow_links: bool = False, scheduler: str | None = None) -> tuple[int, dict]:
+    """Process every input file; write OUT/report.yml; return (exit code, report).
+
+    ``scheduler``: None for local worker processes, else a Dask address (``local:N``
+    starts a LocalCluster, ``tcp://host:port`` joins a running cluster)."""
     from ..rules import load_rules
 
     params = params or Params()
@@ -62,8 +65,14 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
         tasks.append((e.rel, (job, str(e.path), e.rel, str(out_dir), params, prev_key, e.nofollow, key_extra)))
 
     t0 = time.perf_counter()
-    executor = ProcessExecutor(min(workers, max(1, len(tasks))), init_worker,
-                               (params.rules_dir, params.memory_mb), task_timeout=hard_deadline(params.timeout))
+    if scheduler:
+        from .cluster import DaskExecutor
+
+        # memory: the cluster's own per-worker limit applies, not an rlimit on its process
+        executor = DaskExecutor(scheduler, init_worker, (params.rules_dir, 0), task_timeout=hard_deadline(params.timeout))
+    else:
+        executor = ProcessExecutor(min(workers, max(1, len(tasks))), init_worker,
+                                   (params.rules_dir, params.memory_mb), task_timeout=hard_deadline(params.timeout))
     try:
         for rel, kind, value in executor.map_unordered(work, tasks):
             o = _outcome(rel, kind, value, params, manifest.get(rel))
@@ -76,6 +85,8 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
         journal.close()
         progress.close()
 
+    if scheduler:
+        workers = executor.workers or workers
     ordered = [outcomes[e.rel] for e in entries]
     journal.compact({k: v for k, v in manifest.items() if k in outcomes})
     report, failed = build_report(job, [printable(str(i)) for i in inputs], out_dir, rules.digest, workers,
