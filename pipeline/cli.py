@@ -16,6 +16,8 @@ MAIN_EPILOG = """batch options of run, ingest -o and extract (see `policy-pipeli
   --force         redo every document, even when unchanged since the last run
   --timeout SEC   time limit per document (default: 120)
   --max-mb MB     skip files larger than this (default: 50)
+  --follow-links  follow symlinks to folders and out of the inputs (default: listed as skipped)
+  --scheduler A   run on Dask: local:N or tcp://HOST:8786 (default: local worker processes)
 
 """ + EPILOG
 
