@@ -28,6 +28,10 @@ class Analysis:
     unattached: list[Fact]
 
 
+# Standing rules: their year-less dates recur every year (每年六月十五日前).
+STANDING_TYPES = ("条例", "办法", "实施办法", "管理办法", "细则", "实施细则", "规定", "规则", "法")
+
+
 def ingest(data: bytes, source: str, rules: RuleSet, max_bytes: int | None = None,
            ocr: str = "auto") -> Document:
     """Read and clean: the body text every offset in the record refers to."""
@@ -48,6 +52,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     meta = metadata.extract(doc, view, root, rules)
     doc_date = _as_date(meta.get("issued_on"))
     year_hint = meta.get("year") if doc_date is None else None
+    standing = (meta.get("doc_type") or "") in STANDING_TYPES
     found = tasks.find_tasks(doc, root, rules, meta.get("title"))
     regions: list[tuple[int, int]] = []        # task tables: their cells are not prose tasks
     table_tasks = tables.find_table_tasks(doc, view, root, rules, regions)
@@ -63,7 +68,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
         facts: list[Fact] = []
         facts += units.find_units(view, t.spans(), rules, first_lead_from)
         for s, e in t.spans():
-            facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names, year_hint), s)
+            facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names, year_hint, standing), s)
             facts += _shift(thresholds.find_thresholds(view[s:e], rules, document=view), s)
         task_facts.append(facts)
     refs = references.find_references(view, rules)
@@ -78,7 +83,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
             continue
         if any(p.search(view[b.start:b.end]) for p in signature):
             continue
-        loose += _shift(deadlines.find_deadlines(view[b.start:b.end], rules, doc_date, own_names, year_hint), b.start)
+        loose += _shift(deadlines.find_deadlines(view[b.start:b.end], rules, doc_date, own_names, year_hint, standing), b.start)
         loose += _shift(thresholds.find_thresholds(view[b.start:b.end], rules, document=view), b.start)
     return Analysis(doc, view, simplified, root, found, task_facts, meta, refs, mets, loose)
 

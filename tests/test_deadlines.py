@@ -336,3 +336,15 @@ def test_year_from_the_title_when_there_is_no_signature_date(rules):
     assert a.meta["issued_on"] is None and a.meta["year"] == 2024 and a.meta["year_source"] == "title"
     dates = [f.data["date"] for facts in a.task_facts for f in facts if f.kind == "deadline"]
     assert dates == ["2024-12-31", "2024-09-30"]
+
+
+def test_a_standing_rule_s_yearless_dates_recur_every_year(rules):
+    """In a 条例/办法 a month and day with no year (六月十五日前) is due every year; in a
+    plan the same words are this year's date."""
+    view = match_view("乡镇公所应于六月十五日前依学区分发入学")
+    rec = find_deadlines(view, rules, None, standing=True)
+    assert [(f.data["type"], f.data.get("period"), f.data.get("by")) for f in rec] == [("recurring", "year", "06-15")]
+    plan = find_deadlines(view, rules, dt.date(2024, 3, 1))
+    assert [(f.data["type"], f.data["date"]) for f in plan] == [("date", "2024-06-15")]
+    dated = find_deadlines(match_view("应于2024年6月15日前完成"), rules, None, standing=True)
+    assert [f.data["type"] for f in dated] == ["date"]

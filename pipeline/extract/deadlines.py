@@ -257,11 +257,14 @@ def prepared(rules: RuleSet) -> DeadlineRules:
 # Extraction
 # --------------------------------------------------------------------------------------
 def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
-                   self_names: frozenset[str] = frozenset(), year_hint: int | None = None) -> list[Fact]:
+                   self_names: frozenset[str] = frozenset(), year_hint: int | None = None,
+                   standing: bool = False) -> list[Fact]:
     """Deadline facts in ``text`` (a match view), sorted by start, non-overlapping.
 
     ``self_names``: the titles and short names of the document itself, so that
-    《实施意见》公布30日内 resolves when 《实施意见》 is this document's own short name."""
+    《实施意见》公布30日内 resolves when 《实施意见》 is this document's own short name.
+    ``standing``: the document is a standing rule (条例, 办法, 细则): a month and day
+    with no year (六月十五日前) recur every year."""
     dr = prepared(rules)
     # Without a date, the document's year (title, 发文字号) still places 年底前 / 8月底前;
     # relative deadlines are only resolved from a real date.
@@ -282,6 +285,8 @@ def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
             fact = _interpret(rule, m, dr, doc_date, self_names, year_date)
             if fact is not None and fact is not NARRATIVE and fact.data.get("type") in ("relative", "duration"):
                 fact = _as_window(fact, text, m, dr)
+            if standing and fact is not None and fact is not NARRATIVE and fact.data.get("type") == "date":
+                fact = _as_yearly(fact, m, rule, dr)
             if fact is not None:
                 # NARRATIVE: recognised, but not a deadline; it still hides what it contains
                 # (the 12月31日止 inside a past 自…起至…止 period).
@@ -302,6 +307,18 @@ def _as_window(fact: Fact, text: str, m: re.Match, dr: DeadlineRules) -> Fact:
     return Fact(kind="threshold", start=m.start("amount"), end=e, rule=f"{fact.rule}:window",
                 data={"op": "<=", "value": fact.data["amount"], "unit": m.group("unit"), "subject": None,
                       "window": True})
+
+
+def _as_yearly(fact: Fact, m: re.Match, rule: _Rule, dr: DeadlineRules) -> Fact:
+    """In a standing rule, a date written without a year is a yearly due date."""
+    g = _groups(m)
+    if g.get("year") or g.get("rel_year") or not g.get("month") or any(k.startswith("from_") for k in g):
+        return fact
+    by = _recurring_by(g, rule, dr, "year")
+    if by is None:
+        return fact
+    return Fact(kind="deadline", start=fact.start, end=fact.end, rule=f"{fact.rule}:yearly",
+                data={"type": "recurring", "period": "year", "by": by})
 
 
 def _scan(rule: _Rule, text: str, before: int, after: int):
