@@ -23,6 +23,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from ..model import IngestError
 
@@ -68,7 +69,7 @@ def _label(root: Path) -> str:
     return printable(name)
 
 
-def collect(inputs: list[str | Path], exclude: Path | None = None, follow_links: bool = False) -> list[Entry]:
+def collect(inputs: Sequence[str | Path], exclude: Path | None = None, follow_links: bool = False) -> list[Entry]:
     """Every entry under ``inputs`` in walk order (sorted by name within a folder).
 
     Raises FileNotFoundError for an input argument that does not exist at all (bad usage)."""

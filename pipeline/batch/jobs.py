@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..emit import write_yaml
+from ..rules import RuleSet
 from .inputs import read_regular
 
 
@@ -52,7 +53,7 @@ class Outcome:
     key: str | None = None      # content hash + rules + parameters, for the manifest
 
     def to_dict(self) -> dict:
-        d = {"source": self.source, "status": self.status}
+        d: dict[str, Any] = {"source": self.source, "status": self.status}
         if self.reason:
             d["reason"] = self.reason
         d["seconds"] = round(self.seconds, 3)
@@ -66,7 +67,12 @@ class Outcome:
 
 # -- worker state ------------------------------------------------------------------
 
-_RULES = None
+_RULES: RuleSet | None = None
+
+
+def _rules() -> RuleSet:
+    assert _RULES is not None, "work() loads the rules first"
+    return _RULES
 
 
 def _main_thread() -> bool:
@@ -160,7 +166,7 @@ def _job_run(data: bytes, path: Path, rel: str, out_dir: Path, params: Params) -
     from ..process import process_bytes
     from ..schema import validate
 
-    record = process_bytes(data, rel, _RULES, params.max_bytes, params.ocr)
+    record = process_bytes(data, rel, _rules(), params.max_bytes, params.ocr)
     validate(record)
     target = out_dir / "records" / f"{rel}.yml"
     write_yaml(target, record)
@@ -176,7 +182,7 @@ def _job_ingest(data: bytes, path: Path, rel: str, out_dir: Path, params: Params
     from ..docstore import save_document
     from ..process import document_id, ingest
 
-    doc = ingest(data, rel, _RULES, params.max_bytes, params.ocr)
+    doc = ingest(data, rel, _rules(), params.max_bytes, params.ocr)
     target = out_dir / f"{rel}.json"
     save_document(target, doc, document_id(data))
     return Outcome(rel, "done", output=target.relative_to(out_dir).as_posix(), warnings=len(doc.warnings))
@@ -188,7 +194,7 @@ def _job_extract(data: bytes, path: Path, rel: str, out_dir: Path, params: Param
     from ..schema import validate
 
     doc, doc_id = load_document(path)
-    record = build_record(analyse(doc, _RULES), doc_id, doc.source)
+    record = build_record(analyse(doc, _rules()), doc_id, doc.source)
     validate(record)
     stem = rel[:-5] if rel.endswith(".json") else rel
     target = out_dir / f"{stem}.yml"

@@ -10,12 +10,17 @@ import os
 import time
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from ..emit import dump_yaml, write_atomic
 from .executor import ProcessExecutor
 from .inputs import collect, printable
 from .jobs import Outcome, Params, init_worker, work
 from .journal import MANIFEST, Journal
 from .report import Progress, build_report
+
+if TYPE_CHECKING:
+    from .cluster import DaskExecutor
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -65,6 +70,7 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
         tasks.append((e.rel, (job, str(e.path), e.rel, str(out_dir), params, prev_key, e.nofollow, key_extra)))
 
     t0 = time.perf_counter()
+    executor: ProcessExecutor | DaskExecutor
     if scheduler:
         from .cluster import DaskExecutor
 
