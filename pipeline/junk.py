@@ -40,6 +40,8 @@ register_schema(
 
 _TITLE_HEAD = re.compile(r"(关于|印发|转发)")
 _ORG_END = re.compile(r"(人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|部|委|办|院|署)$")
+_DOC_END = re.compile(r"(报告|方案|办法|细则|规定|条例|意见|通知|要点|计划|规划|决定|批复)$")
+_SITE_END = re.compile(r"(网|网站|平台|首页|门户|频道|栏目)$")
 
 
 def continues_title(prev: str, cur: str) -> bool:
@@ -52,6 +54,13 @@ def continues_title(prev: str, cur: str) -> bool:
     if "关于" not in cur and _TITLE_HEAD.search(prev):
         return True
     if cur.startswith("关于") and (_ORG_END.search(prev) or "转发" in prev):
+        return True
+    # 淮安市洪泽区人民政府 / 2024年政府信息公开工作年度报告: the issuer's name above its title
+    if _ORG_END.search(prev) and len(prev) <= 30 and _DOC_END.search(cur):
+        return True
+    # 上海保险分支机构高级管理人员 / 任职资格考试管理办法: a title broken mid-phrase
+    if len(cur) <= 12 and _DOC_END.search(cur) and not _SITE_END.search(prev) \
+            and re.search(r"[\u4e00-\u9fff]{4}$", prev):
         return True
     return len(cur) <= 8 and bool(re.search(r"[\u4e00-\u9fff]{4}$", prev))
 

@@ -169,3 +169,24 @@ def test_metadata_shapes(text, want, rules):
     meta = _meta_of_text(text, rules)
     for k, v in want.items():
         assert meta.get(k) == v, (k, meta.get(k))
+
+
+@pytest.mark.parametrize("text, want", [
+    # the issuer's name on the line above a report's title
+    ("某某市某某区人民政府\n2024年政府信息公开工作年度报告\n一、总体情况\n2024年，本区持续推进政务公开。\n",
+     {"title": "某某市某某区人民政府2024年政府信息公开工作年度报告", "issuer": "某某市某某区人民政府"}),
+    # a title broken mid-phrase, and a qualifier on its own line
+    ("某某保险分支机构高级管理人员\n任职资格考试管理办法\n（试行）\n第一条 为规范考试管理，制定本办法。\n",
+     {"title": "某某保险分支机构高级管理人员任职资格考试管理办法（试行）"}),
+    # a law database's header: labelled lines, a compact date
+    ("法規名稱：某某條例\n法規類別：行政\n修正日期：20190417\n\n第 1 條\n本條例依某某法制定之。\n",
+     {"title": "某某條例", "issued_on": "2019-04-17"}),
+])
+def test_metadata_header_shapes(text, want, rules):
+    meta = _meta_of_text(text, rules)
+    for k, v in want.items():
+        assert meta.get(k) == v, (k, meta.get(k))
+
+
+def test_roc_calendar_dates():
+    assert parse_date("民國108年4月17日") == "2019-04-17"

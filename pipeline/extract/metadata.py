@@ -24,6 +24,7 @@ _TITLE = re.compile(r"(关于.{2,120}的(通知|意见|决定|通报|批复|函|
 # 某某市人民政府令第125号 / 中华人民共和国国务院令第752号: an order's number is its 发文字号
 _ORDER_NUM = re.compile(r"(?:(?<=日)|(?<![\u4e00-\u9fff\d]))(?:中华人民共和国)?(?P<who>[\u4e00-\u9fff]{2,24}?)令\s*[(]?\s*第\s*(?P<n>\d{1,5})\s*号")
 # （2019年8月1日某某市人民政府令第125号公布）: a regulation's date of promulgation
+_TITLE_QUALIFIER = re.compile(r"^\s*\((?![^()]*(?:公布|通过|施行|发布|令|〔|此件|印发|\d{4}年))[^()]{1,30}\)\s*$")
 _PROMULGATED = re.compile(r"^\s*\(\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)[^()]{0,80}?"
                           r"(?:公布|发布|通过|施行|修订|修正)[^()]{0,40}\)\s*$")
 # 本报告由某某区人民政府办公室根据…编制: a report that names its author in its first sentence
@@ -51,6 +52,11 @@ def parse_date(text: str) -> str | None:
     impossible date (2月30日) or one without a day gives None.
     """
     text = text.strip()
+    roc = re.search(r"民[国國]\s*(\d{2,3})\s*年", text)
+    if roc:   # the Republic of China calendar: 民国108年 = 2019
+        text = text[:roc.start()] + f"{int(roc.group(1)) + 1911}年" + text[roc.end():]
+    if re.fullmatch(r"(19|20)\d{6}", text):
+        text = f"{text[:4]}年{text[4:6]}月{text[6:]}日"
     m = _CN_DATE.search(text)
     if m:
         import cn2an
@@ -169,9 +175,12 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             joined = bviews[j] + joined
         if _TITLE.search(joined):
             title, title_i = "".join(blocks[k].text.strip() for k in range(j, i + 1)), i
+            # a qualifier on its own line belongs to the title: （连续试运行V2.0）, （试行）
+            if i + 1 < len(bviews) and _TITLE_QUALIFIER.match(bviews[i + 1]):
+                title, title_i = title + blocks[i + 1].text.strip(), i + 1
             break
     if title is None:
-        for key in ("名称", "标题", "文件名称"):
+        for key in ("名称", "标题", "文件名称", "法规名称"):
             if info.get(key):
                 title = str(info[key]).strip()
                 break
@@ -236,8 +245,11 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                 if order and signer is None:
                     signer = order.group("who")
                 break
-    if issued_on is None and info.get("成文日期"):
-        issued_on, date_source = parse_date(str(info["成文日期"])), "page_table"
+    if issued_on is None:
+        for key in ("成文日期", "公布日期", "修正日期", "修订日期", "发文日期"):
+            if info.get(key) and parse_date(str(info[key])):
+                issued_on, date_source = parse_date(str(info[key])), "page_table"
+                break
     if issued_on is None:
         candidates = [info.get("发布日期"), info.get("发布时间"), meta_tags.get("PubDate"),
                       meta_tags.get("pubdate"), *pm.get("furniture", [])]
@@ -253,6 +265,12 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         m = re.match(r"^([^《,。]{2,60}?)(关于|印发|转发)", match_view(title))
         if m and _UNIT_END.search(m.group(1).strip()) and not m.group(1).startswith(("为", "根据", "按照")):
             issuer = title[: len(m.group(1).strip())].strip()
+    if title and not issuer:
+        # 淮安市洪泽区人民政府2024年政府信息公开工作年度报告: the issuer names itself before the year
+        m = re.match(r"^(.{2,40}?(?:人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|委))(?=(?:19|20)\d{2}\s*年)",
+                     match_view(title))
+        if m:
+            issuer = title[: len(m.group(1))]
     if issuer and len(signers) > 1 and match_view(issuer).startswith(match_view(signers[0])):
         issuer = signers[0]          # a joint title (甲局 乙局关于…): the first signatory
     issuer = issuer or signer

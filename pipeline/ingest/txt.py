@@ -120,7 +120,19 @@ def _front_matter(lines: list[str], doc: Document) -> list[str]:
     """A metadata header (--- / 标题: … / 文号: … / ---), as saved by many scrapers, goes
     to the page metadata the metadata extractor reads, not into the body."""
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None or lines[first].strip() != "---":
+    if first is None:
+        return lines
+    if lines[first].strip() != "---":
+        # a database export's header without delimiters: 法规名称：… / 修正日期：… / 法规网址：…
+        run = []
+        for line in lines[first:first + 12]:
+            m = _FRONT_KEY.match(line.strip())
+            if not m or not m.group(2).strip() or len(m.group(1)) > 8 or line.strip().endswith("。"):
+                break
+            run.append(m)
+        if len(run) >= 3:
+            doc.page_meta["info_table"] = {m.group(1).strip(): m.group(2).strip() for m in run}
+            return lines[first + len(run):]
         return lines
     for end in range(first + 1, min(len(lines), first + 60)):
         if lines[end].strip() == "---":
