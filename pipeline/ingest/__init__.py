@@ -8,7 +8,7 @@ import io
 from ..model import Document, IngestError
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-FORMATS = ("pdf", "docx", "html", "txt", "ofd")
+FORMATS = ("pdf", "docx", "html", "txt", "ofd", "doc")
 
 # Signatures of formats we recognise but do not read; the reason goes to the report.
 _UNSUPPORTED = [
@@ -46,7 +46,7 @@ def sniff(data: bytes) -> str:
             raise IngestError("failed", "OFD package without OFD.xml (damaged?)")
         raise IngestError("skipped", "zip archive that is not a DOCX")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise IngestError("skipped", "legacy .doc (Word 97-2003) is not supported; convert it to DOCX with LibreOffice")
+        return "doc"            # OLE2: .doc/.wps through LibreOffice; doc.py tells other OLE2 files apart
     for sig, what in _UNSUPPORTED:
         if head.startswith(sig):
             raise IngestError("skipped", f"unsupported file type: {what}")
