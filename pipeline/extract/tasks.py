@@ -89,8 +89,8 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
             # duties (省教育厅负责…, one paragraph per unit) assigns work
             for i in node.body:
                 v = bview(i)
-                if doc.blocks[i].kind != "table_row" and _any(obligation, v) and _any(action, v) \
-                        and not _any(end_body, v):
+                if doc.blocks[i].kind != "table_row" and (_any(obligation, v) or _unit_duty(v, rules)) \
+                        and _any(action, v) and not _any(end_body, v):
                     tasks.extend(_tasks_of_group(doc, node, [(i, False)], view, rules, inline, action,
                                                  origin="paragraph"))
             continue
@@ -133,6 +133,15 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         tasks = [t for t in tasks if not _any(problem, view[t.start:t.end])]
     tasks.sort(key=lambda t: t.start)
     return tasks
+
+
+_DUTY = re.compile(r"^\s*([^,。;:\s]{2,20}?)(?:负责|牵头|主要负责|具体负责)")
+
+
+def _unit_duty(text: str, rules) -> bool:
+    """A paragraph that opens with a unit's duty: 团省委负责…, 省妇联牵头…"""
+    m = _DUTY.match(text)
+    return bool(m and units_mod.matcher(rules).is_unit(m.group(1)))
 
 
 def _closes_with_units(doc, group, view, rules) -> bool:

@@ -471,6 +471,8 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
     return []
 
 
+# words no department name contains (应急, 安全 are names; 应当, 要 are not)
+_NOT_A_BARE_NAME = re.compile(r"要|将|对|在|把|向|请|并|及时|应当|须|按照|负责")
 _GROUP_JOIN = re.compile(r"等(?:有关|相关)?(?:部门|单位|群团组织|组织|机构)(?:\((?:单位|部门)\))?(?:和|及|以及|、)")
 
 
@@ -484,7 +486,7 @@ def _bare_names(view: str, s: int, e: int, m: UnitMatcher):
         items += m.split_list(view[pos:end], pos, accept_bare=True)
         pos = j.end() if j else e
     items = [it for it in items if it[2] not in ("和", "及")]
-    if not items or any(len(n) > 10 or _NOT_A_NAME.search(n) for _, _, n, _ in items):
+    if not items or any(len(n) > 10 or _NOT_A_BARE_NAME.search(n) for _, _, n, _ in items):
         return []
     return items
 
