@@ -21,6 +21,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from statistics import median
 
 from ...model import Block, Document
@@ -117,25 +119,32 @@ def group_lines(chars: list[dict]) -> list[list[dict]]:
         return []
     chars = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
     lines: list[list[dict]] = []
+    tops: list[float] = []
     cur: list[dict] = []
     top = bottom = 0.0
     for c in chars:
-        h = max(c["bottom"] - c["top"], 0.1)
+        ct, cb = c["top"], c["bottom"]
         if cur:
-            overlap = min(bottom, c["bottom"]) - max(top, c["top"])
-            if overlap > 0.3 * min(h, bottom - top):
+            h = cb - ct if cb - ct > 0.1 else 0.1
+            overlap = (bottom if bottom < cb else cb) - (top if top > ct else ct)
+            if overlap > 0.3 * (h if h < bottom - top else bottom - top):
                 cur.append(c)
-                top = min(top, c["top"])
-                bottom = max(bottom, c["bottom"])
+                if ct < top:
+                    top = ct
+                if cb > bottom:
+                    bottom = cb
                 continue
             lines.append(cur)
+            tops.append(top)
         cur = [c]
-        top, bottom = c["top"], c["bottom"]
+        top, bottom = ct, cb
     lines.append(cur)
+    tops.append(top)
+    x0 = itemgetter("x0")
     for ln in lines:
-        ln.sort(key=lambda c: c["x0"])
-    lines.sort(key=lambda ln: min(c["top"] for c in ln))
-    return lines
+        ln.sort(key=x0)
+    order = sorted(range(len(lines)), key=tops.__getitem__)    # stable, as sorting the lines was
+    return [lines[k] for k in order]
 
 
 def line_text(chars: list[dict]) -> tuple[str, list[dict]]:
@@ -167,7 +176,12 @@ def line_text(chars: list[dict]) -> tuple[str, list[dict]]:
 
 
 def is_bold(c: dict) -> bool:
-    return bool(_BOLD_FONT.search(c.get("fontname") or ""))
+    return _bold_name(c.get("fontname") or "")
+
+
+@lru_cache(maxsize=4096)
+def _bold_name(name: str) -> bool:
+    return bool(_BOLD_FONT.search(name))
 
 
 def make_line(page: int, chars: list[dict]) -> Line | None:
@@ -175,7 +189,7 @@ def make_line(page: int, chars: list[dict]) -> Line | None:
     if not kept:
         return None
     sizes = Counter(round(c["size"] * 2) / 2 for c in kept)
-    nb = sum(1 for c in kept if is_bold(c))
+    nb = sum(1 for c in kept if _bold_name(c.get("fontname") or ""))
     steps = [b["x0"] - a["x0"] for a, b in zip(kept, kept[1:])
              if len(a["text"]) == 1 and not a["text"].isascii()]
     size = sizes.most_common(1)[0][0]
@@ -184,9 +198,9 @@ def make_line(page: int, chars: list[dict]) -> Line | None:
         chars=kept,
         text=text,
         x0=kept[0]["x0"],
-        x1=max(c["x1"] for c in kept),
-        top=min(c["top"] for c in kept),
-        bottom=max(c["bottom"] for c in kept),
+        x1=max(map(itemgetter("x1"), kept)),
+        top=min(map(itemgetter("top"), kept)),
+        bottom=max(map(itemgetter("bottom"), kept)),
         size=size,
         bold=nb > 0.6 * len(kept),
         pitch=max(median(steps), size) if steps else size,

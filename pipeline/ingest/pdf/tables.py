@@ -21,13 +21,71 @@ from .layout import Table, group_lines, is_bold, join_lines, line_text
 
 def find(page) -> list:
     """Tables of a pypdfium2 page, as pdfplumber ``Table`` objects (``bbox``, ``rows``)."""
-    from pdfplumber.table import TableFinder
-
     left, _, _, top = page.get_mediabox()
     edges: list[dict] = []
     _edges(raw.FPDFPage_CountObjects(page.raw), lambda k: raw.FPDFPage_GetObject(page.raw, k),
            (1, 0, 0, 1, 0, 0), left, top, edges, 0)
-    return TableFinder(_EdgePage(edges, page.get_size()), {}).tables
+    return _tables(_EdgePage(edges, page.get_size()))
+
+
+def _tables(page: "_EdgePage") -> list:
+    """pdfplumber's ``TableFinder`` steps (edges merged, intersections, cells, tables)
+    with its cell search replaced by ``_cells``, which gives the same cells."""
+    from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
+
+    finder = TableFinder.__new__(TableFinder)      # its __init__ would run the slow cell search
+    finder.page = page
+    finder.settings = TableSettings.resolve({})
+    edges = finder.get_edges()
+    st = finder.settings
+    points = edges_to_intersections(edges, st.intersection_x_tolerance, st.intersection_y_tolerance)
+    return [Table(page, group) for group in cells_to_tables(_cells(points))]
+
+
+def _cells(points: dict) -> list[tuple]:
+    """The smallest rectangle for each intersection as its top-left corner, as pdfplumber's
+    ``intersections_to_cells`` finds it (a corner's right and lower neighbours joined to it
+    and to the opposite corner by a common edge), with each corner's edge boxes made into
+    sets once instead of on every comparison (75 % of the table time on ruled pages)."""
+    def boxes(p, kind):
+        key = (p, kind)
+        got = sets.get(key)
+        if got is None:
+            got = sets[key] = {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in points[p][kind]}
+        return got
+
+    def connects(p, q) -> bool:
+        if p[0] == q[0] and not boxes(p, "v").isdisjoint(boxes(q, "v")):
+            return True
+        return p[1] == q[1] and not boxes(p, "h").isdisjoint(boxes(q, "h"))
+
+    sets: dict = {}
+    order = sorted(points)
+    same_x: dict = defaultdict(list)
+    same_y: dict = defaultdict(list)
+    for k, p in enumerate(order):
+        same_x[p[0]].append(k)
+        same_y[p[1]].append(k)
+    cells = []
+    for k, pt in enumerate(order[:-1]):
+        below = [order[j] for j in same_x[pt[0]] if j > k]
+        right = [order[j] for j in same_y[pt[1]] if j > k]
+        found = None
+        for b in below:
+            if not connects(pt, b):
+                continue
+            for r in right:
+                if not connects(pt, r):
+                    continue
+                corner = (r[0], b[1])
+                if corner in points and connects(corner, r) and connects(corner, b):
+                    found = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
 
 
 class _EdgePage:
