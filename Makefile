@@ -24,6 +24,8 @@ test: $(STAMP)
 ## Benchmarks (not part of the tests): writes docs/benchmarks.md
 bench: $(STAMP)
 	$(BIN)/uv pip install -q --python $(BIN)/python '.[bench]'
+	@# pdftotext (poppler-utils) is a peer in the PDF section; the benchmark says so when it is missing
+	command -v pdftotext >/dev/null || { apt-get install -y -q poppler-utils || (apt-get update -q && apt-get install -y -q poppler-utils); } || true
 	$(BIN)/python tools/benchmark.py --out docs/benchmarks.md
 
 ## Mutation sweep (not part of the tests): deletes each rule in turn, writes docs/rule-coverage.md
