@@ -36,3 +36,8 @@ def seed_body(stem: str) -> str:
     from pipeline.rules import load_rules
 
     return clean(read_path(SEEDS / f"{stem}.txt"), load_rules()).text
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-floors", action="store_true", default=False,
+                     help="tests/test_quality.py raises the quality floors to the measured scores (never lowers)")
