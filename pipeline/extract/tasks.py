@@ -20,7 +20,8 @@ register_schema(
     rule_list_schema(
         {
             "kind": {"enum": ["skip_section", "action", "obligation_paragraph", "end_of_body",
-                              "report_title", "plan_section", "report_problem", "flat_exclude"]},
+                              "report_title", "plan_section", "report_problem", "flat_exclude",
+                              "condition_item"]},
             "pattern": {"type": "string"},
         },
         required=("name", "kind", "pattern"),
@@ -68,6 +69,7 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
     obligation = _patterns(rules, "obligation_paragraph")
     end_body = _patterns(rules, "end_of_body")
     flat_exclude = _patterns(rules, "flat_exclude")
+    condition = _patterns(rules, "condition_item")
     inline = inline_styles(rules)
 
     def bview(i):
@@ -100,6 +102,8 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
             continue  # a preamble, unless a numbered item under it names its units
         if is_report and not any(_any(plan, h) for h in headings):
             continue
+        if node.block is not None and not node.children and not node.body and _any(condition, bview(node.block)):
+            continue  # （二）有组织的考场作弊行为的；
         if node.block is None and not node.children and not is_report:
             # A document with no numbered items at all: every substantial action
             # paragraph is an item (a notice and the measures it issues, unnumbered).
