@@ -2,8 +2,8 @@
 must not fire on, read generically from every rule file (issue 12).
 
 A rule is a named entry of a rule list (``rules:``, ``collective:``, ``keep_rules:`` …,
-any list of mappings with a ``name``) or an entry of a word table listed in
-``MAP_SECTIONS`` (roles.yml: 牵头 → lead). An example is a text, or a mapping
+any list of mappings with a ``name``) or an entry of a word table of a file listed in
+``MAP_FILES`` (roles.yml: 牵头 → lead). An example is a text, or a mapping
 ``{text: …, <field>: <expected value>, …}`` (``doc_date`` is an input, not a field).
 An example with ``known_gap: <why>`` records a case the rule gets wrong today: it must
 keep failing (when it passes, the mark is stale and the test says so).
@@ -146,12 +146,19 @@ SECTIONS: dict[tuple[str, str], Section] = {
        for key in ("rules", "keep_rules", "head_rules", "spam_rules", "runon_split", "inline",
                    "mojibake", "body_start")},
 }
-# Word tables whose entries are rules (a word decides a value); their proofs sit in the
-# file's top-level examples: / counter_examples: under the table's key and the word.
-MAP_SECTIONS: dict[tuple[str, str], Section] = {
-    ("roles.yml", key): Section(observe_units, False)
-    for key in ("roles", "labels", "each_words", "jointly_words")
-}
+# Files made of word tables whose entries are rules (a word decides a value): every
+# top-level table in them (a mapping or a list of words) is a rule list, each entry a
+# rule; their proofs sit in the file's top-level examples: / counter_examples: under the
+# table's key and the word.
+MAP_FILES: dict[str, Section] = {"roles.yml": Section(observe_units, False)}
+_NOT_TABLES = {"version", "description", "examples", "counter_examples"}
+
+
+def _word_tables(fname: str, data) -> dict:
+    if fname not in MAP_FILES or not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if k not in _NOT_TABLES and (
+        isinstance(v, dict) or (isinstance(v, list) and all(isinstance(w, str) for w in v)))}
 
 
 # --------------------------------------------------------------------------- the rules
@@ -180,20 +187,18 @@ def all_rules(rules: RuleSet) -> list[Rule]:
     for fname, data in sorted(rules.files.items()):
         for key, items in _rule_lists(data).items():
             out += [Rule(fname, key, r["name"]) for r in items]
-        for (mfile, key) in MAP_SECTIONS:
-            if mfile == fname:
-                table = data.get(key) or {}
-                out += [Rule(fname, key, w) for w in table]
+        for key, table in _word_tables(fname, data).items():
+            out += [Rule(fname, key, w) for w in table]
     return out
 
 
 def section_of(rule: Rule) -> Section | None:
-    return SECTIONS.get((rule.file, rule.key)) or MAP_SECTIONS.get((rule.file, rule.key))
+    return SECTIONS.get((rule.file, rule.key)) or MAP_FILES.get(rule.file)
 
 
 def proofs(rules: RuleSet, rule: Rule, which: str) -> list[dict]:
     data = rules.files[rule.file]
-    if (rule.file, rule.key) in MAP_SECTIONS:
+    if rule.file in MAP_FILES:
         raw = ((data.get(which) or {}).get(rule.key) or {}).get(rule.name) or []
     else:
         raw = _rule_entry(rules, rule).get(which) or []
@@ -310,12 +315,13 @@ def test_every_rule_has_examples():
 def test_proofs_name_existing_entries():
     """Proofs of a word table must belong to an entry of that table (no orphan after a rename)."""
     orphans = []
-    for (fname, key) in MAP_SECTIONS:
+    for fname in MAP_FILES:
         data = RULES.files.get(fname) or {}
         for which in ("examples", "counter_examples"):
-            for word in ((data.get(which) or {}).get(key) or {}):
-                if word not in (data.get(key) or {}):
-                    orphans.append(f"{fname}: {which} for {key}:{word}, which is no entry")
+            for key, words in (data.get(which) or {}).items():
+                for word in words or {}:
+                    if word not in (data.get(key) or {}):
+                        orphans.append(f"{fname}: {which} for {key}:{word}, which is no entry")
     assert not orphans, "\n".join(orphans)
 
 
