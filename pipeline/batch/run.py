@@ -51,6 +51,7 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
         entries = [e for e in entries if e.status is None and e.rel.endswith(".json") and e.rel != MANIFEST]
     journal = Journal(out_dir)
     manifest = journal.load()
+    _remove_stale_temporaries(out_dir)
     key_extra = f"{job}:{rules.digest}:{params.digest()}"
     workers = max(1, workers or os.cpu_count() or 1)
     progress = Progress(len(entries), quiet=quiet)
@@ -103,6 +104,17 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
         report["reference_graph"] = link_references(out_dir, ordered)
     write_atomic(out_dir / "report.yml", dump_yaml(report))
     return (EXIT_SOME_FAILED if failed else EXIT_OK), report
+
+
+def _remove_stale_temporaries(out_dir: Path) -> None:
+    """Temporary files of atomic writes (``.<name>.<random>.tmp``) that a killed run left."""
+    for dirpath, _, filenames in os.walk(out_dir):
+        for fn in filenames:
+            if fn.startswith(".") and fn.endswith(".tmp"):
+                try:
+                    os.unlink(os.path.join(dirpath, fn))
+                except OSError:
+                    pass
 
 
 def _outcome(rel: str, kind: str, value, params: Params, prev: dict | None) -> Outcome:
