@@ -12,7 +12,7 @@ pytest.importorskip("distributed")
 
 from pipeline.batch import Params, run_batch  # noqa: E402
 
-from .conftest import SEEDS  # noqa: E402
+from .conftest import ROOT, SEEDS  # noqa: E402
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -26,7 +26,9 @@ def test_local_cluster_matches_the_process_pool(tmp_path):
     for src in sorted(SEEDS.glob("*.txt"))[:3] + sorted(SEEDS.glob("*.html"))[:1]:
         shutil.copyfile(src, d / src.name)
     (d / "empty.txt").write_bytes(b"")
-    params = Params(timeout=60)
+    rules = tmp_path / "rules"        # frozen: an edit of rules/ between the runs would redo documents
+    shutil.copytree(ROOT / "rules", rules)
+    params = Params(timeout=60, rules_dir=str(rules))
     code_pool, rep_pool = run_batch("run", [str(d)], tmp_path / "pool", workers=2, params=params, quiet=True)
     code_dask, rep_dask = run_batch("run", [str(d)], tmp_path / "dask", params=params, quiet=True,
                                     scheduler="local:2")
