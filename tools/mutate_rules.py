@@ -133,17 +133,32 @@ def files_read(proofs, rules, rule) -> set[str]:
     return tracked.read
 
 
-def own_examples_changed(proofs, rules, mutant, rule) -> tuple[int, int, int]:
-    """(examples whose result changes without the rule, examples, of them known gaps)."""
+def own_examples_changed(proofs, rules, mutant, rule, crashes: list[str]) -> tuple[int, int, int]:
+    """(examples whose result changes without the rule, examples, of them known gaps).
+    A crash without the rule is a change (and is added to ``crashes``)."""
     section = proofs.section_of(rule)
     changed = total = gaps = 0
     for ex in proofs.proofs(rules, rule, "examples"):
         total += 1
         gaps += bool(ex.get("known_gap"))
         full = section.observe(rules, ex["text"], ex)
-        less = section.observe(mutant, ex["text"], ex)
+        try:
+            less = section.observe(mutant, ex["text"], ex)
+        except Exception as exc:            # noqa: BLE001 - the code relies on the rule
+            crashes.append(f"{type(exc).__name__}: {exc}")
+            changed += 1
+            continue
         changed += sorted(map(proofs._key, full)) != sorted(map(proofs._key, less))
     return changed, total, gaps
+
+
+def _check(proofs, rules, rule, crashes: list[str]) -> bool:
+    """Whether the rule's proof fails with these rules (a crash fails it)."""
+    try:
+        return bool(proofs.check_rule(rules, rule))
+    except Exception as exc:                # noqa: BLE001
+        crashes.append(f"{type(exc).__name__}: {exc}")
+        return True
 
 
 def _fmt_delta(delta: dict) -> str:
@@ -163,12 +178,19 @@ def _measure(rule):
     proofs, rules, every, reads = _STATE["proofs"], _STATE["rules"], _STATE["every"], _STATE["reads"]
     t = time.time()
     mutant = proofs.without(rules, rule)
-    changed, total, gaps = own_examples_changed(proofs, rules, mutant, rule)
-    failing = [q.id for q in every if q != rule and rule.file in reads[q] and proofs.check_rule(mutant, q)]
+    crashes: list[str] = []
+    changed, total, gaps = own_examples_changed(proofs, rules, mutant, rule, crashes)
+    failing = [q.id for q in every if q != rule and rule.file in reads[q] and q not in _STATE["base_failing"]
+               and _check(proofs, mutant, q, crashes)]
     corpus = _STATE.get("corpus")
-    delta = gold_delta(_STATE["base"], corpus.scores(mutant)) if corpus else {}
+    delta, failed_docs = {}, 0
+    if corpus:
+        scores = corpus.scores(mutant)
+        failed_docs = sum(1 for v in scores.values() if not v)
+        delta = gold_delta(_STATE["base"], scores)
     return {"rule": rule, "changed": changed, "total": total, "gaps": gaps, "failing": failing,
-            "delta": delta, "seconds": time.time() - t}
+            "delta": delta, "crashes": sorted(set(crashes)), "failed_docs": failed_docs - _STATE.get("base_failed", 0),
+            "seconds": time.time() - t}
 
 
 def main(argv=None) -> int:
@@ -196,12 +218,15 @@ def main(argv=None) -> int:
         rules = proofs.RULES
         every = [r for r in proofs.ALL if proofs.section_of(r) is not None]
         _STATE.update(proofs=proofs, rules=rules, every=every,
-                      reads={r: files_read(proofs, rules, r) for r in every})
+                      reads={r: files_read(proofs, rules, r) for r in every},
+                      # proofs failing before any deletion are reported, not blamed on one
+                      base_failing={q for q in every if _check(proofs, rules, q, [])})
         if not args.no_corpus:
             shutil.copytree(args.corpus, work / "raw")
             shutil.copytree(args.gold, work / "gold")
             corpus = Corpus(work / "raw", work / "gold")
-            _STATE.update(corpus=corpus, base=corpus.scores(rules))
+            base = corpus.scores(rules)
+            _STATE.update(corpus=corpus, base=base, base_failed=sum(1 for v in base.values() if not v))
             print(f"corpus: {len(corpus.docs)} documents with gold ({time.time() - t0:.0f} s)", file=sys.stderr)
         chosen = [r for r in every if not args.only or args.only in r.id]
         rows = []
@@ -210,7 +235,8 @@ def main(argv=None) -> int:
             for n, row in enumerate(pool.imap(_measure, chosen), 1):
                 rows.append(row)
                 print(f"[{n}/{len(chosen)}] {row['rule'].id}: own {row['changed']}/{row['total']}, "
-                      f"other proofs {len(row['failing'])}, gold {_fmt_delta(row['delta']) or '-'} "
+                      f"other proofs {len(row['failing'])}, gold {_fmt_delta(row['delta']) or '-'}"
+                      f"{', CRASH ' + row['crashes'][0] if row['crashes'] else ''} "
                       f"({row['seconds']:.1f} s)", file=sys.stderr, flush=True)
         elapsed = time.time() - t0
         Path(args.out).write_text(render(rows, rules, proofs, args, elapsed), encoding="utf-8")
@@ -224,7 +250,9 @@ def render(rows, rules, proofs, args, elapsed) -> str:
     def gold_changed(r):
         return sum(v for d in r["delta"].values() for v in d.values())
 
-    unproven = [r for r in rows if not r["changed"] and not r["failing"] and not gold_changed(r)]
+    unproven = [r for r in rows if not r["changed"] and not r["failing"] and not gold_changed(r)
+                and not r["failed_docs"]]
+    crashing = [r for r in rows if r["crashes"] or r["failed_docs"] > 0]
     by_example = sum(1 for r in rows if r["changed"])
     by_gold = sum(1 for r in rows if gold_changed(r))
     by_other = sum(1 for r in rows if r["failing"])
@@ -258,6 +286,16 @@ def render(rows, rules, proofs, args, elapsed) -> str:
         gaps = [ex["known_gap"] for ex in proofs.proofs(rules, r["rule"], "examples") if ex.get("known_gap")]
         why = f"known gap: {gaps[0]}" if gaps else "its examples are found as well without it"
         out.append(f"- `{r['rule'].id}`: {why}")
+    if _STATE.get("base_failing"):
+        out += ["", "Proofs failing with all rules present (left out of the comparison): "
+                + ", ".join(f"`{q.id}`" for q in sorted(_STATE["base_failing"], key=lambda q: q.id)) + "."]
+    out += ["", "## Deletions that crash the code", "",
+            "The code relies on these rules being present (a missing rule should not crash a document):", ""]
+    if not crashing:
+        out.append("None.")
+    for r in crashing:
+        docs = f"; {r['failed_docs']} corpus documents fail" if r["failed_docs"] > 0 else ""
+        out.append(f"- `{r['rule'].id}`: {'; '.join(r['crashes'][:2]) or 'no proof crashes'}{docs}")
     out += ["", "## Every rule", "", "| rule | own | other proofs failing | gold |", "|---|---|---|---|"]
     for r in rows:
         own = f"{r['changed']}/{r['total']}" + (f" ({r['gaps']} gap)" if r["gaps"] else "")
