@@ -351,3 +351,26 @@ def test_journal_survives_a_torn_last_line(tmp_path):
         fh.write(b'{"name": "c.txt", "entry": {"key"')          # the crash hit mid-write
     m = Journal(tmp_path).load()
     assert set(m) == {"a.txt", "b\\xff.txt"} and m["b\\xff.txt"]["reason"] == "empty file"
+
+
+def _start_child_then_hang(pid_file: str) -> None:
+    child = subprocess.Popen(["sleep", "300"])
+    Path(pid_file).write_text(str(child.pid))
+    time.sleep(300)
+
+
+def test_killing_a_late_worker_kills_what_it_started(tmp_path):
+    """A converter the job started (LibreOffice for .doc) dies with the worker at the deadline."""
+    from pipeline.batch.executor import ProcessExecutor
+
+    pid_file = tmp_path / "child.pid"
+    ex = ProcessExecutor(1, task_timeout=1.0)
+    t0 = time.monotonic()
+    results = list(ex.map_unordered(_start_child_then_hang, [("late", (str(pid_file),))]))
+    assert results == [("late", "timeout", None)]
+    assert time.monotonic() - t0 < 20
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(child), "the worker's child outlived it"

@@ -47,6 +47,10 @@ STARTUP_FAILURES = 3      # workers dying before they are ready: give up instead
 def _worker_main(conn, parent_pid: int, initializer, initargs) -> None:
     _die_with_parent(parent_pid)
     try:
+        os.setpgrp()    # its own process group: killing it also kills what it started (a converter)
+    except OSError:
+        pass
+    try:
         if initializer is not None:
             initializer(*initargs)
     except BaseException as exc:  # noqa: BLE001 - told to the parent, which gives up after a few
@@ -84,10 +88,15 @@ class _Worker:
         self.last_error: str | None = None
 
     def kill(self) -> None:
-        try:
-            os.kill(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, TypeError):
-            pass
+        pid = self.proc.pid
+        if pid is not None:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
         self.proc.join(5)
         self.conn.close()
 
