@@ -90,3 +90,34 @@ def test_any_file_names_give_one_unique_entry_each(tmp_path_factory, names):
     assert len(set(rels)) == len(rels)
     for r in rels:
         r.encode("utf-8")                     # writable into the report and the manifest
+
+
+def test_wide_encoding_detection_on_corpus_lines():
+    """BOM-less UTF-16 / UTF-32 is told from the bytes, and never claimed for GB18030,
+    Big5 or UTF-8 text: random runs of real corpus lines in each encoding."""
+    import random
+
+    from pipeline.ingest.txt import _text_share, decode, wide_encoding
+
+    from .conftest import CORPUS
+
+    lines = []
+    for p in sorted((CORPUS / "raw").rglob("*.txt")):
+        try:
+            lines += [s.strip() for s in p.read_text(encoding="utf-8").splitlines()
+                      if s.strip() and _text_share(s.strip()) == 1.0]
+        except UnicodeDecodeError:
+            continue
+    assert len(lines) > 500
+    rnd = random.Random(5)
+    for _ in range(1500):
+        s = "\n".join(rnd.choice(lines) for _ in range(rnd.randint(1, 4)))[: rnd.randint(1, 400)]
+        for enc in ("gb18030", "big5", "utf-8"):
+            try:
+                data = s.encode(enc)
+            except UnicodeEncodeError:
+                continue
+            assert wide_encoding(data) is None, (enc, s)
+        if len(s) >= 20:
+            for enc in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+                assert decode(s.encode(enc))[0] == s, (enc, s)

@@ -58,6 +58,8 @@ def wide_encoding(data: bytes) -> str | None:
         except UnicodeDecodeError as exc:
             if len(data) > len(sample) and exc.start >= len(sample) - 4:
                 return None                               # only the sample's cut end is broken
+        if len(data) < 16:
+            return None                                   # a few CJK bytes prove no encoding
         best = None
         for cand in ("utf-16-le", "utf-16-be"):
             text = _strict(sample, cand, 2)
@@ -67,9 +69,10 @@ def wide_encoding(data: bytes) -> str | None:
                     best = (share, cand)
         if best is None:
             return None
-        gb = _strict(sample, "gb18030", 1)
-        if gb is not None and _text_share(gb) >= 0.97 and len(_CJK.findall(gb)) / max(len(gb), 1) >= best[0]:
-            return None                                   # reads at least as well as GB18030
+        for legacy in ("gb18030", "big5"):
+            text = _strict(sample, legacy, 1)
+            if text is not None and _text_share(text) >= 0.97 and len(_CJK.findall(text)) / max(len(text), 1) >= best[0]:
+                return None                               # reads at least as well as GB18030 / Big5
         enc = best[1]
     if len(data) % 2:
         raise IngestError("failed", f"{enc.upper()} text with an odd number of bytes ({len(data):,}): truncated file?")
