@@ -569,6 +569,8 @@ def _date_data(g, rule, dr, doc_date, matched: str = "") -> dict | None:
             w.year, w.year_from = f.year, f.year_from
             if f.month and w.month and w.month < f.month:
                 w.year += 1
+        if w.month is None and g.get("day") and f.month:     # 2月19日至22日: the end's month is the start's
+            w.month, w.month_known = f.month, True
         if f.year is not None and f.month and not f.degraded:
             try:
                 start = dt.date(int(f.year), int(f.month), int(f.day or 1))

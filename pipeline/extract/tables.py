@@ -523,7 +523,8 @@ def row_facts(view: str, task: Task, rules: RuleSet, doc_date: dt.date | None) -
     # text repeats gives two deadlines, each quoting its own cell.
     for key, (s, e) in row.items():
         role = base_role(key)
-        if role == "deadline" or role in TEXT_ROLES:
+        # a category cell can be a schedule too (新引进计划年内开工)
+        if role in ("deadline", "group") or role in TEXT_ROLES:
             facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date), s)
         if role in TEXT_ROLES:
             facts += _shift(thresholds.find_thresholds(view[s:e], rules), s)
