@@ -81,8 +81,20 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
+_PREPARED_FOR: tuple[str | None] | None = None     # rules folder the loaded rules came from
+
+
+def prepare(rules: RuleSet, rules_dir: str | None) -> None:
+    """In the parent, before forking workers: hold the rules and warm up once; forked
+    workers inherit both (copy-on-write) and start at once, replacements too."""
+    global _RULES, _PREPARED_FOR
+    _RULES = rules
+    _warm_up(rules)
+    _PREPARED_FOR = (rules_dir,)
+
+
 def init_worker(rules_dir: str | None, memory_mb: int) -> None:
-    global _RULES
+    global _RULES, _PREPARED_FOR
     if _main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     if memory_mb:
@@ -93,14 +105,22 @@ def init_worker(rules_dir: str | None, memory_mb: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         except (ImportError, ValueError, OSError):
             pass
-    from ..process import process_bytes
+    if _RULES is not None and _PREPARED_FOR == (rules_dir,):
+        return                                        # forked from a prepared parent
     from ..rules import load_rules
 
     _RULES = load_rules(rules_dir)
-    # Imports, the segmenter's dictionary, compiled rules: paid here, once per worker,
-    # not inside the first document's time limit.
+    _warm_up(_RULES)
+    _PREPARED_FOR = (rules_dir,)
+
+
+def _warm_up(rules: RuleSet) -> None:
+    """Imports, the segmenter's dictionary, compiled rules: paid once, not inside the
+    first document's time limit."""
+    from ..process import process_bytes
+
     try:
-        process_bytes(_WARM_UP.encode("utf-8"), "warm-up.txt", _RULES, 1 << 20)
+        process_bytes(_WARM_UP.encode("utf-8"), "warm-up.txt", rules, 1 << 20)
     except Exception:  # noqa: BLE001 - a warm-up failure shows again on the real documents
         pass
 

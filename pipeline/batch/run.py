@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..emit import dump_yaml, write_atomic
 from .executor import ProcessExecutor
 from .inputs import collect, printable
-from .jobs import Outcome, Params, init_worker, work
+from .jobs import Outcome, Params, init_worker, prepare, work
 from .journal import MANIFEST, Journal
 from .report import Progress, build_report
 
@@ -78,6 +78,8 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
         # memory: the cluster's own per-worker limit applies, not an rlimit on its process
         executor = DaskExecutor(scheduler, init_worker, (params.rules_dir, 0), task_timeout=hard_deadline(params.timeout))
     else:
+        if tasks:
+            prepare(rules, params.rules_dir)     # workers fork warm
         executor = ProcessExecutor(min(workers, max(1, len(tasks))), init_worker,
                                    (params.rules_dir, params.memory_mb), task_timeout=hard_deadline(params.timeout))
     try:
@@ -85,6 +87,8 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
             o = _outcome(rel, kind, value, params, manifest.get(rel))
             if o.key is not None and o.status != "unchanged":
                 manifest[rel] = {"key": o.key, "status": o.status, "reason": o.reason, "output": o.output}
+                if o.info:      # title, number, id, references: an unchanged rerun needs no record read
+                    manifest[rel]["info"] = o.info
                 journal.append(rel, manifest[rel])
             outcomes[rel] = o
             progress.update(o)
@@ -124,7 +128,7 @@ def _outcome(rel: str, kind: str, value, params: Params, prev: dict | None) -> O
         if o.status == "unchanged":
             prev = prev or {}
             return Outcome(rel, "unchanged", prev.get("reason"), 0.0, prev.get("output"),
-                           info={"previous_status": prev.get("status")})
+                           info={"previous_status": prev.get("status"), **(prev.get("info") or {})})
         return o
     if kind == "timeout":
         return Outcome(rel, "failed", f"timed out after {params.timeout:g} s (worker stopped)", params.timeout)
