@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from ..emit import dump_yaml, write_atomic
@@ -26,10 +25,11 @@ EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 
-# The hard deadline is the time limit plus a grace (half the limit, 1 to 5 s): the
-# in-process alarm fires first and reports normally; the kill is for code that never
-# returns to Python (a backtracking regular expression, a C library stuck).
+
 def hard_deadline(timeout: float) -> float:
+    """The time limit plus a grace (half the limit, 1 to 5 s): the in-process alarm
+    fires first and reports normally; the kill is for code that never returns to Python
+    (a backtracking regular expression, a C library stuck)."""
     return timeout + min(5.0, max(1.0, timeout / 2))
 
 
