@@ -146,8 +146,8 @@ class ProcessExecutor:
                         try:
                             if w.conn.poll():
                                 msg = w.conn.recv()
-                        except (EOFError, OSError):
-                            pass
+                        except Exception:  # noqa: BLE001 - EOF, or a reply cut off by the worker's death
+                            msg = None
                         if msg is not None and msg[0] is None:       # a message about the worker itself
                             if msg[1] == _READY:
                                 w.ready, startup_failures = True, 0
