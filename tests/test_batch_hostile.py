@@ -374,3 +374,14 @@ def test_killing_a_late_worker_kills_what_it_started(tmp_path):
     while alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(child), "the worker's child outlived it"
+
+
+def test_output_folder_inside_the_input_is_not_walked(tmp_path):
+    from pipeline.batch import Params, run_batch
+
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text(SHORT, encoding="utf-8")
+    for _ in range(2):
+        code, report = run_batch("run", [str(d)], d / "out", workers=1, params=Params(timeout=60), quiet=True)
+        assert code == 0 and [x["source"] for x in report["documents"]] == ["a.txt"]

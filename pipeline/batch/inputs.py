@@ -154,20 +154,20 @@ def _walk(root: Path, prefix: str, allowed: list[str], excluded: str | None, fol
             found.append(Entry(folder, rel or ".", "failed", f"cannot list folder: {exc.strerror or exc}"))
             continue
         subdirs = []
+        folder_is_out = excluded is not None and os.path.realpath(folder) == excluded
         for d in names:
             path = Path(d.path)
             name = _join(rel, printable(d.name))
-            if excluded is not None and os.path.realpath(path) == excluded:
-                continue                                      # the run's own output folder
-            if not rel and d.name in OUTPUT_NAMES and excluded is not None \
-                    and os.path.realpath(folder) == excluded:
-                continue
+            if folder_is_out and d.name in OUTPUT_NAMES:
+                continue                                      # the run's own manifest and report
             try:
                 is_link = d.is_symlink()
                 is_dir = d.is_dir(follow_symlinks=False)
             except OSError as exc:
                 found.append(Entry(path, name, "failed", f"cannot read: {exc.strerror or exc}"))
                 continue
+            if (is_dir or is_link) and excluded is not None and os.path.realpath(path) == excluded:
+                continue                                      # the run's own output folder
             if d.name.startswith("."):
                 what = "hidden folder, not walked" if is_dir else "hidden file"
                 found.append(Entry(path, name, "skipped", what))
