@@ -190,3 +190,9 @@ def test_metadata_header_shapes(text, want, rules):
 
 def test_roc_calendar_dates():
     assert parse_date("民國108年4月17日") == "2019-04-17"
+
+
+def test_a_sentence_ending_in_a_colon_is_not_the_recipients(rules):
+    text = ("关于促进房地产业良性循环的若干措施\n为深入贯彻落实决策部署，坚持房子是用来住的定位，支持刚性住房需求，"
+            "促进房地产业健康发展，进一步完善工作措施，提出如下工作措施：\n一、优化土地供应。各县区要合理安排供地。\n")
+    assert _meta_of_text(text, rules)["recipients"] == []

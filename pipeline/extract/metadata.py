@@ -156,6 +156,16 @@ def _split_names(text: str, rules=None) -> list[str]:
     return [x for x in out if x]
 
 
+def _mostly_units(names: list[str], rules) -> bool:
+    """A 主送 line names organisations: most of its names end like one (局, 政府, 各…)."""
+    from .units import matcher
+
+    m = matcher(rules)
+    views = [match_view(n) for n in names]
+    good = sum(1 for v in views if m.is_unit(re.sub(r"\([^()]*\)$", "", v)) or v.startswith("各") or m.is_collective(v))
+    return good * 2 >= len(views)
+
+
 def extract(doc: Document, view: str, root, rules) -> dict:
     blocks = doc.blocks
     bviews = [view[b.start:b.end].strip() for b in blocks]
@@ -295,8 +305,11 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         m = _RECIPIENTS.match(v)
         if m and len(v) <= 300 and not _HEADING_NUM.match(v) and not re.search(r"(如下|通知|意见|要求|为|根据|以下)\s*:$", v):
             names = _split_names(blocks[i].text.strip().rstrip(":："), rules)
-            if names and all(len(n) <= 40 for n in names):
+            if names and all(len(n) <= 40 for n in names) and _mostly_units(names, rules):
                 recipients = names
+                break
+            if names and _mostly_units(names, rules) is False and len(v) > 60:
+                continue    # a sentence ending in a colon (…提出如下工作措施：) is not the 主送 line
             break
 
     def after_label(label_rx: str) -> list[str]:
