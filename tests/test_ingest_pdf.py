@@ -401,3 +401,17 @@ def test_cff_font_pdf_from_another_producer():
         "Open Government Information Regulations", "一、总体要求", body1,
         "二、工作要求", "请于2020年底前报送工作总结。"]
     assert [b.page for b in doc.blocks] == [1, 1, 1, 2, 2]
+
+
+def test_a_layout_grid_is_read_as_prose():
+    """A .doc converted to PDF with its page laid out on a grid of ruling lines: the
+    'table' has many narrow columns and almost no filled cells; it is prose."""
+    from pipeline.ingest.pdf.tables import _layout_grid
+
+    grid = [["关于印发实施方案的通知"] + [""] * 30 for _ in range(10)] + [["海南省农业农村厅"] + [""] * 14 + ["海南省财政厅"] + [""] * 15]
+    assert _layout_grid(grid)
+    table = [["序号", "工作任务", "牵头单位", "完成时限"], ["1", "推进公开", "县政府办", "2021年6月底前"],
+             ["2", "加强解读", "县司法局", ""], ["3", "做好培训", "县政府办", "每季度"]]
+    assert not _layout_grid(table)
+    wide = [[str(i)] + [str(j) for j in range(12)] for i in range(6)]
+    assert not _layout_grid(wide)
