@@ -139,3 +139,34 @@ def test_gold_and_inputs_are_pinned():
     assert not (changed or added or removed), (
         f"corpus files differ from corpus/checksums.sha256 (changed {changed}, added {added}, removed {removed}); "
         "if the change is deliberate run `python tools/corpus_checksums.py` and commit the result")
+
+
+def test_no_fact_is_reported_twice(corpus_run):
+    """One occurrence in the visible text gives one fact: no deadline, threshold or
+    cadence span in two tasks or in a task and the unattached facts, no fact twice in a
+    task, no task twice. (Unit lines shared by the 一是…二是… parts of one item are
+    assignments of each part, so unit spans may repeat across tasks.)"""
+    import collections
+
+    _, _, out = corpus_run
+    problems = []
+    for p in sorted((out / "records").rglob("*.yml")):
+        r = yaml.safe_load(p.read_text(encoding="utf-8"))
+        if "tasks" not in r:
+            continue
+        seen = collections.Counter()
+        for t in r["tasks"]:
+            inside = collections.Counter((k, f["span"]["start"], f["span"]["end"])
+                                         for k in ("responsible", "deadlines", "thresholds", "cadence")
+                                         for f in t.get(k, []))
+            problems += [f"{p.name}: {k} twice in one task" for k, n in inside.items() if n > 1]
+            for k in ("deadlines", "thresholds", "cadence"):
+                for f in t.get(k, []):
+                    seen[(k, f["span"]["start"], f["span"]["end"])] += 1
+        for k in ("deadlines", "thresholds", "cadence"):
+            for f in (r.get("unattached") or {}).get(k, []):
+                seen[(k, f["span"]["start"], f["span"]["end"])] += 1
+        problems += [f"{p.name}: {k} reported {n} times" for k, n in seen.items() if n > 1]
+        spans = collections.Counter((t["span"]["start"], t["span"]["end"]) for t in r["tasks"])
+        problems += [f"{p.name}: task {s} twice" for s, n in spans.items() if n > 1]
+    assert not problems, problems[:10]
