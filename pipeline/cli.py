@@ -141,6 +141,11 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, (RuleError, FileNotFoundError)):
             print(f"policy-pipeline: {exc}", file=sys.stderr)
             return 2
+        from .model import IngestError
+
+        if isinstance(exc, IngestError):   # `explain FILE` on a file that cannot be read
+            print(f"policy-pipeline: {exc.status}: {exc.reason}", file=sys.stderr)
+            return 1
         raise
 
 
@@ -175,6 +180,9 @@ def cmd_extract(args) -> int:
 def cmd_ingest(args) -> int:
     if args.out:
         return _batch("ingest", args)
+    from pathlib import Path
+
+    from .batch.inputs import read_regular
     from .model import IngestError
     from .process import ingest
     from .rules import load_rules
@@ -182,10 +190,12 @@ def cmd_ingest(args) -> int:
     rules = load_rules(args.rules)
     code = 0
     for path in args.inputs:
+        if not os.path.lexists(path):
+            raise FileNotFoundError(f"input not found: {path}")
         try:
-            with open(path, "rb") as fh:
-                doc = ingest(fh.read(), os.path.basename(path), rules, int(args.max_mb * 1024 * 1024),
-                             args.ocr)
+            # never blocks on a FIFO, refuses folders and oversized files with a reason
+            data = read_regular(Path(path), int(args.max_mb * 1024 * 1024), nofollow=False)
+            doc = ingest(data, os.path.basename(path), rules, int(args.max_mb * 1024 * 1024), args.ocr)
         except IngestError as exc:
             print(f"{path}: {exc.status}: {exc.reason}", file=sys.stderr)
             code = 1

@@ -385,3 +385,14 @@ def test_output_folder_inside_the_input_is_not_walked(tmp_path):
     for _ in range(2):
         code, report = run_batch("run", [str(d)], d / "out", workers=1, params=Params(timeout=60), quiet=True)
         assert code == 0 and [x["source"] for x in report["documents"]] == ["a.txt"]
+
+
+def test_single_file_commands_on_hostile_paths(tmp_path):
+    """`ingest FILE` never opens a FIFO or a folder; `explain FILE` on an unreadable
+    document is one line, exit 1; neither prints a traceback."""
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    for args, code, words in ((["ingest", "fifo"], 1, "FIFO"), (["ingest", "."], 1, "folder"),
+                              (["ingest", "missing.txt"], 2, "not found"), (["explain", "empty.txt"], 1, "empty")):
+        p = cli(*args, cwd=tmp_path, timeout=60)
+        assert p.returncode == code and words in p.stderr and "Traceback" not in p.stderr, (args, p.stderr)

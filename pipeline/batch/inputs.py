@@ -49,6 +49,8 @@ def printable(name: str) -> str:
 
 
 def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "folder"
     if stat.S_ISFIFO(mode):
         return "FIFO (named pipe)"
     if stat.S_ISSOCK(mode):
