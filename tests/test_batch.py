@@ -300,14 +300,19 @@ def test_raised_timeout_retries_timed_out_document(tmp_path):
 # ------------------------------------------------------------------ re-runs
 
 
-def test_rerun_redoes_exactly_what_changed(tmp_path, rules):
+def test_rerun_redoes_exactly_what_changed(tmp_path):
+    from pipeline.rules import load_rules
+
     d = tmp_path / "in"
     d.mkdir()
     copy_good(d)
     (d / "empty.txt").write_bytes(b"")
     (d / "setup.exe").write_bytes(b"MZ" + bytes(300))
     out = tmp_path / "out"
-    params = Params(timeout=60)
+    frozen = tmp_path / "rules_frozen"     # rules/ may be edited while the test runs
+    shutil.copytree(ROOT / "rules", frozen)
+    rules = load_rules(frozen)
+    params = Params(timeout=60, rules_dir=str(frozen))
 
     def run(**kw):
         return run_batch("run", [str(d)], out, workers=2, quiet=True, **{"params": params, **kw})
@@ -350,7 +355,7 @@ def test_rerun_redoes_exactly_what_changed(tmp_path, rules):
 
     # 4. a changed rule folder (only a comment differs) gives a new digest: everything again
     rules2 = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", rules2)
+    shutil.copytree(frozen, rules2)
     with open(rules2 / "units.yml", "a", encoding="utf-8") as fh:
         fh.write("\n# edited by test_batch\n")
     _, r5 = run(params=Params(timeout=60, rules_dir=str(rules2)))
