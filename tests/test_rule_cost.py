@@ -31,8 +31,6 @@ KNOWN_SLOW: set[tuple[str, str]] = {
     ("junk.yml", "visit-counter"),                  # cubic: 访问量 then a run of spaces hangs
     ("thresholds.yml", "subject_strip_pattern"),    # quadratic, 1.6 s on 4,000 spaces
     ("thresholds.yml", "range_pattern"),
-    ("thresholds.yml", "grade"),
-    ("thresholds.yml", "deadline_note_pattern"),
     ("thresholds.yml", "forward_pattern"),
     ("units.yml", "unit-heading-role"),             # quadratic on a run of newlines
     ("references.yml", "attach_gap_pattern"),
