@@ -654,10 +654,13 @@ def add_period(base: dt.date, amount, unit: str, rules: RuleSet | None) -> tuple
         return None, False
     if unit == "workday":
         return add_workdays(base, amount, rules)
-    if unit == "day":
-        return base + dt.timedelta(days=amount), False
-    if unit == "week":
-        return base + dt.timedelta(weeks=amount), False
+    try:
+        if unit == "day":
+            return base + dt.timedelta(days=amount), False
+        if unit == "week":
+            return base + dt.timedelta(weeks=amount), False
+    except OverflowError:          # past 9999-12-31: no date to give
+        return None, False
     if unit in ("month", "year"):
         months = amount * (12 if unit == "year" else 1)
         idx = base.year * 12 + base.month - 1 + months
