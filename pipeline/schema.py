@@ -56,6 +56,7 @@ CADENCE = {
     "properties": {
         **FACT_BASE,
         "period": {"enum": ["year", "half_year", "quarter", "month", "week", "day", "regular"]},
+        "every": {"type": "integer", "minimum": 1, "description": "every N periods (每3年)"},
     },
 }
 THRESHOLD = {

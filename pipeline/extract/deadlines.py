@@ -390,6 +390,8 @@ def _interpret(rule: _Rule, m: re.Match, dr: DeadlineRules, doc_date: dt.date | 
         data = _relative_data(g, rule, dr, doc_date, self_names)
     elif kind == "duration":
         data = _duration_data(g, rule, dr)
+    elif kind == "cadence" and g.get("amount"):
+        data = _every_data(g, rule, dr)
     else:
         data = _recurring_data(g, rule, dr)
     if data is None:
@@ -402,7 +404,8 @@ def _interpret(rule: _Rule, m: re.Match, dr: DeadlineRules, doc_date: dt.date | 
     if kind == "cadence":
         # how often, not by when: it still takes part in the longest-match choice, so
         # 每月10日前 (a recurring deadline) hides the 每月 inside it
-        return Fact(kind="cadence", start=s, end=e, rule=rule.name, data={"period": data["period"]})
+        extra = {"every": data["every"]} if data.get("every") else {}
+        return Fact(kind="cadence", start=s, end=e, rule=rule.name, data={"period": data["period"], **extra})
     return Fact(kind="deadline", start=s, end=e, rule=rule.name, data=data)
 
 
@@ -680,6 +683,16 @@ def _duration_data(g, rule, dr) -> dict | None:
 
 
 # -- recurring ------------------------------------------------------------------------------
+_EVERY_PERIOD = {"year": "year", "month": "month", "week": "week", "day": "day"}
+
+
+def _every_data(g, rule, dr) -> dict | None:
+    """每3年轮换一次: every N units (a cadence with a count)."""
+    amount, unit = _amount_unit(g, rule, dr)
+    period = _EVERY_PERIOD.get(unit or "")
+    if period is None or not isinstance(amount, int) or amount < 1:
+        return None
+    return {"type": "cadence", "period": period, "every": amount}
 def _recurring_data(g, rule, dr) -> dict | None:
     period = dr.periods.get(g.get("period", ""), None) or rule.spec.get("period")
     if period is None:
