@@ -47,6 +47,7 @@ DEADLINE = {
         "approximate": {"type": "boolean"},
         "recovered": {"type": "boolean"},
         "extension": {"type": "boolean"},
+        "before": {"type": "boolean", "description": "N units before the anchor (会议召开30日前), not after"},
     },
 }
 CADENCE = {

@@ -54,7 +54,7 @@ register_schema(
             "future_only": {"type": "boolean"},
             "cue_pattern": _STR,
             "examples": {"type": "array", "items": _STR},
-            "marks": {"type": "array", "items": {"enum": ["extension"]}},
+            "marks": {"type": "array", "items": {"enum": ["extension", "before"]}},
             "narrative": {"type": "boolean"},
         },
         required=("name", "type", "pattern"),
