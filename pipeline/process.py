@@ -77,15 +77,30 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     # prose, an article without an obligation) are kept too, so nothing stated is lost.
     covered = [span for t in found for span in t.spans()] + regions
     signature = tasks.end_of_body_patterns(rules)   # a 成文日期 line is metadata, not a deadline
+    # A table that is not a task table (an assessment table: 指标 | 评价标准) yields its
+    # targets and dates cell by cell; statistics tables (metrics) are reported as metrics.
+    covered += [(m["span"]["start"], m["span"]["end"]) for m in mets if m.get("span")]
     loose: list[Fact] = []
     for b in doc.blocks:
-        if b.kind == "table_row" or any(s < b.end and b.start < e for s, e in covered):
+        if any(s < b.end and b.start < e for s, e in covered):
             continue
-        if any(p.search(view[b.start:b.end]) for p in signature):
+        if b.kind != "table_row" and any(p.search(view[b.start:b.end]) for p in signature):
             continue
-        loose += _shift(deadlines.find_deadlines(view[b.start:b.end], rules, doc_date, own_names, year_hint, standing), b.start)
-        loose += _shift(thresholds.find_thresholds(view[b.start:b.end], rules, document=view), b.start)
+        pieces = _cells(view, b.start, b.end) if b.kind == "table_row" else [(b.start, b.end)]
+        for s, e in pieces:
+            loose += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names, year_hint, standing), s)
+            loose += _shift(thresholds.find_thresholds(view[s:e], rules, document=view), s)
     return Analysis(doc, view, simplified, root, found, task_facts, meta, refs, mets, loose)
+
+
+def _cells(view: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The cells of a table row block (cells are joined by tabs)."""
+    out, pos = [], start
+    for cell in view[start:end].split("\t"):
+        if cell.strip():
+            out.append((pos, pos + len(cell)))
+        pos += len(cell) + 1
+    return out
 
 
 def _shift(facts: list[Fact], offset: int) -> list[Fact]:

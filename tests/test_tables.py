@@ -254,3 +254,21 @@ def test_bars_in_prose_are_not_a_table(rules):
 
     doc = read_bytes("网站导航 | 首页 | 政务公开\n一、加强组织领导。各部门要明确责任。\n".encode("utf-8"), "x.txt")
     assert all(b.kind != "table_row" for b in doc.blocks)
+
+
+def test_an_assessment_table_yields_unattached_targets_and_dates(rules):
+    """A table that is not a task list (指标 | 评价标准 | 数据来源): no tasks, but the targets
+    and dates in its cells are kept as unattached facts."""
+    from pipeline.ingest import read_bytes
+    from pipeline.process import analyse
+
+    page = ("<html><body><div id='zoom'><p>某市2024年卫生健康工作考核方案</p><p>附件：考核指标</p><table>"
+            "<tr><td>指标</td><td>评价标准</td><td>数据来源</td></tr>"
+            "<tr><td>家庭医生签约率</td><td>2024年达到85%，到2026年底达到95%</td><td>卫健统计</td></tr>"
+            "<tr><td>随访率</td><td>不低于70%</td><td>信息系统</td></tr></table></div></body></html>")
+    a = analyse(read_bytes(page.encode("utf-8"), "x.html"), rules)
+    assert not a.tasks
+    loose = [(a.doc.text[f.start:f.end], f.kind) for f in a.unattached]
+    assert ("不低于70%", "threshold") in loose
+    assert any(k == "deadline" and "2026年底" in t for t, k in loose)
+    assert any(k == "threshold" and "95%" in t for t, k in loose)

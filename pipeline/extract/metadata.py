@@ -358,7 +358,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     year, year_source = (int(issued_on[:4]), "issued_on") if issued_on else (None, None)
     if year is None:
         for source, text in (("title", title), ("doc_number", doc_number),
-                             ("heading", " ".join(v for v in bviews[:40] if len(v) <= 40))):
+                             ("title", pm.get("title") or meta_tags.get("ArticleTitle")),
+                             ("heading", " ".join(v for v in bviews[:40] if len(v) <= 60))):
             m = re.search(r"(?<!\d)(19|20)\d{2}(?=\s*年|〕|\])", match_view(text or ""))
             if m:
                 year, year_source = int(m.group(0)), source
