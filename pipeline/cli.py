@@ -105,11 +105,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="document date for resolving deadlines in a literal TEXT (years 1900-2999)")
     p.add_argument("--html", metavar="FILE", default=None, help="also write a displaCy-highlighted page")
 
-    p = sub.add_parser("ledger", help="a task ledger (工作台账) as CSV from a folder of records",
-                       description="One row per task: section, text, lead / co / responsible units, "
-                                   "deadlines with dates, thresholds, source and page. UTF-8 with BOM.")
+    p = sub.add_parser("ledger", help="a task ledger (工作台账) as XLSX, CSV or JSONL from a folder of records",
+                       description="One row per task (序号 文件名称 文号 任务 具体内容 牵头单位 配合单位 责任单位 "
+                                   "完成时限 时限原文 量化指标 来源位置 需复核 完成情况 备注); a document in several "
+                                   "renditions counts once. .xlsx adds a sheet per unit and a 到期 sheet. "
+                                   "See docs/ledger.md.")
     p.add_argument("records", metavar="RECORDS", help="folder of records (e.g. out/records)")
-    p.add_argument("-o", "--out", metavar="FILE", default="ledger.csv", help="CSV file (default: ledger.csv)")
+    p.add_argument("-o", "--out", metavar="FILE", default="ledger.csv",
+                   help="the ledger; its extension picks the format: .xlsx, .csv, .jsonl (default: ledger.csv)")
+    p.add_argument("--unit", metavar="NAME", default=None,
+                   help="only tasks of this unit (as written, simplified or canonical name)")
+    p.add_argument("--due-before", metavar="YYYY-MM-DD", default=None, type=_document_date,
+                   help="only tasks with a dated deadline on or before this day")
+    p.add_argument("--due-after", metavar="YYYY-MM-DD", default=None, type=_document_date,
+                   help="only tasks with a dated deadline on or after this day")
+    p.add_argument("--doc", metavar="TEXT", default=None,
+                   help="only documents whose source path, title or 文号 contains TEXT")
+    p.add_argument("--ics", metavar="FILE", default=None,
+                   help="also write an iCalendar file: one all-day event per dated deadline")
 
     p = sub.add_parser("evaluate", help="precision/recall/F1 of records against gold files",
                        description="Pair each record with corpus/gold/<stem>.yml by file stem; print P/R/F1 "
@@ -244,10 +257,19 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_ledger(args) -> int:
-    from .ledger import write_ledger
+    import datetime as dt
 
-    n = write_ledger(args.records, args.out)
-    print(f"{n} tasks written to {args.out}", file=sys.stderr)
+    from .outputs.ledger import Filters
+    from .outputs.ledger_files import LedgerFormatError, write_ledger
+
+    day = (lambda v: dt.date.fromisoformat(v) if v else None)  # noqa: E731
+    filters = Filters(unit=args.unit, due_before=day(args.due_before), due_after=day(args.due_after), doc=args.doc)
+    try:
+        n = write_ledger(args.records, args.out, filters, ics=args.ics)
+    except LedgerFormatError as exc:
+        print(f"policy-pipeline: {exc}", file=sys.stderr)
+        return 2
+    print(f"{n} tasks written to {args.out}" + (f", deadlines to {args.ics}" if args.ics else ""), file=sys.stderr)
     return 0
 
 
