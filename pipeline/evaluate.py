@@ -21,7 +21,7 @@ from .normalize import match_view
 
 KINDS = ("tasks", "units_strict", "units_lenient", "deadlines_detected", "deadlines_normalised",
          "thresholds", "cadence", "references", "metrics")
-META_FIELDS = ("title", "doc_number", "issuer", "issued_on", "doc_type", "recipients")
+META_FIELDS = ("title", "doc_number", "issuer", "issuers", "issued_on", "doc_type", "recipients")
 _WS = re.compile(r"[\s\u00a0\u3000]+")
 
 
@@ -216,7 +216,7 @@ def score_document(record: dict, gold: dict) -> dict[str, Score]:
             continue
         s = Score()
         gv, pv = meta.get(f), doc.get(f)
-        if f == "recipients":
+        if f in ("recipients", "issuers"):
             s = _match([norm(x) for x in gv or []], [norm(x) for x in pv or []], lambda a, b: a == b)
         else:
             gn, pn = norm(gv), norm(pv)

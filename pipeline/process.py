@@ -81,9 +81,12 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     # targets and dates cell by cell; statistics tables (metrics) are reported as metrics.
     covered += [(m["span"]["start"], m["span"]["end"]) for m in mets if m.get("span")]
     loose: list[Fact] = []
+    report = tasks.is_report(doc, view, rules, meta.get("title"))
     for b in doc.blocks:
         if any(s < b.end and b.start < e for s, e in covered):
             continue
+        if b.kind == "table_row" and report:
+            continue          # a report's tables state results, not targets
         if b.kind != "table_row" and any(p.search(view[b.start:b.end]) for p in signature):
             continue
         pieces = _cells(view, b.start, b.end) if b.kind == "table_row" else [(b.start, b.end)]

@@ -281,7 +281,15 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                      match_view(title))
         if m:
             issuer = title[: len(m.group(1))]
-    if issuer and len(signers) > 1 and match_view(issuer).startswith(match_view(signers[0])):
+    if issuer and not signers:
+        parts = issuer.split()
+        if len(parts) > 1 and all(_UNIT_END.search(match_view(x)) for x in parts):
+            signers = parts      # 海南省农业农村厅 海南省财政厅关于…: joint issuers on one line
+    if signer and len(signer.split()) > 1 and all(_UNIT_END.search(match_view(x)) for x in signer.split()):
+        if len(signers) <= 1:
+            signers = signer.split()     # 海南省农业农村厅 海南省财政厅 on one signature line
+        signer = signers[0]
+    if issuer and len(signers) > 1 and match_view(issuer).replace(" ", "").startswith(match_view(signers[0])):
         issuer = signers[0]          # a joint title (甲局 乙局关于…): the first signatory
     issuer = issuer or signer
     if issuer is None:

@@ -58,11 +58,16 @@ def _any(pats, text) -> bool:
     return any(p.search(text) for p in pats)
 
 
-def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = None) -> list[Task]:
-    view = match_view(doc.text)
+def is_report(doc: Document, view: str, rules: RuleSet, title: str | None = None) -> bool:
+    """A report (年度报告, 总结, 通报) describes the past: its title says so."""
     report = _patterns(rules, "report_title")
     heads = [match_view(title)] if title else [view[b.start:b.end].strip() for b in doc.blocks[:5]]
-    is_report = any(_any(report, h) for h in heads)
+    return any(_any(report, h) for h in heads)
+
+
+def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = None) -> list[Task]:
+    view = match_view(doc.text)
+    report_doc = is_report(doc, view, rules, title)
     plan = _patterns(rules, "plan_section")
     skip = _patterns(rules, "skip_section")
     action = _patterns(rules, "action")
@@ -100,11 +105,11 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         titles = [match_view(n.title) for n in _lineage(node)]
         if any(p.match(t) for p in skip for t in titles) and not _assigned_leaf(doc, node, view, rules):
             continue  # a preamble, unless a numbered item under it names its units
-        if is_report and not any(_any(plan, h) for h in headings):
+        if report_doc and not any(_any(plan, h) for h in headings):
             continue
         if node.block is not None and not node.children and not node.body and _any(condition, bview(node.block)):
             continue  # （二）有组织的考场作弊行为的；
-        if node.block is None and not node.children and not is_report:
+        if node.block is None and not node.children and not report_doc:
             # A document with no numbered items at all: every substantial action
             # paragraph is an item (a notice and the measures it issues, unnumbered).
             for i in node.body:
@@ -132,7 +137,7 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
             if n == 0 and len(groups) > 1 and len(g) == 1 and not _has_body(first):
                 continue  # a bare heading whose items follow as paragraphs
             tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, action, origin="item"))
-    if is_report:
+    if report_doc:
         problem = _patterns(rules, "report_problem")
         tasks = [t for t in tasks if not _any(problem, view[t.start:t.end])]
     tasks.sort(key=lambda t: t.start)
