@@ -16,7 +16,17 @@ from typing import Any
 
 import yaml
 
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+def _default_rules_dir() -> Path:
+    # A checkout (or editable install) reads the repository's rules/, the one copy a user
+    # edits; an installed wheel reads the copy setup.py put inside the package.
+    here = Path(__file__).resolve().parent
+    checkout = here.parent
+    if (checkout / "rules").is_dir() and (checkout / "pyproject.toml").is_file():
+        return checkout / "rules"
+    return here / "_rules"
+
+
+DEFAULT_RULES_DIR = _default_rules_dir()
 
 _NAMED_RULE = {
     "type": "object",
