@@ -21,7 +21,7 @@ register_schema(
         {
             "kind": {"enum": ["skip_section", "action", "obligation_paragraph", "end_of_body",
                               "report_title", "plan_section", "report_problem", "flat_exclude",
-                              "condition_item"]},
+                              "condition_item", "standing_title", "standing_duty"]},
             "pattern": {"type": "string"},
         },
         required=("name", "kind", "pattern"),
@@ -72,6 +72,13 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
     skip = _patterns(rules, "skip_section")
     action = _patterns(rules, "action")
     obligation = _patterns(rules, "obligation_paragraph")
+    # In a standing rule (条例, 办法, 细则) an article is a task only when it states a duty
+    # (应当, 不得, 负责…); articles that describe or define are the rule's content.
+    standing = bool(title) and _any(_patterns(rules, "standing_title"), match_view(title))
+    general_action = action
+    if standing:
+        duty = _patterns(rules, "standing_duty")
+        action = [re.compile("|".join(f"(?:{p.pattern})" for p in duty))] if duty else action
     end_body = _patterns(rules, "end_of_body")
     flat_exclude = _patterns(rules, "flat_exclude")
     condition = _patterns(rules, "condition_item")
@@ -129,6 +136,11 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
                     tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, action, origin="paragraph"))
             continue
         blocks = [node.block, *body]
+        # an enumerated item under an article that states the duty (使用单位应当履行下列义务：)
+        # inherits it
+        item_action = action
+        if standing and any(_any(action, bview(n.block)) for n in _lineage(node)[1:]):
+            item_action = general_action
         groups = _group(doc, blocks, rules, bview, view)
         for n, g in enumerate(groups):
             first = bview(g[0][0])
@@ -136,7 +148,7 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
                 continue
             if n == 0 and len(groups) > 1 and len(g) == 1 and not _has_body(first):
                 continue  # a bare heading whose items follow as paragraphs
-            tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, action, origin="item"))
+            tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, item_action, origin="item"))
     if report_doc:
         problem = _patterns(rules, "report_problem")
         tasks = [t for t in tasks if not _any(problem, view[t.start:t.end])]
