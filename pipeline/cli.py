@@ -264,13 +264,19 @@ def cmd_ledger(args) -> int:
 
     day = (lambda v: dt.date.fromisoformat(v) if v else None)  # noqa: E731
     filters = Filters(unit=args.unit, due_before=day(args.due_before), due_after=day(args.due_after), doc=args.doc)
+    unreadable: list[str] = []
     try:
-        n = write_ledger(args.records, args.out, filters, ics=args.ics)
+        n = write_ledger(args.records, args.out, filters, ics=args.ics, unreadable=unreadable)
     except LedgerFormatError as exc:
         print(f"policy-pipeline: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:          # an output that cannot be written (FileNotFoundError: a missing RECORDS)
+        print(f"policy-pipeline: {exc.strerror or exc}: {exc.filename or args.out}", file=sys.stderr)
+        return 2
+    for problem in unreadable:
+        print(f"skipped: {problem}", file=sys.stderr)
     print(f"{n} tasks written to {args.out}" + (f", deadlines to {args.ics}" if args.ics else ""), file=sys.stderr)
-    return 0
+    return 1 if unreadable else 0
 
 
 COMMANDS = {"ledger": cmd_ledger, "run": cmd_run, "ingest": cmd_ingest, "extract": cmd_extract, "schema": cmd_schema,

@@ -202,3 +202,25 @@ def test_bad_format_and_missing_folder(records, tmp_path, capsys):
     assert main(["ledger", str(records), "-o", str(tmp_path / "l.ods")]) == 2
     assert "unknown ledger format" in capsys.readouterr().err
     assert main(["ledger", str(tmp_path / "nowhere"), "-o", str(tmp_path / "l.csv")]) == 2
+    assert "nowhere" in capsys.readouterr().err
+    (tmp_path / "file").write_text("x")
+    assert main(["ledger", str(records), "-o", str(tmp_path / "file" / "l.xlsx")]) == 2   # its folder is a file
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "file" in err
+
+
+def test_unreadable_record_is_named_and_the_rest_written(records, tmp_path, capsys):
+    copy = tmp_path / "records"
+    shutil.copytree(records, copy)
+    (copy / "broken.yml").write_text("tasks: [unclosed\n", encoding="utf-8")
+    (copy / "binary.yml").write_bytes(b"\xff\xfe\x00garbage")
+    assert main(["ledger", str(copy), "-o", str(tmp_path / "l.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "broken.yml" in err and "binary.yml" in err
+    assert len(_csv(tmp_path / "l.csv")) == len(_csv_of(records, tmp_path))
+
+
+def _csv_of(records, tmp_path):
+    target = tmp_path / "whole.csv"
+    assert main(["ledger", str(records), "-o", str(target)]) == 0
+    return _csv(target)

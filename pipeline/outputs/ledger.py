@@ -100,8 +100,9 @@ class Filters:
 
 # -- reading records ---------------------------------------------------------------------
 
-def read_records(records_dir: str | Path) -> Iterator[dict]:
-    """Every record under the folder (YAML or JSON), in path order; run reports are skipped."""
+def read_records(records_dir: str | Path, unreadable: list[str] | None = None) -> Iterator[dict]:
+    """Every record under the folder (YAML or JSON), in path order; run reports are skipped.
+    A file that does not parse is left out and named in ``unreadable`` (path: reason)."""
     import json
 
     root = Path(records_dir)
@@ -109,8 +110,13 @@ def read_records(records_dir: str | Path) -> Iterator[dict]:
         raise FileNotFoundError(f"records folder not found: {root}")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for p in sorted(q for q in root.rglob("*") if q.suffix in (".yml", ".yaml", ".json") and q.is_file()):
-        text = p.read_text(encoding="utf-8")
-        record = json.loads(text) if p.suffix == ".json" else yaml.load(text, Loader=loader)
+        try:
+            text = p.read_text(encoding="utf-8")
+            record = json.loads(text) if p.suffix == ".json" else yaml.load(text, Loader=loader)
+        except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+            if unreadable is not None:
+                unreadable.append(f"{p}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            continue
         if isinstance(record, dict) and isinstance(record.get("tasks"), list) and "document" in record:
             yield record
 

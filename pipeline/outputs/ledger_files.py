@@ -82,14 +82,14 @@ def jsonl_bytes(rows: list[Row]) -> bytes:
 
 
 def write_ledger(records_dir: str | Path, out: str | Path, filters: Filters | None = None,
-                 ics: str | Path | None = None) -> int:
+                 ics: str | Path | None = None, unreadable: list[str] | None = None) -> int:
     """Write the ledger of every record under ``records_dir`` to ``out`` (format from its
     extension) and, with ``ics``, the calendar of its dated deadlines. Returns the number
-    of task rows written."""
+    of task rows written; record files that do not parse are named in ``unreadable``."""
     ext = Path(out).suffix.lower()
     if ext not in FORMATS:
         raise LedgerFormatError(f"{out}: unknown ledger format {ext or '(none)'} (use {', '.join(FORMATS)})")
-    rows = ledger_rows(read_records(records_dir), filters)
+    rows = ledger_rows(read_records(records_dir, unreadable), filters)
     if ext == ".xlsx":
         from .ledger_xlsx import xlsx_bytes
 
