@@ -184,13 +184,25 @@ def group_renditions(records: Iterable[dict]) -> list[list[dict]]:
 
 _CLAUSE_END = re.compile(r"[。；;！!？?\n\t]")
 _ONLY_NUMBER = re.compile(r"[\d０-９.．、()（）\s]*")
+_HEADING_NUMBER = re.compile(r"\s*(?:第\s*[\d一二三四五六七八九十百零〇]+\s*[条條章节節款]"
+                             r"|[（(]?[\d一二三四五六七八九十百零〇]{1,4}[)）、.．]|[一二三四五六七八九十]+是)?\s*")
 
 
 def short_name(text: str) -> str:
     """The item heading or first clause (a table row: its first cell that is not a number)."""
-    cells = [c.strip() for c in text.split("\t")]
-    first = next((c for c in cells if c and not _ONLY_NUMBER.fullmatch(c)), text.strip())
+    pieces = [c.strip() for c in re.split(r"[\t\n]", text) if c.strip()]     # cells, or lines
+    pieces = [c for c in pieces if not _ONLY_NUMBER.fullmatch(c)] or [text.strip()]
+    first = pieces[0]
+    if len(pieces) > 1 and _HEADING_NUMBER.fullmatch(first):     # 二是 on a line of its own
+        first += pieces[1]
     clause = _CLAUSE_END.split(first, maxsplit=1)[0].strip() or first
+    # a heading run into its body with only a space (六、考核制度 市容办每月…)
+    lead = _HEADING_NUMBER.match(clause)
+    start = lead.end() if lead else 0
+    gap = re.search(r"\s+", clause[start:])
+    if gap and gap.start() >= 4:
+        clause = clause[:start + gap.start()]
+    clause = re.sub(r"\s+", " ", clause)
     if len(clause) > NAME_MAX:
         comma = re.search(r"[，,：:]", clause[6:NAME_MAX])
         clause = clause[:comma.start() + 6] if comma else clause[:NAME_MAX - 1] + "…"
