@@ -23,12 +23,14 @@ KINDS = ("tasks", "units_strict", "units_lenient", "deadlines_detected", "deadli
          "thresholds", "cadence", "references", "metrics")
 META_FIELDS = ("title", "doc_number", "issuer", "issuers", "issued_on", "doc_type", "recipients")
 _WS = re.compile(r"[\s\u00a0\u3000]+")
+_DASH = re.compile(r"[‐‑‒–—―－−]")
 
 
 def norm(text) -> str:
+    """Compare texts in the match view, without whitespace and with one kind of dash."""
     if text is None:
         return ""
-    return _WS.sub("", match_view(str(text)))
+    return _DASH.sub("-", _WS.sub("", match_view(str(text))))
 
 
 @dataclass

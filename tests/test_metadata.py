@@ -196,3 +196,15 @@ def test_a_sentence_ending_in_a_colon_is_not_the_recipients(rules):
     text = ("关于促进房地产业良性循环的若干措施\n为深入贯彻落实决策部署，坚持房子是用来住的定位，支持刚性住房需求，"
             "促进房地产业健康发展，进一步完善工作措施，提出如下工作措施：\n一、优化土地供应。各县区要合理安排供地。\n")
     assert _meta_of_text(text, rules)["recipients"] == []
+
+
+@pytest.mark.parametrize("text, want", [
+    ("某某银保监局办公室关于做好突发事件信息报告\n工作的通知\n各银行：\n一、高度重视。各单位要指定专人负责。\n",
+     "某某银保监局办公室关于做好突发事件信息报告工作的通知"),
+    ("某某电力市场计量管理实施细则\n（连续试运行V2.0）\n1.总述\n各单位应当按本细则执行。\n",
+     "某某电力市场计量管理实施细则（连续试运行V2.0）"),
+    ("郧某区人民政府关于分解落实2023年区政府工作目标任务的通知\n索引号\n一、各单位要抓好落实。\n",
+     "郧某区人民政府关于分解落实2023年区政府工作目标任务的通知"),
+])
+def test_title_continuations(text, want, rules):
+    assert _meta_of_text(text, rules)["title"] == want

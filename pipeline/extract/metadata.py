@@ -24,7 +24,8 @@ _TITLE = re.compile(r"(关于.{2,120}的(通知|意见|决定|通报|批复|函|
 # 某某市人民政府令第125号 / 中华人民共和国国务院令第752号: an order's number is its 发文字号
 _ORDER_NUM = re.compile(r"(?:(?<=日)|(?<![\u4e00-\u9fff\d]))(?:中华人民共和国)?(?P<who>[\u4e00-\u9fff]{2,24}?)令\s*[(]?\s*第\s*(?P<n>\d{1,5})\s*号")
 # （2019年8月1日某某市人民政府令第125号公布）: a regulation's date of promulgation
-_TITLE_QUALIFIER = re.compile(r"^\s*\((?![^()]*(?:公布|通过|施行|发布|令|〔|此件|印发|\d{4}年))[^()]{1,30}\)\s*$")
+_TITLE_TAIL = re.compile(r"^(工作|事项|问题|有关事项|有关问题)?的(通知|意见|决定|批复|函|报告|方案)$")
+_TITLE_QUALIFIER = re.compile(r"^\s*\((?![^()]*(?:公布|通过|施行|发布|令|〔|此件|印发|制定|修正|修订|\d{4}年|\d+\.\d+\.\d+))[^()]{1,30}\)\s*$")
 _PROMULGATED = re.compile(r"^\s*\(\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)[^()]{0,80}?"
                           r"(?:公布|发布|通过|施行|修订|修正)[^()]{0,40}\)\s*$")
 # 本报告由某某区人民政府办公室根据…编制: a report that names its author in its first sentence
@@ -185,6 +186,10 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             joined = bviews[j] + joined
         if _TITLE.search(joined):
             title, title_i = "".join(blocks[k].text.strip() for k in range(j, i + 1)), i
+            # the rest of a title broken before its last words: …信息报告 / 工作的通知
+            if i + 1 < len(bviews) and blocks[i + 1].kind != "table_row" and _TITLE_TAIL.match(bviews[i + 1]) \
+                    and not re.search(r"的(通知|意见|决定|批复|函)$", bviews[i]):
+                title, title_i, i = title + blocks[i + 1].text.strip(), i + 1, i + 1
             # a qualifier on its own line belongs to the title: （连续试运行V2.0）, （试行）
             if i + 1 < len(bviews) and _TITLE_QUALIFIER.match(bviews[i + 1]):
                 title, title_i = title + blocks[i + 1].text.strip(), i + 1
@@ -192,7 +197,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     if title is None:
         for key in ("名称", "标题", "文件名称", "法规名称"):
             if info.get(key):
-                title = str(info[key]).strip()
+                # a database's version note is not part of the title: 最低工资法（112.12.27制定）
+                title = re.sub(r"[(（][\d.]*\s*(制定|修正|修订|公布)[)）]$", "", str(info[key]).strip())
                 break
     if title is None:
         title = (meta_tags.get("ArticleTitle") or pm.get("title") or None)
