@@ -1,8 +1,9 @@
 """The ledger (工作台账) from real records: XLSX, CSV, JSONL, filters and the calendar.
 
-One `run` over four corpus files: the traditional seed 000 as TXT and as HTML (one
+One `run` over six corpus files: the traditional seed 000 as TXT and as HTML (one
 document in two renditions), seed 001 (牵头单位 lines, a resolved relative deadline, a
-recovered date) and 105 (dated deadlines, many thresholds and units).
+recovered date), 105 (dated deadlines, many thresholds and units) and the table-form work
+plan as HTML and PDF (two renditions whose texts differ by a few characters).
 """
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from pipeline.outputs.ledger import COLUMNS, HIDDEN_COLUMNS
 from .conftest import CORPUS, SEEDS
 
 FILES = [SEEDS / "000_616882cabf01649c.txt", SEEDS / "000_616882cabf01649c.html",
-         SEEDS / "001_71262d750d9eb121.txt", CORPUS / "raw/more/105_guangzhou_rencai_jiju_2012.html"]
+         SEEDS / "001_71262d750d9eb121.txt", CORPUS / "raw/more/105_guangzhou_rencai_jiju_2012.html",
+         CORPUS / "raw/tables/003_taskplan_table.html", CORPUS / "raw/tables/003_taskplan_table.pdf"]
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +55,13 @@ def test_csv_columns_and_one_row_per_task_renditions_once(records, ledger_csv):
     n000 = len(_record_tasks(records, "000_616882cabf01649c.txt.yml"))
     n001 = len(_record_tasks(records, "001_71262d750d9eb121.txt.yml"))
     n105 = len(_record_tasks(records, "105_guangzhou_rencai_jiju_2012.html.yml"))
-    # seed 000 comes as TXT and HTML: its tasks appear once
-    assert len(ledger_csv) == n000 + n001 + n105
+    table_html = _record_tasks(records, "003_taskplan_table.html.yml")
+    table_pdf = _record_tasks(records, "003_taskplan_table.pdf.yml")
+    texts = lambda tasks: [t["text_simplified"] for t in tasks]  # noqa: E731
+    assert len(table_html) == len(table_pdf) and texts(table_html) != texts(table_pdf)   # alike, not identical
+    # seed 000 comes as TXT and HTML, the table plan as HTML and PDF: their tasks appear once
+    assert len(ledger_csv) == n000 + n001 + n105 + len(table_html)
+    assert len([r for r in ledger_csv if "003_taskplan_table" in r["来源位置"]]) == len(table_html)
     assert [r["序号"] for r in ledger_csv] == [str(i) for i in range(1, len(ledger_csv) + 1)]
     assert all(r["完成情况"] == "" and r["备注"] == "" for r in ledger_csv)
 

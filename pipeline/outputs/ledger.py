@@ -149,11 +149,14 @@ def _completeness(record: dict) -> tuple:
 
 
 def group_renditions(records: Iterable[dict]) -> list[list[dict]]:
-    """Records of one document (the same cleaned simplified text, list numbers aside) grouped,
-    the most complete rendition first (most metadata, then most facts, then source order)."""
+    """Records of one document grouped, the most complete rendition first (most metadata,
+    then most facts, then source order). One document: the same cleaned simplified task
+    text (list numbers aside), or the same title and texts at least SAME_TEXT_RATIO alike
+    (a PDF's dropped character); only records with the same title are compared, so a large
+    batch costs no pairwise comparison of unrelated documents."""
     groups: list[list[dict]] = []
     by_content: dict[str, list[dict]] = {}
-    keys: list[tuple[str, str]] = []        # (title key, content) of each group
+    by_title: dict[str, list[tuple[list[dict], str]]] = {}
     for r in records:
         # a record without tasks has no text to compare: it stands alone
         content = _content(r) if r["tasks"] else f"\0{r['document']['source']}"
@@ -161,19 +164,17 @@ def group_renditions(records: Iterable[dict]) -> list[list[dict]]:
             by_content[content].append(r)
             continue
         title = _title_key(r)
-        for g, (gt, gc) in zip(groups, keys):
-            # near-identical text: a PDF's line breaks or a dropped character
-            if gt != title or not gc or not content:
-                continue
-            sm = SequenceMatcher(None, gc, content, autojunk=False)
-            if sm.quick_ratio() >= SAME_TEXT_RATIO and sm.ratio() >= SAME_TEXT_RATIO:
+        for g, other in by_title.get(title, []) if title and r["tasks"] else []:
+            sm = SequenceMatcher(None, other, content, autojunk=False)
+            if (sm.real_quick_ratio() >= SAME_TEXT_RATIO and sm.quick_ratio() >= SAME_TEXT_RATIO
+                    and sm.ratio() >= SAME_TEXT_RATIO):
                 g.append(r)
                 by_content[content] = g
                 break
         else:
             g = [r]
             groups.append(g)
-            keys.append((title, content))
+            by_title.setdefault(title, []).append((g, content))
             by_content[content] = g
     for g in groups:
         g.sort(key=lambda r: (tuple(-x for x in _completeness(r)), r["document"]["source"]))
