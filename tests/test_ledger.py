@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import shutil
 
 import pytest
@@ -124,6 +125,9 @@ def test_xlsx_workbook(records, tmp_path):
 
     target = tmp_path / "台账.xlsx"
     assert main(["ledger", str(records), "-o", str(target)]) == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask      # the user's umask, not mkstemp's 0600
     wb = openpyxl.load_workbook(target)
     assert wb.sheetnames[:2] == ["汇总", "到期"]
     summary = wb["汇总"]
