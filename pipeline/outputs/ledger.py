@@ -34,6 +34,8 @@ UNIT_CN = {"workday": "个工作日", "day": "日", "hour": "小时", "minute": 
 # holds every seed rendition to the same bound).
 SAME_TEXT_RATIO = 0.98
 NAME_MAX = 40
+# a spreadsheet reads a cell starting with these as a formula (OWASP CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass

@@ -11,11 +11,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from .ledger import COLUMNS, HIDDEN_COLUMNS, Filters, Row, cells, due_rows, ledger_rows, read_records
+from .ledger import (COLUMNS, FORMULA_START, HIDDEN_COLUMNS, Filters, Row, cells, due_rows, ledger_rows,
+                     read_records)
 from .review import label
 
 FORMATS = (".xlsx", ".csv", ".jsonl")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class LedgerFormatError(ValueError):

@@ -12,13 +12,12 @@ import re
 import unicodedata
 from typing import Iterable
 
-from .ledger import COLUMNS, HIDDEN_COLUMNS, Row, cells, due_rows, unit_sheets
+from .ledger import COLUMNS, FORMULA_START, HIDDEN_COLUMNS, Row, cells, due_rows, unit_sheets
 
 SUMMARY, DUE = "汇总", "到期"
 # widest a column may grow (in Latin character widths); long text wraps instead
 MAX_WIDTH = {"具体内容": 60, "任务": 30, "文件名称": 30, "来源位置": 28, "需复核": 24}
 DEFAULT_MAX_WIDTH = 22
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
