@@ -215,6 +215,15 @@ def _stacked_rows(lines: list[str]) -> dict[int, list[str]]:
     return out
 
 
+def _add_row(doc: Document, cells: list[str], table: int, in_table: bool) -> tuple[int, bool]:
+    """Append a table row; the first row of a table is its header."""
+    header = not in_table
+    if header:
+        table += 1
+    doc.blocks.append(Block("table_row", "\t".join(cells), cells=cells, table=table, header=header))
+    return table, True
+
+
 def read(data: bytes, source: str) -> Document:
     text, encoding, bad = decode(data)
     if "\x00" in text:
@@ -230,13 +239,7 @@ def read(data: bytes, source: str) -> Document:
         if n in stacked:
             if not stacked[n]:
                 continue                    # a later cell of a stacked row, or a separator
-            cells = stacked[n]
-            if not in_table:
-                table, in_table = table + 1, True
-                header = True
-            else:
-                header = False
-            doc.blocks.append(Block("table_row", "\t".join(cells), cells=cells, table=table, header=header))
+            table, in_table = _add_row(doc, stacked[n], table, in_table)
             continue
         if not line:
             in_table = False
@@ -250,12 +253,7 @@ def read(data: bytes, source: str) -> Document:
             in_table = False
             doc.blocks.append(Block("paragraph", line))
         elif not all(_RULE_CELL.fullmatch(c) for c in cells):   # |---|---| separates the header
-            if not in_table:
-                table, in_table = table + 1, True
-                header = True
-            else:
-                header = False
-            doc.blocks.append(Block("table_row", "\t".join(cells), cells=cells, table=table, header=header))
+            table, in_table = _add_row(doc, cells, table, in_table)
     doc.build()
     if bad:
         doc.warn("undecodable_bytes", f"{bad} byte sequence(s) could not be decoded as {encoding} and were replaced by U+FFFD")

@@ -7,12 +7,11 @@ import csv
 import datetime as dt
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from .ledger import (COLUMNS, FORMULA_START, HIDDEN_COLUMNS, Filters, Row, cells, due_rows, ledger_rows,
                      read_records)
+from ..emit import write_atomic
 from .review import label
 
 FORMATS = (".xlsx", ".csv", ".jsonl")
@@ -23,22 +22,7 @@ class LedgerFormatError(ValueError):
 
 
 def write_bytes(path: str | Path, data: bytes) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomic(path, data)
 
 
 def _csv_cell(v) -> str:
