@@ -312,3 +312,14 @@ def test_text_only_in_a_hidden_element_is_read_with_a_warning():
     doc = read(page.encode("utf-8"), "x.html")
     assert "加强组织领导" in doc.text
     assert any(w.code == "hidden_body" for w in doc.warnings)
+
+
+def test_a_page_behind_a_long_server_side_prelude_is_html():
+    from pipeline.ingest import read_bytes, sniff
+
+    prelude = "<?php\n" + "".join(f"$v{i} = $_GET['x{i}'];\n" for i in range(200)) + "?>\n"
+    page = prelude + "<html><body><div id='zoom'><p>第一条 为规范管理，制定本办法。</p><p>第二条 学校应当报送成绩单。</p></div></body></html>"
+    assert len(prelude) > 2048
+    assert sniff(page.encode("utf-8")) == "html"
+    doc = read_bytes(page.encode("utf-8"), "x.php")
+    assert "学校应当报送成绩单" in doc.text and "$_GET" not in doc.text

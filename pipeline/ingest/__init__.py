@@ -50,8 +50,8 @@ def sniff(data: bytes) -> str:
     for sig, what in _UNSUPPORTED:
         if head.startswith(sig):
             raise IngestError("skipped", f"unsupported file type: {what}")
-    low = head.lower()
-    probe = low.decode("latin-1")
+    # a page's markup may start after a long server-side prelude (<?php … ?>)
+    probe = data[:16384].lower().decode("latin-1")
     if any(tag in probe for tag in ("<html", "<!doctype html", "<body", "<div", "<p>", "<table", "<meta")):
         return "html"
     # Text must not be full of control bytes (random binary data would be).
