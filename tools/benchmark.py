@@ -616,13 +616,16 @@ def bench_batch(workdir: Path, rules_dir: str | None, quick: bool) -> dict:
     # Full mode runs each setting twice in the order 1, 2, 2, 1 so that a change in the
     # machine's load during the section affects both settings alike.
     order = (1, 2) if quick else (1, 2, 2, 1)
-    for jobs in order:
-        out = workdir / f"batch_out_j{jobs}"
+    # …then the same batch through a Dask LocalCluster of 2 workers, side by side
+    res["runs"]["local:2"] = []
+    for jobs in (*order, "local:2"):
+        out = workdir / f"batch_out_j{jobs}".replace(":", "_")
         shutil.rmtree(out, ignore_errors=True)
-        stats_file = workdir / f"batch_j{jobs}.json"
-        args = ["run", str(folder), "-o", str(out), "-j", str(jobs), "-q"] + (["--rules", rules_dir] if rules_dir else [])
+        stats_file = workdir / f"batch_j{jobs}.json".replace(":", "_")
+        mode = ["--scheduler", jobs] if isinstance(jobs, str) else ["-j", str(jobs)]
+        args = ["run", str(folder), "-o", str(out), *mode, "-q"] + (["--rules", rules_dir] if rules_dir else [])
         cmd = [sys.executable, "-c", _WRAPPER, str(stats_file)] + args
-        log(f"  batch of {info['documents']} at -j {jobs} …")
+        log(f"  batch of {info['documents']} at {' '.join(mode)} …")
         load0 = loadavg()
         t = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=str(ROOT))
@@ -648,7 +651,7 @@ def bench_batch(workdir: Path, rules_dir: str | None, quick: bool) -> dict:
             run["error"] = err.strip()[-800:]
         res["runs"][jobs].append(run)
         docs = info["documents"]
-        log(f"  -j {jobs}: {docs / (run['report_s'] or wall):.1f} doc/s, workers' peak RSS "
+        log(f"  {' '.join(mode)}: {docs / (run['report_s'] or wall):.1f} doc/s, workers' peak RSS "
             f"{[round(k / 1024) for k in run['worker_hwm_kb']]} MB, summary {run['summary']}")
         shutil.rmtree(out, ignore_errors=True)
         stats_file.unlink(missing_ok=True)
@@ -1109,7 +1112,7 @@ def render(r: dict) -> str:
         "| Peak RSS per worker (MB) | RUSAGE_CHILDREN max RSS (MB) | Parent peak RSS (MB) | Load before → after |")
     add("|--:|--:|--:|--:|--:|---|--:|--:|---|--:|--:|---|")
     docs = b["documents"]
-    for j in sorted(b["runs"]):
+    for j in sorted(b["runs"], key=str):
         for i, x in enumerate(b["runs"][j], 1):
             rs = _run_s(x)
             s = x.get("summary") or {}
@@ -1136,7 +1139,7 @@ def render(r: dict) -> str:
                 "at -j 2 (median of the runs): the work itself divides between the workers, so the speed-up is "
                 "limited by the CPU time the machine could give (the *CPU busy* column), not by the pipeline. "
                 "An idle 2-core machine should come close to 2×; that was not measured here.")
-    for j, xs in sorted(b["runs"].items()):
+    for j, xs in sorted(b["runs"].items(), key=lambda kv: str(kv[0])):
         for x in xs:
             if x.get("error"):
                 add("")
@@ -1313,12 +1316,13 @@ def headline(r: dict) -> list[tuple[str, str]]:
               f"{statistics.median(c['run']['times']):.2f} s"))
     b = r["batch"]
     parts = []
-    for j, xs in sorted(b["runs"].items()):
+    for j, xs in sorted(b["runs"].items(), key=lambda kv: str(kv[0])):
         if not xs:
             continue
         best = min(xs, key=_run_s)
         peak = max(max(x["worker_hwm_kb"] or [x.get("children_maxrss_kb", 0)]) for x in xs) / 1024
-        parts.append(f"-j {j}: {b['documents'] / _run_s(best):.1f} doc/s, peak RSS per worker {peak:.0f} MB")
+        name = f"--scheduler {j}" if isinstance(j, str) else f"-j {j}"
+        parts.append(f"{name}: {b['documents'] / _run_s(best):.1f} doc/s, peak RSS per worker {peak:.0f} MB")
     sp = _speedup(b)
     if sp:
         busy = max((x.get("children_cpu_s", 0) + x.get("self_cpu_s", 0)) / x["wall_s"] for x in b["runs"][2])
