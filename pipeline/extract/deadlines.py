@@ -21,12 +21,12 @@ import datetime as dt
 import re
 import weakref
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from ..model import Fact
 from ..rules import RuleError, RuleSet, register_schema, rule_list_schema
 from ..workdays import add_workdays
+from . import placeholders
 
 RULE_FILE = "deadlines.yml"
 TYPES = ("date", "relative", "duration", "recurring", "cadence")
@@ -89,7 +89,6 @@ register_schema(
 # A match that is recognised but is no deadline (a period in a report of the past).
 NARRATIVE: Any = object()
 
-_MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _SUFFIX = re.compile(r"_\d+$")
 _LOOK_BEHIND = 12      # characters before a match checked by reject_before patterns
 _LOOK_AHEAD = 12
@@ -171,20 +170,8 @@ class DeadlineRules:
             self.rules.append(rule)
 
     # -- patterns -------------------------------------------------------------------
-    def expand(self, pattern: str, where: str = "", _depth: int = 0) -> str:
-        if _depth > 10:
-            raise RuleError(f"{RULE_FILE}: {where}: macros nest too deep (a macro uses itself?)")
-
-        def sub(m: re.Match) -> str:
-            name = m.group(1)
-            if name not in self.macros:
-                raise RuleError(f"{RULE_FILE}: {where}: unknown placeholder {{{name}}} "
-                                f"(known: {', '.join(sorted(self.macros))})")
-            if name not in self._expanded:
-                self._expanded[name] = self.expand(self.macros[name], f"macro {name}", _depth + 1)
-            return "(?:" + self._expanded[name] + ")"
-
-        return _MACRO.sub(sub, pattern)
+    def expand(self, pattern: str, where: str = "") -> str:
+        return placeholders.expand(pattern, self.macros, f"{RULE_FILE}: {where}", group=True, _done=self._expanded)
 
     def compile(self, pattern: str, where: str) -> re.Pattern:
         expanded = self.expand(pattern, where)
@@ -220,15 +207,9 @@ class DeadlineRules:
         return self.units.get(text.lstrip("个"))
 
 
-@lru_cache(maxsize=4096)
 def _cn_number(text: str):
-    """Chinese numerals (二十, 两, 十五, 三十) with cn2an, on a captured number only."""
-    try:
-        import cn2an  # lazy: ~0.3 s to import
-
-        return _int_if_whole(cn2an.cn2an(text, "smart"))
-    except Exception:  # noqa: BLE001 - cn2an raises plain ValueError and others on junk
-        return None
+    """Chinese numerals (二十, 两, 十五, 三十), on a captured number only."""
+    return _int_if_whole(placeholders.cn_number(text, "smart"))
 
 
 def _alternation(words) -> str:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from ..model import Document
 from ..normalize import match_view
 from ..junk import continues_title
+from .placeholders import cn_number
 from .references import normalize_doc_number
 
 DOC_TYPES = ("实施意见", "实施方案", "工作方案", "工作要点", "工作计划", "年度报告", "实施细则", "管理办法", "通知", "方案", "要点", "意见", "办法", "规定",
@@ -60,13 +61,11 @@ def parse_date(text: str) -> str | None:
         text = f"{text[:4]}年{text[4:6]}月{text[6:]}日"
     m = _CN_DATE.search(text)
     if m:
-        import cn2an
-
-        year = "".join("0" if c in "〇零○O" else str(cn2an.cn2an(c, "smart")) for c in m.group(1))
-        try:
-            text = f"{year}年{int(cn2an.cn2an(m.group(2), 'smart'))}月{int(cn2an.cn2an(m.group(3), 'smart'))}日"
-        except ValueError:
+        digits = [0.0 if c in "〇零○O" else cn_number(c) for c in m.group(1)]
+        month, day = cn_number(m.group(2)), cn_number(m.group(3))
+        if month is None or day is None or any(d is None for d in digits):
             return None
+        text = f"{''.join(str(int(d or 0)) for d in digits)}年{int(month)}月{int(day)}日"
     m = _DATE.search(text)
     if not m:
         return None

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..model import Fact
 from ..rules import RuleSet, register_schema, rule_list_schema
+from . import placeholders
 
 _STR = {"type": "string"}
 _STR_LIST = {"type": "array", "items": _STR}
@@ -67,7 +68,6 @@ register_schema(
     ),
 )
 
-_PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
 _SPACE = re.compile(r"\s+")
 _BRACKETS = re.compile(r"[《》<>〈〉\s]")
 _ALIAS_BEFORE = re.compile(r"\([ \t\u3000]*(?:以下简称|以下称|下称|简称)[ \t\u3000]*(?:为)?[ \t\u3000]*$")
@@ -110,7 +110,7 @@ class ReferenceMatcher:
         }
 
         def expand(p: str) -> str:
-            return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], p)
+            return placeholders.expand(p, parts, "references.yml")
 
         self.rules = [(r, re.compile(expand(r["pattern"]))) for r in cfg["rules"]]
         self.org_cut = sorted(cfg.get("org_cut_words", []), key=len, reverse=True)

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
 from typing import Any
 
 from ..model import Fact
 from ..rules import RuleSet, register_schema, rule_list_schema
+from . import placeholders
 
 _STR = {"type": "string"}
 _STR_LIST = {"type": "array", "items": _STR}
@@ -139,7 +139,6 @@ register_schema(
     ),
 )
 
-_PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
 _SENTENCE_END = re.compile(r"[。!?;\n]")
 _EDGE_JUNK = " \t\u3000\"'“”‘’《》<>()[]〔〕【】「」"
 
@@ -164,18 +163,12 @@ def _num(value: float) -> int | float:
     return value
 
 
-@lru_cache(maxsize=4096)
 def _cn_number(s: str) -> float | None:
-    import cn2an  # lazy: it is slow to import
-
     if s in ("半",):
         return 0.5
     if s[:1] in "百千万亿":
         s = "一" + s
-    try:
-        return float(cn2an.cn2an(s, "normal"))
-    except Exception:  # noqa: BLE001 - cn2an raises ValueError and friends
-        return None
+    return placeholders.cn_number(s, "normal")
 
 
 def parse_number(s: str) -> tuple[int | float | None, str | None, bool]:
@@ -279,13 +272,7 @@ class ThresholdMatcher:
         self.unit_more = re.compile(cfg["unit_continuation_pattern"]) if cfg.get("unit_continuation_pattern") else None
 
     def expand(self, pattern: str) -> str:
-        def sub(m: re.Match) -> str:
-            key = m.group(1)
-            if key not in self.parts:
-                raise ValueError(f"unknown placeholder {{{key}}} in {pattern!r}")
-            return self.parts[key]
-
-        return _PLACEHOLDER.sub(sub, pattern)
+        return placeholders.expand(pattern, self.parts, f"thresholds.yml: {pattern!r}")
 
     # -- pieces ------------------------------------------------------------------
     def before_op(self, word: str) -> tuple[str, str]:
