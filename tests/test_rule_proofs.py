@@ -329,3 +329,29 @@ def test_proofs_name_existing_entries():
 def test_rule_proof(rule):
     problems = check_rule(RULES, rule)
     assert not problems, f"{rule.file}: rule {rule.name!r} ({rule.key}):\n  " + "\n  ".join(problems)
+
+
+# --------------------------------------------------------------------------- the inventory
+INVENTORY = Path(__file__).parent / "rule_inventory.txt"
+
+
+def test_no_rule_disappears_silently(rules):
+    """A rule's proof lives inside the rule, so deleting a rule would delete its proof
+    too: the inventory of rule ids (tests/rule_inventory.txt) makes every deletion or
+    rename a visible, deliberate edit. New rules are fine; add them with
+    `python -m tests.test_rule_proofs` (it rewrites the inventory)."""
+    listed = {line.strip() for line in INVENTORY.read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")}
+    present = {r.id for r in all_rules(rules)}
+    gone = sorted(listed - present)
+    assert not gone, (f"rules deleted or renamed: {gone}; if deliberate, run "
+                      "`.venv/bin/python -m tests.test_rule_proofs` and commit tests/rule_inventory.txt")
+
+
+if __name__ == "__main__":
+    from pipeline.rules import load_rules as _load
+
+    ids = sorted(r.id for r in all_rules(_load()))
+    INVENTORY.write_text("# every rule of rules/*.yml (file:list:name); tests/test_rule_proofs.py\n"
+                         + "\n".join(ids) + "\n", encoding="utf-8")
+    print(f"{len(ids)} rules listed in {INVENTORY}")
