@@ -67,6 +67,7 @@ _ALIAS_NOTE = re.compile(r"\((?:以下简称|下称|简称)[^()]{1,30}\)$")
 _ITEM_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十百零\d]+条|\(?[一二三四五六七八九十\d]{1,3}[).、]|[一二三四五六七八九十]{1,3}是)\s*")
 # a unit named by its role in the document is a description, not a unit: 各项目牵头单位
 _ROLE_DESCRIPTION = re.compile(r"(牵头|责任|配合|协办)(单位|部门)$")
+_UNNAMED = re.compile(r"(有关|相关|其他|其它)(部门|单位|方面|机构)")
 # a clause that opens with a verb names no unit: 强化部门协同配合
 _VERB_START = re.compile(r"^(加强|强化|推进|推动|完善|建立|健全|落实|做好|开展|提升|提高|优化|深化|规范|组织|协调|指导|督促|支持|鼓励|引导|积极|主动|密切)")
 
@@ -453,7 +454,7 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
     num = _ITEM_NUMBER.match(text)
     if num and at_clause_start:
         s, text = s + num.end(), text[num.end():]
-    if at_clause_start and text.startswith("请"):      # 请人力资源社会保障部会同…: a request to a unit
+    if at_clause_start and text[:1] in ("请", "由"):   # 请X会同…, 由X负责: the unit follows
         s, text = s + 1, text[1:]
     if at_clause_start and _VERB_START.match(text):
         return []
@@ -558,8 +559,10 @@ def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
                         items = _bare_names(view, us, ue, m)
                     else:
                         items = _trim_to_units(view, us, ue, m, rules)
-                    # a role description is not a unit: 各项目牵头单位对…负总责
-                    items = [it for it in items if not _ROLE_DESCRIPTION.search(it[2])]
+                    # a role description is not a unit (各项目牵头单位对…负总责), nor is an
+                    # unnamed partner in running text (会同有关部门)
+                    items = [it for it in items if not _ROLE_DESCRIPTION.search(it[2])
+                             and not _UNNAMED.fullmatch(it[2])]
                     if not items:
                         continue
                     each = "分别" in verb or any(view[ue - len(w):ue] == w for w in m.each_words)
