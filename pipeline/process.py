@@ -72,6 +72,11 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
             facts += _shift(thresholds.find_thresholds(view[s:e], rules, document=view), s)
         task_facts.append(facts)
     refs = references.find_references(view, rules)
+    # the document's own 发文字号 (a page's metadata block, a header line) cites nothing
+    own_number = match_view(meta.get("doc_number") or "").replace(" ", "")
+    if own_number:
+        refs = [f for f in refs if f.data.get("title")
+                or match_view(f.data.get("doc_number") or "").replace(" ", "") != own_number]
     mets = metrics.find_metrics(doc, view, root, rules)
     # Deadlines and thresholds in text no task owns (a 时间安排 section, a report's
     # prose, an article without an obligation) are kept too, so nothing stated is lost.

@@ -154,3 +154,18 @@ def test_drop_self_references_option(rules):
     assert R.find_references(text, rules) == []
     [f] = R.find_references(text, _with(rules, drop_self_references=False))
     assert f.data["self"] is True
+
+
+def test_the_documents_own_number_is_not_a_reference(rules):
+    """A page's metadata block states the document's own 发文字号: it is meta.doc_number,
+    not a cited document (corpus/gold/README.md)."""
+    from pipeline.ingest import read_bytes
+    from pipeline.process import analyse
+
+    text = ("国务院关于某某省海洋功能区划的批复\n发文字号：国函〔2012〕161号\n某某省人民政府：\n"
+            "一、原则同意《某某省海洋功能区划》。\n二、要严格执行《中华人民共和国海域使用管理法》（主席令第61号）。\n")
+    a = analyse(read_bytes(text.encode("utf-8"), "x.txt"), rules)
+    assert a.meta["doc_number"] == "国函〔2012〕161号"
+    numbers = [f.data.get("doc_number") for f in a.references]
+    assert "国函〔2012〕161号" not in numbers
+    assert any(f.data.get("title") == "中华人民共和国海域使用管理法" for f in a.references)
