@@ -208,3 +208,9 @@ def test_a_sentence_ending_in_a_colon_is_not_the_recipients(rules):
 ])
 def test_title_continuations(text, want, rules):
     assert _meta_of_text(text, rules)["title"] == want
+
+
+def test_doc_number_from_an_attachment_named_after_the_document(rules):
+    text = ("关于开展政务公开专项行动的通知\n各部门：\n一、加强组织领导。各部门要明确责任人。\n综合管理部\n2020年7月6日\n"
+            "附件：\n某管秘〔2020〕15号 关于开展政务公开专项行动的通知 .doc\n")
+    assert _meta_of_text(text, rules)["doc_number"] == "某管秘〔2020〕15号"

@@ -217,6 +217,15 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             if m and len(v) <= 60:
                 doc_number = f"{m.group('who')}令第{m.group('n')}号"
                 break
+    if doc_number is None and title:
+        # an attachment or download named "<发文字号> <title>" (江北管秘〔2020〕15号 关于…的通知.doc)
+        core = re.sub(r"^.{0,40}?(?=关于)", "", match_view(title)).replace(" ", "")
+        for line in [*(pm.get("furniture") or []), *bviews]:
+            v = match_view(str(line)).replace(" ", "")
+            m = _DOCNUM.search(v)
+            if m and len(core) >= 6 and core in v[m.end():]:
+                doc_number = normalize_doc_number(v[m.start():m.end()], rules)
+                break
     number_cell = info.get("发文字号") or info.get("文号")
     if doc_number is None and number_cell:
         doc_number = normalize_doc_number(str(number_cell), rules)
