@@ -67,7 +67,7 @@ _ALIAS_NOTE = re.compile(r"\((?:以下简称|下称|简称)[^()]{1,30}\)$")
 _ITEM_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十百零\d]+条|\(?[一二三四五六七八九十\d]{1,3}[).、]|[一二三四五六七八九十]{1,3}是)\s*")
 # a unit named by its role in the document is a description, not a unit: 各项目牵头单位
 _ROLE_DESCRIPTION = re.compile(r"(牵头|责任|配合|协办)(单位|部门)$")
-_UNNAMED = re.compile(r"(有关|相关|其他|其它)(部门|单位|方面|机构)")
+_UNNAMED = re.compile(r"(有关|相关|其他|其它)(部门|单位|方面|机构)|(项目)?(指定|承担|实施|申报)(单位|部门)")
 # a clause that opens with a verb names no unit: 强化部门协同配合
 _VERB_START = re.compile(r"^(加强|强化|推进|推动|完善|建立|健全|落实|做好|开展|提升|提高|优化|深化|规范|组织|协调|指导|督促|支持|鼓励|引导|积极|主动|密切)")
 
@@ -456,6 +456,9 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
         s, text = s + num.end(), text[num.end():]
     if at_clause_start and text[:1] in ("请", "由"):   # 请X会同…, 由X负责: the unit follows
         s, text = s + 1, text[1:]
+    owned = re.match(r"其?(所属|下属)的?", text)     # 其所属的渔港监督机构: the unit is what follows
+    if at_clause_start and owned and len(text) - owned.end() >= 2:
+        s, text = s + owned.end(), text[owned.end():]
     if at_clause_start and _VERB_START.match(text):
         return []
     if at_clause_start and len(text) <= 30 and not _NOT_A_NAME.search(text):
