@@ -28,10 +28,6 @@ class Analysis:
     unattached: list[Fact]
 
 
-# Standing rules: their year-less dates recur every year (每年六月十五日前).
-STANDING_TYPES = ("条例", "办法", "实施办法", "管理办法", "细则", "实施细则", "规定", "规则", "法")
-
-
 def ingest(data: bytes, source: str, rules: RuleSet, max_bytes: int | None = None,
            ocr: str = "auto") -> Document:
     """Read and clean: the body text every offset in the record refers to."""
@@ -52,7 +48,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     meta = metadata.extract(doc, view, root, rules)
     doc_date = _as_date(meta.get("issued_on"))
     year_hint = meta.get("year") if doc_date is None else None
-    standing = (meta.get("doc_type") or "") in STANDING_TYPES
+    standing = tasks.is_standing(meta.get("title"), rules)   # its year-less dates recur yearly
     found = tasks.find_tasks(doc, root, rules, meta.get("title"))
     regions: list[tuple[int, int]] = []        # task tables: their cells are not prose tasks
     table_tasks = tables.find_table_tasks(doc, view, root, rules, regions)

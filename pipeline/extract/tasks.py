@@ -65,6 +65,11 @@ def is_report(doc: Document, view: str, rules: RuleSet, title: str | None = None
     return any(_any(report, h) for h in heads)
 
 
+def is_standing(title: str | None, rules: RuleSet) -> bool:
+    """A standing rule (条例, 办法, 细则 … by its title, rules/tasks.yml standing_title)."""
+    return bool(title) and _any(_patterns(rules, "standing_title"), match_view(title or ""))
+
+
 def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = None) -> list[Task]:
     view = match_view(doc.text)
     report_doc = is_report(doc, view, rules, title)
@@ -74,7 +79,7 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
     obligation = _patterns(rules, "obligation_paragraph")
     # In a standing rule (条例, 办法, 细则) an article is a task only when it states a duty
     # (应当, 不得, 负责…); articles that describe or define are the rule's content.
-    standing = bool(title) and _any(_patterns(rules, "standing_title"), match_view(title))
+    standing = is_standing(title, rules)
     general_action = action
     if standing:
         duty = _patterns(rules, "standing_duty")
