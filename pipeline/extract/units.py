@@ -35,6 +35,7 @@ register_schema(
             "collective": _NAMED_PATTERNS, "gazetteer": _STR_LIST, "admin_prefixes": _STR_LIST,
             "place_only_pattern": {"type": "string"},
             "first_listed_lead_pattern": {"type": "string"},
+            "not_a_unit_pattern": {"type": "string"},
         },
     ),
 )
@@ -65,9 +66,6 @@ _TRAIL_ETC = re.compile(r"(等(有关|相关)?(部门|单位|地区)?|按职责|
 _ALIAS_NOTE = re.compile(r"\((?:以下简称|下称|简称)[^()]{1,30}\)$")
 # an item number before a name at a clause start: 第三十条交易机构负责… / (1)发电企业负责…
 _ITEM_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十百零\d]+条|\(?[一二三四五六七八九十\d]{1,3}[).、]|[一二三四五六七八九十]{1,3}是)\s*")
-# a unit named by its role in the document is a description, not a unit: 各项目牵头单位
-_ROLE_DESCRIPTION = re.compile(r"(牵头|责任|配合|协办)(单位|部门)$")
-_UNNAMED = re.compile(r"(有关|相关|其他|其它)(部门|单位|方面|机构)|(项目)?(指定|承担|实施|申报)(单位|部门)")
 # a clause that opens with a verb names no unit: 强化部门协同配合
 _VERB_START = re.compile(r"^(加强|强化|推进|推动|完善|建立|健全|落实|做好|开展|提升|提高|优化|深化|规范|组织|协调|指导|督促|支持|鼓励|引导|积极|主动|密切)")
 
@@ -100,6 +98,7 @@ class UnitMatcher:
         self.aliases = [(r["alias"], r["canonical"]) for r in rules.rules("unit_aliases.yml")]
         self.gazetteer = cfg.get("gazetteer", [])
         self.place_only = rules.regex(cfg["place_only_pattern"]) if cfg.get("place_only_pattern") else None
+        self.not_a_unit = rules.regex(cfg["not_a_unit_pattern"]) if cfg.get("not_a_unit_pattern") else None
         self.first_lead_rx = (rules.regex(cfg["first_listed_lead_pattern"])
                               if cfg.get("first_listed_lead_pattern") else None)
 
@@ -562,10 +561,9 @@ def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
                         items = _bare_names(view, us, ue, m)
                     else:
                         items = _trim_to_units(view, us, ue, m, rules)
-                    # a role description is not a unit (各项目牵头单位对…负总责), nor is an
-                    # unnamed partner in running text (会同有关部门)
-                    items = [it for it in items if not _ROLE_DESCRIPTION.search(it[2])
-                             and not _UNNAMED.fullmatch(it[2])]
+                    # descriptions in running text name nobody (各项目牵头单位, 会同有关部门)
+                    if m.not_a_unit is not None:
+                        items = [it for it in items if not m.not_a_unit.fullmatch(it[2])]
                     if not items:
                         continue
                     each = "分别" in verb or any(view[ue - len(w):ue] == w for w in m.each_words)
