@@ -1,6 +1,7 @@
 """Gold files are well-formed and quote their documents verbatim."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -8,8 +9,10 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD = sorted((ROOT / "corpus/gold").glob("*.yml"))
-RAW = ROOT / "corpus/raw"
+# POLICY_CORPUS checks a staged batch (corpus/incoming) before it joins the corpus
+CORPUS = ROOT / os.environ.get("POLICY_CORPUS", "corpus")
+GOLD = sorted((CORPUS / "gold").glob("*.yml"))
+RAW = CORPUS / "raw"
 
 
 def _source_text(stem: str) -> str:
