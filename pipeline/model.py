@@ -7,6 +7,7 @@ all of them.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,7 @@ class Document:
     encoding: str | None = None
     pages_ocr: list[int] = field(default_factory=list)   # PDF pages read by OCR
     ocr_confidence: float | None = None                   # their mean recognition score
+    _page_index: Any = field(default=None, init=False, repr=False, compare=False)
 
     def build(self) -> "Document":
         """Assign block offsets and the joined text. Call after blocks change."""
@@ -73,13 +75,29 @@ class Document:
             parts.append(b.text)
             pos = b.end + 1
         self.text = "\n".join(parts)
+        self._page_index = None
         return self
 
     def page_at(self, offset: int) -> int | None:
-        for b in self.blocks:
-            if b.start <= offset <= b.end:
-                return b.page
+        """The page of the block holding ``offset`` (a block's end counts as inside it)."""
+        starts = self._starts()
+        if starts is None:        # offsets not from build(): the first block that holds it
+            return next((b.page for b in self.blocks if b.start <= offset <= b.end), None)
+        k = bisect.bisect_right(starts, offset) - 1
+        if k >= 0 and offset <= self.blocks[k].end:
+            return self.blocks[k].page
         return None
+
+    def _starts(self) -> list[int] | None:
+        """Block starts for bisection (one lookup per span, not a scan of the document):
+        rebuilt when the block list changes; None unless the blocks' ranges are disjoint
+        and in order (as build() makes them)."""
+        key = (id(self.blocks), len(self.blocks), self.blocks[-1].end if self.blocks else 0)
+        if self._page_index is None or self._page_index[0] != key:
+            bs = self.blocks
+            ok = all(bs[i].start <= bs[i].end < bs[i + 1].start for i in range(len(bs) - 1))
+            self._page_index = (key, [b.start for b in bs] if ok else None)
+        return self._page_index[1]
 
     def warn(self, code: str, message: str, span=None, page=None) -> None:
         self.warnings.append(Warning_(code, message, span, page))

@@ -1,8 +1,10 @@
 """One document through every stage: ingest → normalise → structure → extract → record."""
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +58,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     found.sort(key=lambda t: t.start)
     own_names = frozenset(references.self_names(view, rules))
     first_lead_from = units.first_listed_lead_from(view, rules)
+    ops = thresholds.document_ops(view, rules)   # the document's own definitions, looked up once
     task_facts = []
     for t in found:
         if t.row is not None:       # a task-table row: read cell by cell
@@ -65,7 +68,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
         facts += units.find_units(view, t.spans(), rules, first_lead_from)
         for s, e in t.spans():
             facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names, year_hint, standing), s)
-            facts += _shift(thresholds.find_thresholds(view[s:e], rules, document=view), s)
+            facts += _shift(thresholds.find_thresholds(view[s:e], rules, ops=ops), s)
         task_facts.append(facts)
     refs = references.find_references(view, rules)
     # the document's own 发文字号 (a page's metadata block, a header line) cites nothing
@@ -83,8 +86,9 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     covered += [(m["span"]["start"], m["span"]["end"]) for m in mets if m.get("span")]
     loose: list[Fact] = []
     report = tasks.is_report(doc, view, rules, meta.get("title"))
+    is_covered = _overlap_test(covered)
     for b in doc.blocks:
-        if any(s < b.end and b.start < e for s, e in covered):
+        if is_covered(b.start, b.end):
             continue
         if b.kind == "table_row" and report:
             continue          # a report's tables state results, not targets
@@ -93,8 +97,21 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
         pieces = _cells(view, b.start, b.end) if b.kind == "table_row" else [(b.start, b.end)]
         for s, e in pieces:
             loose += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names, year_hint, standing), s)
-            loose += _shift(thresholds.find_thresholds(view[s:e], rules, document=view), s)
+            loose += _shift(thresholds.find_thresholds(view[s:e], rules, ops=ops), s)
     return Analysis(doc, view, simplified, root, found, task_facts, meta, refs, mets, loose)
+
+
+def _overlap_test(spans: list[tuple[int, int]]):
+    """A test "does [start, end) overlap any of ``spans``" in O(log n) per call, so
+    checking every block against every task stays linear in document size."""
+    spans = sorted(spans)
+    starts = [s for s, _ in spans]
+    reach = list(itertools.accumulate((e for _, e in spans), max))   # furthest end so far
+
+    def test(start: int, end: int) -> bool:
+        k = bisect.bisect_left(starts, end)    # spans[:k] start before ``end``
+        return k > 0 and reach[k - 1] > start
+    return test
 
 
 def _cells(view: str, start: int, end: int) -> list[tuple[int, int]]:

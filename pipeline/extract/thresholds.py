@@ -533,11 +533,20 @@ def matcher(rules: RuleSet) -> ThresholdMatcher:
     return rules.built("thresholds", lambda: ThresholdMatcher(rules.get("thresholds.yml")))
 
 
-def find_thresholds(text: str, rules: RuleSet, document: str | None = None) -> list[Fact]:
+def document_ops(document: str, rules: RuleSet) -> dict[str, str]:
+    """The after-comparators' ops with a document's own definitions (本办法所称以下不包括
+    本数) applied: computed once per document and passed to find_thresholds as ``ops``,
+    so each part does not search the whole document again."""
+    return matcher(rules).after_ops(document)
+
+
+def find_thresholds(text: str, rules: RuleSet, document: str | None = None,
+                    ops: dict[str, str] | None = None) -> list[Fact]:
     """Thresholds in ``text`` (a match view: simplified, width-folded), in text order.
 
     ``document``: the match view of the whole document when ``text`` is a part of it;
-    definitions such as 本办法所称以下不包括本数 are looked up there.
+    definitions such as 本办法所称以下不包括本数 are looked up there. ``ops``: the same,
+    precomputed by document_ops (it takes precedence over ``document``).
 
     Overlapping candidates are resolved longest first, then by rule order.
     ``data``: op, value (number, or [low, high] for between), unit, subject (in the
@@ -545,7 +554,9 @@ def find_thresholds(text: str, rules: RuleSet, document: str | None = None) -> l
     提高5个百分点) and approximate (增长6%左右).
     """
     tm = matcher(rules)
-    cands = list(tm.candidates(text, tm.after_ops(text if document is None else document)))
+    if ops is None:
+        ops = tm.after_ops(text if document is None else document)
+    cands = list(tm.candidates(text, ops))
     for s, e in tm.excluded(text):
         cands = [c for c in cands if not (c[1].start < e and s < c[1].end)]
     cands.sort(key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
