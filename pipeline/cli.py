@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of a record")
     p.add_argument("--indent", type=int, default=2)
+    p.add_argument("--markdown", action="store_true",
+                   help="print the field reference (every field, its type and description) as Markdown")
 
     p = sub.add_parser("rules", help="validate the rule files and list their rules")
     p.add_argument("--rules", metavar="DIR", default=None)
@@ -224,8 +226,11 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .schema import RECORD_SCHEMA
+    from .schema import RECORD_SCHEMA, markdown
 
+    if args.markdown:
+        print(markdown())
+        return 0
     print(json.dumps(RECORD_SCHEMA, ensure_ascii=False, indent=args.indent))
     return 0
 
