@@ -36,6 +36,9 @@ _NAMED_RULE = {
 
 # Filled by the modules that own a rule file (see register_schema).
 RULE_SCHEMAS: dict[str, dict] = {}
+# Checks a schema cannot express (a required rule, placeholders): the file's YAML with
+# ``__line__`` per mapping in, messages out (``"<line>: <message>"`` or ``" <message>"``).
+RULE_CHECKS: dict[str, Any] = {}
 
 
 # A rule's proof (tests/test_rule_proofs.py): texts it must find, each a string or
@@ -61,9 +64,11 @@ def _allow_proofs(schema):
             _allow_proofs(v)
 
 
-def register_schema(filename: str, schema: dict) -> None:
+def register_schema(filename: str, schema: dict, check=None) -> None:
     _allow_proofs(schema)
     RULE_SCHEMAS[filename] = schema
+    if check is not None:
+        RULE_CHECKS[filename] = check
 
 
 def rule_list_schema(item_properties: dict, required=("name",), top: dict | None = None) -> dict:
@@ -324,6 +329,9 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
             except re.error as exc:
                 who = f" rule {rule!r}:" if rule else ""
                 errors.append(f"{path.name}:{line}:{who} invalid regex {pattern!r}: {exc}")
+        check = RULE_CHECKS.get(path.name)
+        if check is not None and isinstance(raw, dict):
+            errors += [f"{path.name}:{msg}" for msg in check(raw)]
         names = [r.get("name") for r in (clean or {}).get("rules", []) if isinstance(r, dict)] if isinstance(clean, dict) else []
         dupes = {n for n in names if n and names.count(n) > 1}
         if dupes:
@@ -356,4 +364,5 @@ RULE_OWNERS = [
     "pipeline.extract.tasks",
     "pipeline.extract.references",
     "pipeline.extract.tables", "pipeline.extract.metrics",
+    "pipeline.extract.metadata",
 ]

@@ -119,6 +119,24 @@ def observe_metrics(rules: RuleSet, text: str, ex: dict) -> list[dict]:
     return [{k: v for k, v in m.items() if k != "span"} for m in _analyse(rules, text).metrics]
 
 
+_META_FIELDS = ("title", "enclosed_title", "doc_type", "doc_number", "issuer", "issuers", "issued_on",
+                "date_source", "year", "year_source", "recipients", "cc", "attachments", "printed_by",
+                "printed_on", "classification", "urgency", "region", "admin_level")
+
+
+def observe_metadata(rules: RuleSet, text: str, ex: dict) -> list[dict]:
+    """The metadata of a small document (TXT, or a web page when the text is HTML: the
+    format is sniffed from the bytes) as one fact: the fields it states, so an example
+    can expect several fields at once (the date and the signatory of one line)."""
+    from pipeline.extract.metadata import extract
+    from pipeline.process import ingest
+
+    doc = ingest(text.encode("utf-8"), "example.txt", rules)
+    meta = extract(doc, match_view(doc.text), None, rules)
+    stated = {k: meta[k] for k in _META_FIELDS if meta.get(k) not in (None, [], "")}
+    return [stated] if stated else []
+
+
 @dataclass(frozen=True)
 class Section:
     observe: Callable[[RuleSet, str, dict], list[dict]]
@@ -142,6 +160,8 @@ SECTIONS: dict[tuple[str, str], Section] = {
     ("tasks.yml", "rules"): Section(observe_tasks, False),
     ("metrics.yml", "rules"): Section(observe_metrics, False),
     ("metrics.yml", "column_sets"): Section(observe_metrics, False),
+    ("metadata.yml", "rules"): Section(observe_metadata, False),
+    ("metadata.yml", "admin_levels"): Section(observe_metadata, False),
     **{("junk.yml", key): Section(observe_cleaned, False)
        for key in ("rules", "keep_rules", "head_rules", "spam_rules", "runon_split", "inline",
                    "mojibake", "body_start")},

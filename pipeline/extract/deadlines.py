@@ -92,7 +92,6 @@ NARRATIVE: Any = object()
 _SUFFIX = re.compile(r"_\d+$")
 _LOOK_BEHIND = 12      # characters before a match checked by reject_before patterns
 _LOOK_AHEAD = 12
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
 
 
 @dataclass
@@ -195,8 +194,8 @@ class DeadlineRules:
                 return _int_if_whole(float(text))
             except ValueError:
                 return None
-        if len(text) >= 2 and all(c in _CN_DIGITS for c in text):     # 二〇二一 (a year)
-            return int("".join(str(_CN_DIGITS[c]) for c in text))
+        if len(text) >= 2 and (year := placeholders.cn_digits(text)) is not None:     # 二〇二一 (a year)
+            return year
         return _cn_number(text)
 
     def unit(self, text: str | None) -> str | None:

@@ -46,3 +46,14 @@ def cn_number(text: str, mode: str = "smart") -> float | None:
         return float(cn2an.cn2an(text, mode))
     except Exception:  # noqa: BLE001 - cn2an raises ValueError and friends
         return None
+
+
+_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
+
+
+def cn_digits(text: str) -> int | None:
+    """A number written digit by digit, as years are (二〇二一 → 2021); None unless every
+    character is a digit (二十一 is no digit string: cn_number reads it)."""
+    if not text or any(c not in _DIGITS for c in text):
+        return None
+    return int("".join(str(_DIGITS[c]) for c in text))
