@@ -25,8 +25,8 @@ MAIN_EPILOG = """batch options of run, ingest -o and extract (see `policy-pipeli
 def _add_batch_options(p: argparse.ArgumentParser, out_help: str, out_required: bool = True) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (walked recursively)")
     p.add_argument("-o", "--out", required=out_required, default=None, metavar="OUT", help=out_help)
-    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                   help="worker processes (default: all cores)")
+    p.add_argument("-j", "--jobs", type=_workers, default=None, metavar="N",
+                   help="worker processes, 1 or more (default: all cores)")
     p.add_argument("--force", action="store_true",
                    help="redo every document, even when its bytes, rules and parameters are unchanged")
     p.add_argument("--rules", metavar="DIR", default=None, help="rule folder (default: the bundled rules/)")
@@ -47,6 +47,16 @@ def _add_batch_options(p: argparse.ArgumentParser, out_help: str, out_required: 
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.add_argument("--allow-failures", action="store_true",
                    help="exit 0 even when some documents failed (they are still in the report)")
+
+
+def _workers(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n} workers: give 1 or more (omit -j for all cores)")
+    return n
 
 
 def _document_date(value: str) -> str:
@@ -105,7 +115,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rules", metavar="DIR", default=None)
     p.add_argument("--date", metavar="YYYY-MM-DD", default=None, type=_document_date,
                    help="document date for resolving deadlines in a literal TEXT (years 1900-2999)")
-    p.add_argument("--html", metavar="FILE", default=None, help="also write a displaCy-highlighted page")
+    p.add_argument("--html", metavar="FILE", default=None,
+                   help="also write the highlighted page (the review site's document page)")
+
+    p = sub.add_parser("site", help="a static review site (HTML) from a run's output folder",
+                       description="A static site in DIR: index.html (the batch), docs/<source>.html (one page per "
+                                   "document: cleaned text, tasks, every fact highlighted with its value and rule) "
+                                   "and ledger.html (the ledger as a sortable, filterable table). Opens from file://; "
+                                   "see docs/site.md.")
+    p.add_argument("out", metavar="OUT", help="a run's output folder (records/, report.yml, ingested/)")
+    p.add_argument("-o", "--site", metavar="DIR", default="site", help="folder to write the site into (default: site)")
+    p.add_argument("--text", metavar="DIR", default=None,
+                   help="folder of ingested documents (default OUT/ingested; e.g. out/dvc/ingested)")
 
     p = sub.add_parser("ledger", help="a task ledger (工作台账) as XLSX, CSV or JSONL from a folder of records",
                        description="One row per task (序号 文件名称 文号 任务 具体内容 牵头单位 配合单位 责任单位 "
@@ -153,8 +174,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # rule errors and bad paths: one clear line, exit 2
         from .rules import RuleError
 
-        if isinstance(exc, (RuleError, FileNotFoundError)):
+        if isinstance(exc, RuleError):
             print(f"policy-pipeline: {exc}", file=sys.stderr)
+            return 2
+        if isinstance(exc, OSError):    # a missing input, an output that cannot be written
+            where = f": {exc.filename}" if exc.filename else ""
+            print(f"policy-pipeline: {exc.strerror}{where}" if exc.strerror else f"policy-pipeline: {exc}",
+                  file=sys.stderr)
             return 2
         from .model import IngestError
 
@@ -178,9 +204,14 @@ def _batch(job: str, args) -> int:
                              force=args.force, quiet=args.quiet, follow_links=args.follow_links,
                              scheduler=args.scheduler)
     s = report["summary"]
+    if report.get("interrupted"):
+        print(f"interrupted: {s['total'] - s['not_processed']} of {s['total']} documents finished, "
+              f"{s['not_processed']} not processed (a rerun resumes)", file=sys.stderr)
     print(f"{s['total']} documents: {s['done']} done, {s['failed']} failed, {s['skipped']} skipped "
           f"({s['unchanged']} unchanged since the last run) in {report['seconds']} s", file=sys.stderr)
     print(f"report: {os.path.join(args.out, 'report.yml')}", file=sys.stderr)
+    if report.get("interrupted"):
+        return code
     return 0 if args.allow_failures else code
 
 
@@ -284,8 +315,27 @@ def cmd_ledger(args) -> int:
     return 1 if unreadable else 0
 
 
+def cmd_site(args) -> int:
+    from .outputs.site import build_site
+
+    try:
+        built = build_site(args.out, args.site, text_dir=args.text)
+    except OSError as exc:          # FileNotFoundError: a missing OUT; an unwritable site folder
+        print(f"policy-pipeline: {exc.strerror}: {exc.filename}" if exc.strerror and exc.filename
+              else f"policy-pipeline: {exc}", file=sys.stderr)
+        return 2
+    for problem in built.unreadable:
+        print(f"skipped: {problem}", file=sys.stderr)
+    if built.without_text:
+        print(f"{len(built.without_text)} documents shown without their full text (the run kept none): "
+              f"rerun `policy-pipeline run … --force` to keep it", file=sys.stderr)
+    print(f"{built.pages} document pages, {built.ledger_rows} ledger rows: "
+          f"{os.path.join(args.site, 'index.html')}", file=sys.stderr)
+    return 1 if built.unreadable else 0
+
+
 COMMANDS = {"ledger": cmd_ledger, "run": cmd_run, "ingest": cmd_ingest, "extract": cmd_extract, "schema": cmd_schema,
-            "rules": cmd_rules, "explain": cmd_explain, "evaluate": cmd_evaluate}
+            "rules": cmd_rules, "explain": cmd_explain, "evaluate": cmd_evaluate, "site": cmd_site}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -9,6 +9,8 @@ from .emit import write_atomic
 from .model import Block, Document, Warning_
 
 FORMAT_VERSION = 1
+# `run` keeps each document's cleaned text here (OUT/ingested/<source>.json), for the review site
+RUN_TEXT_DIR = "ingested"
 
 
 def save_document(path: Path, doc: Document, doc_id: str) -> None:

@@ -13,33 +13,31 @@ def _line(kind: str, rule: str, start: int, end: int, text: str, fields: dict) -
 
 
 def explain(target: str, rules_dir: str | None = None, date: str | None = None, html: str | None = None) -> int:
+    from .outputs import page as site_page
     from .rules import load_rules
-    from .spacy_components import SPANS_KEY, make_nlp, render_html
+    from .spacy_components import SPANS_KEY, make_nlp, span_facts
 
     rules = load_rules(rules_dir)
-    nlp = make_nlp(rules_dir)
     if os.path.isfile(target):
-        from .process import analyse, ingest
+        from .process import analyse, build_record, document_id, ingest
 
         with open(target, "rb") as fh:
-            doc = ingest(fh.read(), os.path.basename(target), rules)
+            data = fh.read()
+        doc = ingest(data, os.path.basename(target), rules)
         a = analyse(doc, rules)
         print(f"{target}: {len(a.tasks)} tasks; title={a.meta.get('title')!r} issued_on={a.meta.get('issued_on')}")
-        sdoc = nlp.make_doc(doc.text)
-        spans = []
         for n, (t, facts) in enumerate(zip(a.tasks, a.task_facts), 1):
             print(f"task {n} ({t.origin}) [{t.start}:{t.end}] {' > '.join(t.path)}")
             print(f"  text: {doc.text[t.start:t.end][:80]!r}")
             for f in facts:
                 print(_line(f.kind, f.rule, f.start, f.end, doc.text[f.start:f.end], f.data))
-                span = sdoc.char_span(f.start, f.end, label=f"{f.kind.upper()}:{f.data.get('role') or f.data.get('type') or f.data.get('op') or ''}",
-                                      alignment_mode="expand")
-                if span is not None:
-                    spans.append(span)
         for f in a.references:
             print(_line("reference", f.rule, f.start, f.end, doc.text[f.start:f.end], f.data))
-        sdoc.spans[SPANS_KEY] = spans
+        # the review site's page of this document, from the record the batch would write
+        view = site_page.document_page(build_record(a, document_id(data), os.path.basename(target)), doc.text,
+                                       [(b.start, b.end, b.kind) for b in doc.blocks])
     else:
+        nlp = make_nlp(rules_dir)
         sdoc = nlp.make_doc(target)
         if date:
             sdoc._.doc_date = dt.date.fromisoformat(date)
@@ -52,9 +50,11 @@ def explain(target: str, rules_dir: str | None = None, date: str | None = None, 
             fields = span._.fact or {}
             print(_line(span.label_.split(":")[0].lower(), fields.get("rule", "?"), span.start_char, span.end_char,
                         span.text, fields))
+        view = site_page.facts_page(target, span_facts(sdoc), title=target if len(target) <= 40 else target[:39] + "…")
     if html:
         from .emit import write_atomic
+        from .outputs.site import render_page
 
-        write_atomic(html, render_html(sdoc))
+        write_atomic(html, render_page(view))
         print(f"highlighted view: {html}", file=sys.stderr)
     return 0

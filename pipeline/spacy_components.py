@@ -141,7 +141,8 @@ def make_nlp(rules_dir: str | None = None) -> Language:
     return nlp
 
 
-def render_html(doc: Doc) -> str:
-    from spacy import displacy
-
-    return displacy.render(doc, style="span", options={"spans_key": SPANS_KEY}, page=True)
+def span_facts(doc: Doc) -> list[dict]:
+    """The facts of ``doc.spans["policy"]`` as plain dicts (kind, start, end and the fact's
+    fields), for drawing them outside spaCy (``explain --html``: the review site's page)."""
+    return [{"kind": s.label_.split(":")[0].lower(), "start": s.start_char, "end": s.end_char, **(s._.fact or {})}
+            for s in (doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else [])]

@@ -6,7 +6,7 @@ import re
 import spacy
 
 from pipeline.cli import main
-from pipeline.spacy_components import SPANS_KEY, make_nlp, render_html
+from pipeline.spacy_components import SPANS_KEY, make_nlp, span_facts
 
 
 def test_components_put_exact_spans_in_doc_spans():
@@ -36,16 +36,17 @@ def test_explain_file_writes_html(tmp_path, capsys):
     html = tmp_path / "view.html"
     assert main(["explain", str(SEEDS / "003_2f6965311e0af134.txt"), "--html", str(html)]) == 0
     page = html.read_text(encoding="utf-8")
-    # displaCy draws the text one token (character) per element: read it without tags
-    assert "综合管理部" in re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", page))
-    assert "UNIT:responsible" in page
-    # the unit's characters are drawn as a highlighted token (bold, with a label bar)
-    assert all(re.search(rf'font-weight: bold[^>]*>\s*{ch}\s', page) for ch in "综合管理部")
+    # the review site's document page: the text as written (no space between characters),
+    # the unit one highlighted element with its role, value and rule
+    assert "产业发展部(招商部)" in re.sub(r"<[^>]+>", "", page)
+    unit = re.search(r'<mark class="fact k-unit-responsible"[^>]*data-fact="[^"]+"[^>]*>综合管理部</mark>', page)
+    assert unit and "tabindex=\"0\"" in unit.group(0) and "rule: bracket-label" in unit.group(0)
+    assert '<section class="task' in page
     out = capsys.readouterr().out
     assert "task 1" in out and "综合管理部" in out
 
 
-def test_displacy_view_renders():
+def test_span_facts_of_a_text():
     nlp = make_nlp()
-    html = render_html(nlp("市政府办公室负责做好统筹协调。"))
-    assert "UNIT" in html and "办" in html
+    facts = span_facts(nlp("市政府办公室负责做好统筹协调。"))
+    assert [(f["kind"], f["role"], f["start"], f["end"]) for f in facts] == [("unit", "responsible", 0, 6)]

@@ -71,6 +71,13 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path):
     fin = next(t for t in record["tasks"] if "四是落實財政資金" in t["text"])
     assert [(u["unit"], u["role"]) for u in fin["responsible"]] == [("市財政局", "lead")]
 
+    # the review site's templates are package data: the installed command builds the site
+    templates = sorted(p.name for p in (ROOT / "pipeline" / "outputs" / "templates").iterdir() if p.is_file())
+    assert templates and all(f"pipeline/outputs/templates/{n}" in names for n in templates)
+    _run([str(venv / "bin" / "policy-pipeline"), "site", "out", "-o", "site"], cwd=work, env=env)
+    doc_page = (work / "site" / "docs" / "notice.txt.html").read_text(encoding="utf-8")
+    assert 'data-kind="unit-lead"' in doc_page and "市財政局</mark>" in doc_page
+
     # --rules DIR still overrides the bundled rules: a broken copy is refused
     rules = work / "myrules"
     shutil.copytree(site / "pipeline" / "_rules", rules)

@@ -183,10 +183,16 @@ def work(job: str, path: str, rel: str, out_dir: str, params: Params, prev_key: 
 
 
 def _job_run(data: bytes, path: Path, rel: str, out_dir: Path, params: Params) -> Outcome:
-    from ..process import process_bytes
+    from ..docstore import RUN_TEXT_DIR, save_document
+    from ..process import analyse, build_record, document_id, ingest
     from ..schema import validate
 
-    record = process_bytes(data, rel, _rules(), params.max_bytes, params.ocr)
+    doc = ingest(data, rel, _rules(), params.max_bytes, params.ocr)
+    doc_id = document_id(data)
+    # the cleaned text every span points into, kept beside the record for the review site
+    # (`policy-pipeline site`); the same format as `ingest -o` writes
+    save_document(out_dir / RUN_TEXT_DIR / f"{rel}.json", doc, doc_id)
+    record = build_record(analyse(doc, _rules()), doc_id, rel)
     validate(record)
     target = out_dir / "records" / f"{rel}.yml"
     write_yaml(target, record)

@@ -30,6 +30,20 @@ def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
     return a0 < b1 and b0 < a1
 
 
+def deadline_reasons(d: dict, document: dict) -> list[str]:
+    """Review codes of one deadline (the review site marks the deadline itself)."""
+    found = []
+    if d.get("type") == "date" and not d.get("date"):
+        found.append("date_unresolved")
+    # an event-anchored deadline (收到申请之日起5日内) has no date by nature; one is only
+    # missing when the document's own date is
+    if d.get("type") == "relative" and not d.get("resolved") and not document.get("issued_on"):
+        found.append("relative_unresolved")
+    if d.get("recovered"):
+        found.append("date_recovered")
+    return found
+
+
 def reasons(task: dict, document: dict) -> list[str]:
     """Review codes for one task, in a fixed order (keys of LABELS, then the record's own)."""
     found: list[str] = []
@@ -41,14 +55,7 @@ def reasons(task: dict, document: dict) -> list[str]:
     if not deadlines:
         found.append("no_deadline")
     for d in deadlines:
-        if d.get("type") == "date" and not d.get("date"):
-            found.append("date_unresolved")
-        # an event-anchored deadline (收到申请之日起5日内) has no date by nature; one is only
-        # missing when the document's own date is
-        if d.get("type") == "relative" and not d.get("resolved") and not document.get("issued_on"):
-            found.append("relative_unresolved")
-        if d.get("recovered"):
-            found.append("date_recovered")
+        found.extend(deadline_reasons(d, document))
     for w in document.get("warnings") or []:
         ws = w.get("span")
         if w.get("code") == "mojibake" and ws and _overlaps(ws[0], ws[1], start, end):
