@@ -1,0 +1,17 @@
+"""How evaluate pairs an extracted fact with a gold fact."""
+from pipeline.evaluate import _overlap
+
+
+def test_quotes_pair_when_one_contains_the_other():
+    assert _overlap("不少于30日", "公示期不少于30日")
+
+
+def test_quotes_pair_when_their_ends_overlap():
+    # annotator and extractor cut the context on different sides of the same fact
+    assert _overlap("应于2个工作日内做出是否受理的决定", "收到申请后,应于2个工作日内")
+    assert _overlap("收到申请后,应于2个工作日内", "应于2个工作日内做出是否受理的决定")
+
+
+def test_quotes_that_share_too_little_do_not_pair():
+    assert not _overlap("年底前完成", "完成验收")          # 2 characters
+    assert not _overlap("不少于30日", "")
