@@ -210,8 +210,10 @@ def test_writes_are_atomic_no_temp_files_left(hostile_run):
     _, _, out = hostile_run
     left = [p for p in out.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".")]
     assert not left, f"temporary files left behind: {left}"
-    assert files_in(out) == {"report.yml", "manifest.json"} | {f"records/{n}.yml" for n in GOOD} | (
-        {"records/deep.html.yml"} if (out / "records" / "deep.html.yml").exists() else set())
+    # a record and the cleaned text it points into (ingested/, for the review site) per document done
+    done = set(GOOD) | ({"deep.html"} if (out / "records" / "deep.html.yml").exists() else set())
+    assert files_in(out) == {"report.yml", "manifest.json"} | {f"records/{n}.yml" for n in done} | {
+        f"ingested/{n}.json" for n in done}
     json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
 
