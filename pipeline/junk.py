@@ -17,6 +17,19 @@ _PATTERN_LIST = {
     },
 }
 
+# id/class names: whole words (or name parts), or a pattern for a whole name
+_NAME_LIST = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name"],
+        "oneOf": [{"required": ["words"]}, {"required": ["pattern"]}],
+        "properties": {"name": {"type": "string"}, "pattern": {"type": "string"},
+                       "words": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}},
+    },
+}
+
 register_schema(
     "junk.yml",
     rule_list_schema(
@@ -33,6 +46,13 @@ register_schema(
             "runon_min_chars": {"type": "integer", "minimum": 100},
             "runon_split": _PATTERN_LIST,
             "body_start": _PATTERN_LIST,
+            # read by the HTML reader (pipeline/ingest/html.py)
+            "html_content_words": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "html_chrome": _NAME_LIST,
+            "html_content": _NAME_LIST,
+            "html_junk_tokens": _PATTERN_LIST,
+            "html_junk_lines": _PATTERN_LIST,
+            "html_furniture": _PATTERN_LIST,
         },
     ),
 )

@@ -36,7 +36,7 @@ def ingest(data: bytes, source: str, rules: RuleSet, max_bytes: int | None = Non
     from .ingest import DEFAULT_MAX_BYTES, read_bytes
     from .junk import clean
 
-    doc = read_bytes(data, source, max_bytes=max_bytes or DEFAULT_MAX_BYTES, ocr=ocr)
+    doc = read_bytes(data, source, max_bytes=max_bytes or DEFAULT_MAX_BYTES, ocr=ocr, rules=rules)
     return clean(doc, rules)
 
 

@@ -346,6 +346,17 @@ def load_rules(directory: str | Path | None = None) -> RuleSet:
     return rs
 
 
+_DEFAULT: list[RuleSet] = []
+
+
+def default_rules() -> RuleSet:
+    """The bundled rules, loaded once per process: for a caller given no rule set (a
+    reader or parser used on its own, outside a batch)."""
+    if not _DEFAULT:
+        _DEFAULT.append(load_rules())
+    return _DEFAULT[0]
+
+
 def _import_rule_owners() -> None:
     """Import the modules that register rule-file schemas."""
     import importlib

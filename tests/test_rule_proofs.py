@@ -164,7 +164,9 @@ SECTIONS: dict[tuple[str, str], Section] = {
     ("metadata.yml", "admin_levels"): Section(observe_metadata, False),
     **{("junk.yml", key): Section(observe_cleaned, False)
        for key in ("rules", "keep_rules", "head_rules", "spam_rules", "runon_split", "inline",
-                   "mojibake", "body_start")},
+                   "mojibake", "body_start",
+                   # the HTML reader's page clutter (examples are web pages: sniffed as HTML)
+                   "html_chrome", "html_content", "html_junk_tokens", "html_junk_lines", "html_furniture")},
 }
 # Files made of word tables whose entries are rules (a word decides a value): every
 # top-level table in them (a mapping or a list of words) is a rule list, each entry a

@@ -15,7 +15,8 @@ temporary copy of the rules and measures:
   rules as `policy-pipeline run` does and scored as `policy-pipeline evaluate` does
   (see Corpus): per kind, how many gold facts are matched more or less (tp) and how
   many false positives appear or go (fp), against the unmutated rules. Files are read
-  once (reading uses no rules; junk.yml acts after) and everything after is redone.
+  once (web pages again when the HTML reader's html_* rules of junk.yml are mutated)
+  and everything after is redone.
   Rules, corpus and gold are copied first, so edits made meanwhile do not count.
 
 A rule whose deletion changes none of these is listed as unproven.
@@ -47,7 +48,7 @@ class Corpus:
     (evaluate.score_document). In-process: a CLI run per mutation cost 25-55 s on the
     shared 2-core machine, this about a tenth of it."""
 
-    def __init__(self, raw: Path, gold: Path):
+    def __init__(self, raw: Path, gold: Path, rules=None):
         from pipeline.evaluate import gold_stem
         from pipeline.ingest import read_bytes
         from pipeline.model import IngestError
@@ -55,6 +56,8 @@ class Corpus:
 
         golds = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) or {} for p in sorted(gold.glob("*.yml"))}
         self.docs = []
+        self.html: dict[str, bytes] = {}       # web pages: their reader uses junk.yml's html_* rules
+        self.html_rules = _html_rules(rules)
         self.unread = []
         for path in sorted(p for p in raw.rglob("*") if p.is_file()):
             rel = path.relative_to(raw).as_posix()
@@ -63,10 +66,12 @@ class Corpus:
                 continue                    # only documents with gold count
             data = path.read_bytes()
             try:
-                doc = read_bytes(data, rel)
+                doc = read_bytes(data, rel, rules=rules)
             except IngestError as exc:
                 self.unread.append(f"{rel}: {exc.reason}")
                 continue
+            if doc.format == "html":
+                self.html[rel] = data
             self.docs.append((rel, document_id(data), doc, golds[stem]))
 
     def scores(self, rules) -> dict[str, dict[str, tuple[int, int]]]:
@@ -78,9 +83,14 @@ class Corpus:
         from pipeline.junk import clean
         from pipeline.process import analyse, build_record
 
+        from pipeline.ingest import read_bytes
+
         out = {}
+        reread = _html_rules(rules) != self.html_rules      # a mutation of the HTML reader's rules
         for rel, doc_id, raw_doc, gold in self.docs:
             try:
+                if reread and rel in self.html:
+                    raw_doc = read_bytes(self.html[rel], rel, rules=rules)
                 doc = clean(copy.deepcopy(raw_doc), rules)
                 record = yaml.load(dump_yaml(build_record(analyse(doc, rules), doc_id, rel)), Loader=_Loader)
                 out[rel + ".yml"] = {k: (s.tp, s.fp) for k, s in score_document(record, gold).items()}
@@ -90,6 +100,13 @@ class Corpus:
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _html_rules(rules) -> dict:
+    from pipeline.ingest.html import RULE_KEYS
+
+    junk = (rules.get("junk.yml") if rules is not None else None) or {}
+    return {k: junk.get(k) for k in RULE_KEYS}
 
 
 def gold_delta(base: dict, mut: dict) -> dict[str, dict[str, int]]:
@@ -224,7 +241,7 @@ def main(argv=None) -> int:
         if not args.no_corpus:
             shutil.copytree(args.corpus, work / "raw")
             shutil.copytree(args.gold, work / "gold")
-            corpus = Corpus(work / "raw", work / "gold")
+            corpus = Corpus(work / "raw", work / "gold", rules)
             base = corpus.scores(rules)
             _STATE.update(corpus=corpus, base=base, base_failed=sum(1 for v in base.values() if not v))
             print(f"corpus: {len(corpus.docs)} documents with gold ({time.time() - t0:.0f} s)", file=sys.stderr)

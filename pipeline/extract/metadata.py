@@ -16,7 +16,7 @@ from typing import Any
 from ..model import Document
 from ..normalize import match_view
 from ..junk import continues_title
-from ..rules import RuleError, RuleSet, register_schema, rule_list_schema
+from ..rules import RuleError, RuleSet, default_rules, register_schema, rule_list_schema
 from . import placeholders
 from .placeholders import cn_digits, cn_number
 from .references import normalize_doc_number
@@ -99,15 +99,8 @@ class MetaRules:
         return self.page_fields.get(name) or []
 
 
-@lru_cache(maxsize=1)
-def _default_rules() -> RuleSet:
-    from ..rules import load_rules
-
-    return load_rules()
-
-
 def meta_rules(rules: RuleSet | None = None) -> MetaRules:
-    rules = rules if rules is not None else _default_rules()
+    rules = rules if rules is not None else default_rules()
     return rules.built("metadata", lambda: MetaRules(rules))
 
 

@@ -68,24 +68,31 @@ def sniff(data: bytes) -> str:
     return "txt"
 
 
-def read_bytes(data: bytes, source: str, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: str = "auto") -> Document:
-    """``ocr``: auto | off | force, for PDF pages (see ``pdf.read``)."""
+def read_bytes(data: bytes, source: str, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: str = "auto",
+               rules=None) -> Document:
+    """``ocr``: auto | off | force, for PDF pages (see ``pdf.read``). ``rules``: the rule
+    set whose junk.yml names a web page's clutter (the bundled rules when None)."""
     if len(data) > max_bytes:
         raise IngestError("skipped", f"file too large: {len(data):,} bytes > limit {max_bytes:,}")
     fmt = sniff(data)
     module = importlib.import_module(f"{__name__}.{fmt}")
-    doc = module.read(data, source, ocr=ocr) if fmt == "pdf" else module.read(data, source)
+    if fmt == "pdf":
+        doc = module.read(data, source, ocr=ocr)
+    elif fmt == "html":
+        doc = module.read(data, source, rules=rules)
+    else:
+        doc = module.read(data, source)
     if not doc.blocks or not doc.text.strip():
         raise IngestError("failed", f"no text found in {fmt.upper()} file")
     return doc
 
 
 def read_path(path, source: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
-              ocr: str = "auto") -> Document:
+              ocr: str = "auto", rules=None) -> Document:
     from pathlib import Path
 
     path = Path(path)
     size = path.stat().st_size
     if size > max_bytes:
         raise IngestError("skipped", f"file too large: {size:,} bytes > limit {max_bytes:,}")
-    return read_bytes(path.read_bytes(), source or path.name, max_bytes=max_bytes, ocr=ocr)
+    return read_bytes(path.read_bytes(), source or path.name, max_bytes=max_bytes, ocr=ocr, rules=rules)

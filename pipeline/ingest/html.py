@@ -1,5 +1,8 @@
 """HTML → Document: the main content of a government web page, without the site around it.
 
+The page-clutter words (chrome and content class names, chrome and furniture lines) are
+rules/junk.yml's html_* entries.
+
 Steps (all iterative: a page of 10,000 nested ``<div>`` cannot exhaust the stack):
 
 1. Decode: BOM, then strict UTF-8, then the declared ``<meta charset>`` /
@@ -413,39 +416,43 @@ def table_rows(table, skip=()) -> list[tuple[list[str], bool]]:
 
 
 # --------------------------------------------------------------------------- page chrome
+# The page-clutter words (class/id names of chrome and of article containers, chrome
+# lines, furniture lines) are rules/junk.yml's html_* entries; the tags are HTML itself.
 _JUNK_TAGS = {"nav", "header", "footer", "aside", "form", "menu"}
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
               "canvas", "select", "button", "textarea", "input", "map", "audio", "video", "head")
-_JUNK_WORDS = {
-    "nav", "navbar", "navigation", "menu", "menus", "submenu", "subnav", "topnav", "breadcrumb",
-    "breadcrumbs", "crumb", "crumbs", "bread", "position", "location", "weizhi", "dqwz", "curpos",
-    "share", "bdshare", "bdsharebuttonbox", "fenxiang", "jiathis", "print", "dayin", "footer",
-    "foot", "bottom", "copyright", "banquan", "comment", "comments", "pinglun", "login", "denglu",
-    "register", "search", "sousuo", "sidebar", "side", "aside", "related", "relevant", "xgxx",
-    "xglj", "recommend", "tuijian", "ad", "ads", "advert", "banner", "toolbar", "tools", "qrcode",
-    "erweima", "ewm", "weixin", "wechat", "weibo", "topbar", "logo", "friendlink", "yqlj",
-    "pagination", "pager", "pages", "prev", "next", "sxp", "hot", "rank", "paihang", "fontsize",
-    "zihao", "close", "guanbi", "favorite", "shoucang", "jiucuo", "zcwd", "hdjl", "header", "top",
-    "gotop", "backtop", "wza", "skip", "cookie", "popup", "modal", "sign", "signature",
-    # Discuz! forum chrome
-    "pls", "authi", "pti", "pob", "pstatus", "psth", "ratl", "rate", "modact", "plm", "locked",
-    "fastpost", "f_pst", "pgs", "bm_h", "hdc", "scbar", "toptb", "qmenu", "um", "frt", "ft",
-    "attach_nopermission", "sd", "mtn", "avatar", "favatar", "pil", "tns", "xg1", "xw1",
-}
-_JUNK_ID_RE = re.compile(r"^(?:pid\d+_(?:author|sign)|favatar\d+|userinfo\d+|ratelog_\d+|fastpostform)$", re.I)
 _SPLIT_TOKEN = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
+# the junk.yml entries this reader uses (tools/mutate_rules.py re-reads pages when they change)
+RULE_KEYS = ("html_chrome", "html_content", "html_content_words", "html_junk_tokens", "html_junk_lines",
+             "html_furniture")
 
-_CONTENT_NAMES = {
-    "zoom", "trs_editor", "custom_unionstyle", "article", "content", "pages_content", "view",
-    "detail", "con", "ucap-content", "artibody", "article_content", "article-content",
-    "articlecontent", "news_content", "newscontent", "content_text", "contenttext", "main-text",
-    "maintext", "zw", "zwnr", "wzzw", "nr", "xxgk_content", "detail_content", "detail-content",
-    "info_content", "infocontent", "conttext", "cont", "mainbody", "art_con", "artcon",
-    "article-body", "articlebody", "t_f", "bt_content", "con_text", "contents", "news_text",
-    "newstext", "textcontent", "entry-content", "post-content", "rich_media_content",
-    "js_content", "wzcon", "newscontnet", "j-fontcontent", "text", "txt", "wenzhang",
-}
-_CONTENT_ID_RE = re.compile(r"^postmessage_\d+$", re.I)
+
+class PageRules:
+    """junk.yml's html_* entries, compiled once per rule set. A list missing from a rule
+    set (a mutated one) finds nothing."""
+
+    def __init__(self, cfg: dict):
+        def names(key):
+            words = {w.lower() for r in cfg.get(key) or [] for w in r.get("words") or []}
+            rxs = [re.compile(r["pattern"], re.I) for r in cfg.get(key) or [] if r.get("pattern")]
+            return words, rxs
+
+        self.chrome_words, self.chrome_rx = names("html_chrome")
+        self.content_names, self.content_rx = names("html_content")
+        self.content_words = {w.lower() for w in cfg.get("html_content_words") or []}
+        tokens = [r["pattern"] for r in cfg.get("html_junk_tokens") or []]
+        self.junk_tokens = re.compile("|".join(f"(?:{p})" for p in tokens)) if tokens else None
+        self.junk_lines = [re.compile(r["pattern"], re.I) for r in cfg.get("html_junk_lines") or []]
+        self.furniture = [re.compile(r["pattern"]) for r in cfg.get("html_furniture") or []]
+
+
+def page_rules(rules=None) -> PageRules:
+    from ..rules import default_rules
+
+    rules = rules if rules is not None else default_rules()
+    return rules.built("html_page", lambda: PageRules(rules.get("junk.yml") or {}))
+
+
 _OWNER_TAGS = frozenset("div td th article section main body blockquote form dd center li table".split())
 
 
@@ -458,19 +465,19 @@ def _names(el) -> list[str]:
     return out
 
 
-def _is_junk(el) -> bool:
+def _is_junk(el, pr: PageRules) -> bool:
     tag = el.tag
     if tag in _JUNK_TAGS:
         return True
     for name in _names(el):
-        if _JUNK_ID_RE.match(name):
+        if any(rx.match(name) for rx in pr.chrome_rx):
             return True
         low = name.lower()
-        if low in _JUNK_WORDS:
+        if low in pr.chrome_words:
             return True
         parts = [p.lower() for p in _SPLIT_TOKEN.split(name) if p]
-        if len(parts) > 1 and any(p in _JUNK_WORDS for p in parts) and not any(
-            p in ("content", "con", "article", "main", "zoom", "text", "body", "detail") for p in parts
+        if len(parts) > 1 and any(p in pr.chrome_words for p in parts) and not any(
+            p in pr.content_words for p in parts
         ):
             return True
     return _is_hidden(el)
@@ -481,9 +488,9 @@ def _is_hidden(el) -> bool:
     return "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None
 
 
-def _is_content_name(el) -> bool:
+def _is_content_name(el, pr: PageRules) -> bool:
     for name in _names(el):
-        if name.lower() in _CONTENT_NAMES or _CONTENT_ID_RE.match(name):
+        if name.lower() in pr.content_names or any(rx.match(name) for rx in pr.content_rx):
             return True
     return False
 
@@ -801,40 +808,19 @@ def _find_title(root, title: str, meta: dict[str, str]):
 
 
 # --------------------------------------------------------------------------- lines
-_JUNK_TOKENS = re.compile(
-    r"分享到|分享|打印本页|打印此页|打印文章|打印|关闭窗口|关闭本页|关闭|收藏本页|加入收藏|收藏|返回顶部|"
-    r"返回首页|返回|顶部|TOP|top|纠错|字体|字号|扫一扫在手机(?:上)?打开当前页|扫一扫|扫码浏览|在手机(?:上)?打开|"
-    r"当前页|微信|微博|QQ空间|QQ|朋友圈|保存|默认|大|中|小|【|】|\[|\]|[：:|丨/·•\-—>＞»]|\s"
-)
-_JUNK_LINE = re.compile(
-    r"网站标识码|ICP备|ICP证|公网安备|版权所有|Copyright|©|主办单位[：:]|承办单位[：:]|技术支持[：:]|"
-    r"建议使用.{0,20}浏览器|分辨率|^访问量|访问量[：:]\s*\d*$|浏览次数|阅读次数|点击数[：:]|点击量|"
-    r"责任编辑|上一篇|下一篇|相关链接|相关阅读|相关文章|网站地图|联系我们|Powered by|Discuz|"
-    r"您当前所在位置|当前位置[：:]|您的位置[：:]|无障碍浏览|手机版|"
-    r"^(?:主题|回帖|积分|帖子|精华|金钱|威望|贡献|在线时间|注册时间|最后登录|UID)\s*\d*$|"
-    r"发表于.{0,30}(?:只看该作者|显示全部楼层|阅读模式|倒序浏览)|显示全部楼层|阅读模式|"
-    r"^\d+\s*(?:楼|#|沙发|板凳|地板)$|您需要登录后才可以回帖|立即注册|回复\s*引用",
-    re.I,
-)
-_FURNITURE = re.compile(
-    r"(?:发布时间|发布日期|发文日期|更新时间|信息来源|文章来源|稿件来源|成文日期)\s*[：:]|"
-    r"(?:^|\s)(?:来源|作者|日期|时间)\s*[：:]"
-)
-
-
-def _junk_line(text: str) -> bool:
+def _junk_line(text: str, pr: PageRules) -> bool:
     simp = _simp(text)
-    if len(simp) <= 40 and not _JUNK_TOKENS.sub("", simp):
+    if len(simp) <= 40 and pr.junk_tokens is not None and not pr.junk_tokens.sub("", simp):
         return True
-    return len(simp) <= 120 and bool(_JUNK_LINE.search(simp))
+    return len(simp) <= 120 and any(rx.search(simp) for rx in pr.junk_lines)
 
 
-def _furniture_line(text: str) -> bool:
-    return len(text) <= 160 and bool(_FURNITURE.search(_simp(text)))
+def _furniture_line(text: str, pr: PageRules) -> bool:
+    return len(text) <= 160 and any(rx.search(_simp(text)) for rx in pr.furniture)
 
 
 # --------------------------------------------------------------------------- main
-def _choose_container(body, stats: _Stats):
+def _choose_container(body, stats: _Stats, pr: PageRules):
     total = stats.text.get(body, 0)
     # Best by text minus link text (the fallback, and a check on known containers).
     best, best_score = body, float("-inf")
@@ -844,7 +830,7 @@ def _choose_container(body, stats: _Stats):
         score = stats.text[el] - 3 * stats.link[el]
         if score > best_score:
             best, best_score = el, score
-    candidates = [el for el in stats.order if isinstance(el.tag, str) and _is_content_name(el)
+    candidates = [el for el in stats.order if isinstance(el.tag, str) and _is_content_name(el, pr)
                   and stats.text.get(el, 0) >= 20 and stats.density(el) < 0.5]
     if candidates:
         top = max(stats.text[el] for el in candidates)
@@ -860,8 +846,10 @@ def _choose_container(body, stats: _Stats):
     return best
 
 
-def read(data: bytes, source: str) -> Document:
-    """Read an HTML page's bytes into a built Document (raises IngestError)."""
+def read(data: bytes, source: str, rules=None) -> Document:
+    """Read an HTML page's bytes into a built Document (raises IngestError). ``rules``:
+    the rule set whose junk.yml names page clutter (the bundled rules when None)."""
+    pr = page_rules(rules)
     text, encoding, bad = decode(data)
     root, deep = _parse(text)
     doc = Document(source=source, format="html", encoding=encoding)
@@ -908,10 +896,10 @@ def read(data: bytes, source: str) -> Document:
     stats = _Stats(body)
     total = stats.text.get(body, 0)
     protect = {el for el in stats.order if stats.text[el] > 0.4 * total} if total else set()
-    _remove_elements(body, _is_junk, protect)
+    _remove_elements(body, lambda el: _is_junk(el, pr), protect)
 
     stats = _Stats(body)
-    container = _choose_container(body, stats)
+    container = _choose_container(body, stats, pr)
     walker = _Walker().walk(container)
     blocks = walker.blocks
 
@@ -919,10 +907,10 @@ def read(data: bytes, source: str) -> Document:
     kept: list[Block] = []
     for b in blocks:
         if b.kind != "table_row" and len(b.text) <= 160:
-            if _furniture_line(b.text) and not b.kind == "heading":
+            if _furniture_line(b.text, pr) and not b.kind == "heading":
                 furniture.append(b.text)
                 continue
-            if _junk_line(b.text):
+            if _junk_line(b.text, pr):
                 continue
         kept.append(b)
     blocks = kept
@@ -937,7 +925,7 @@ def read(data: bytes, source: str) -> Document:
 
     body_lines = {b.text for b in blocks}
     for line in all_lines:
-        if line not in body_lines and _furniture_line(line) and line not in furniture:
+        if line not in body_lines and _furniture_line(line, pr) and line not in furniture:
             furniture.append(line)
 
     doc.blocks = blocks
