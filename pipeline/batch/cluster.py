@@ -20,7 +20,7 @@ import collections
 import logging
 import time
 import uuid
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Generator, Iterable, Iterator
 
 LOCAL_PREFIX = "local:"
 
@@ -60,7 +60,7 @@ class DaskExecutor:
             return Client(cluster), cluster
         return Client(self.address, timeout=30), None
 
-    def map_unordered(self, fn: Callable, tasks: Iterable[tuple[Any, tuple]]) -> Iterator[tuple[Any, str, Any]]:
+    def map_unordered(self, fn: Callable, tasks: Iterable[tuple[Any, tuple]]) -> Generator[tuple[Any, str, Any], None, None]:
         from distributed import wait
         from distributed.client import FutureCancelledError
 

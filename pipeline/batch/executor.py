@@ -23,7 +23,7 @@ import os
 import signal
 import time
 from multiprocessing.connection import wait
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Generator, Iterable
 
 _PR_SET_PDEATHSIG = 1
 
@@ -123,7 +123,7 @@ class ProcessExecutor:
         self.task_timeout = task_timeout
         self._ctx = multiprocessing.get_context("fork")
 
-    def map_unordered(self, fn: Callable, tasks: Iterable[tuple[Any, tuple]]) -> Iterator[tuple[Any, str, Any]]:
+    def map_unordered(self, fn: Callable, tasks: Iterable[tuple[Any, tuple]]) -> Generator[tuple[Any, str, Any], None, None]:
         queue = collections.deque(tasks)
         pool: list[_Worker] = []
         startup_failures = 0

@@ -2,38 +2,45 @@
 from __future__ import annotations
 
 import sys
-import time
 
 from .jobs import Outcome
 
 
 class Progress:
-    """A bar on a terminal, one plain line per document otherwise."""
+    """On a terminal, a bar (tqdm) with rate, ETA and the failure count; elsewhere (a
+    log, a pipe, CI) no progress, only one line per failed document; nothing with
+    ``quiet``. The report has every outcome either way."""
 
     def __init__(self, total: int, stream=None, quiet: bool = False):
-        self.total, self.n, self.stream, self.quiet = total, 0, stream or sys.stderr, quiet
+        self.total, self.n, self.failed = total, 0, 0
+        self.stream, self.quiet = stream or sys.stderr, quiet
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.t0 = time.perf_counter()
+        self.bar = None
+        if self.tty and not quiet:
+            from tqdm import tqdm
+
+            # shows n/total [elapsed<ETA, rate, N failed]
+            self.bar = tqdm(total=total, file=self.stream, unit="doc", dynamic_ncols=True, leave=True)
+            self.bar.set_postfix_str("0 failed", refresh=False)
 
     def update(self, o: Outcome) -> None:
         self.n += 1
+        if o.status == "failed" or (o.status == "unchanged" and o.info.get("previous_status") == "failed"):
+            self.failed += 1
         if self.quiet:
             return
-        if self.tty:
-            width = 30
-            fill = int(width * self.n / max(self.total, 1))
-            rate = self.n / max(time.perf_counter() - self.t0, 1e-9)
-            self.stream.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {self.n}/{self.total} {rate:.1f} doc/s {o.status:<9}")
-            self.stream.flush()
-        else:
-            line = f"[{self.n}/{self.total}] {o.status:<9} {o.source}"
-            if o.reason:
-                line += f": {o.reason}"
-            print(line, file=self.stream, flush=True)
+        if self.bar is not None:
+            if o.status == "failed":
+                self.bar.set_postfix_str(f"{self.failed} failed", refresh=False)
+                self.bar.write(f"failed: {o.source}: {o.reason}", file=self.stream)
+            self.bar.update(1)
+        elif o.status == "failed":
+            print(f"failed: {o.source}: {o.reason}", file=self.stream, flush=True)
 
     def close(self) -> None:
-        if self.tty and not self.quiet:
-            self.stream.write("\n")
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{self.failed} failed", refresh=False)
+            self.bar.close()
 
 
 def build_report(job: str, inputs: list[str], out_dir, rules_digest: str, workers: int, seconds: float,

@@ -6,7 +6,11 @@ moment resumes where it stopped and ends with the same records as an uninterrupt
 """
 from __future__ import annotations
 
+import errno
 import os
+import signal
+import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130      # Ctrl-C, as shells report it
 
 
 def hard_deadline(timeout: float) -> float:
@@ -43,8 +48,10 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
     from ..rules import load_rules
 
     params = params or Params()
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_writable(out_dir)
     rules = load_rules(params.rules_dir)   # fail fast on a bad rule file
     entries = collect(inputs, exclude=out_dir, follow_links=follow_links)
     if job == "extract":   # only ingested documents, not the ingest stage's manifest.json / report.yml
@@ -82,8 +89,10 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
             prepare(rules, params.rules_dir)     # workers fork warm
         executor = ProcessExecutor(min(workers, max(1, len(tasks))), init_worker,
                                    (params.rules_dir, params.memory_mb), task_timeout=hard_deadline(params.timeout))
+    interrupted = False
+    results = executor.map_unordered(work, tasks)
     try:
-        for rel, kind, value in executor.map_unordered(work, tasks):
+        for rel, kind, value in results:
             o = _outcome(rel, kind, value, params, manifest.get(rel))
             if o.key is not None and o.status != "unchanged":
                 manifest[rel] = {"key": o.key, "status": o.status, "reason": o.reason, "output": o.output}
@@ -92,9 +101,44 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
                 journal.append(rel, manifest[rel])
             outcomes[rel] = o
             progress.update(o)
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
+        results.close()         # the executor stops its workers now (a busy one is killed)
         journal.close()
         progress.close()
+    previous_handler = None
+    if interrupted and threading.current_thread() is threading.main_thread():
+        # what finished is journalled; a second Ctrl-C must not cut the report and manifest short
+        previous_handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return _finish(job, inputs, out_dir, entries, outcomes, manifest, journal, rules, workers, executor,
+                       scheduler, t0, interrupted)
+    finally:
+        if previous_handler is not None:
+            signal.signal(signal.SIGINT, previous_handler)
+
+
+def check_writable(out_dir: Path) -> None:
+    """Create OUT and prove a file can be written there, before any work: an unwritable
+    output is a usage error (exit 2), not a failure of every document."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "output is not a folder", str(out_dir))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".write-test.", suffix=".tmp", dir=out_dir)
+    except OSError as exc:
+        raise OSError(exc.errno, f"cannot write to the output folder ({exc.strerror})", str(out_dir)) from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def _finish(job, inputs, out_dir: Path, entries, outcomes: dict, manifest: dict, journal: Journal, rules,
+            workers: int, executor, scheduler, t0: float, interrupted: bool) -> tuple[int, dict]:
+    """Write the manifest and the report, also after Ctrl-C (for what finished)."""
+    not_processed = [e.rel for e in entries if e.rel not in outcomes]     # only after Ctrl-C
+    for rel in not_processed:           # its manifest entry from an earlier run, if any, stays valid
+        outcomes[rel] = Outcome(rel, "skipped", "not processed: the run was interrupted (Ctrl-C)")
 
     if scheduler:
         workers = executor.workers or workers
@@ -102,11 +146,16 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
     journal.compact({k: v for k, v in manifest.items() if k in outcomes})
     report, failed = build_report(job, [printable(str(i)) for i in inputs], out_dir, rules.digest, workers,
                                   time.perf_counter() - t0, ordered)
+    if interrupted:
+        report["interrupted"] = True
+        report["summary"]["not_processed"] = len(not_processed)
     if job == "run":
         from ..links import link_references
 
         report["reference_graph"] = link_references(out_dir, ordered)
     write_atomic(out_dir / "report.yml", dump_yaml(report))
+    if interrupted:
+        return EXIT_INTERRUPTED, report
     return (EXIT_SOME_FAILED if failed else EXIT_OK), report
 
 
