@@ -244,11 +244,29 @@ def _validator():
     return cls(RECORD_SCHEMA, format_checker=cls.FORMAT_CHECKER)
 
 
+@lru_cache(maxsize=1)
+def _fast_validator():
+    """jsonschema-rs (compiled, ~100x faster than jsonschema) for the common case, a valid
+    record; None when it is not installed."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    return jsonschema_rs.validator_for(RECORD_SCHEMA, validate_formats=True)
+
+
 def validate(record: dict) -> None:
     """Raise jsonschema.ValidationError when a record breaks the contract; its message
     names where (``at tasks/3/deadlines/0``)."""
     import jsonschema
 
+    fast = _fast_validator()
+    try:
+        if fast is not None and fast.is_valid(record):
+            return
+    except ValueError:
+        pass    # a Python value JSON has no type for: jsonschema gives the verdict
+    # Invalid (or not checked): jsonschema decides and names the error, as before.
     err = jsonschema.exceptions.best_match(_validator().iter_errors(record))
     if err is not None:
         where = "/".join(str(p) for p in err.absolute_path) or "the record"
