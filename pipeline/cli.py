@@ -49,6 +49,11 @@ def _add_batch_options(p: argparse.ArgumentParser, out_help: str, out_required: 
                    help="exit 0 even when some documents failed (they are still in the report)")
 
 
+def _add_format_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("yaml", "json"), default="yaml", dest="record_format",
+                   help="records as <path>.yml (default) or <path>.json; evaluate, ledger, site read both")
+
+
 def _workers(value: str) -> int:
     try:
         n = int(value)
@@ -87,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "OUT/report.yml accounting for every file (done / failed / skipped).",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_batch_options(p, "output folder (records/, report.yml, manifest.json)")
+    _add_format_option(p)
 
     p = sub.add_parser("ingest", help="read documents into cleaned text (one file, or a batch)",
                        description="With one FILE and no -o: print its cleaned body text (the text every "
@@ -97,8 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--blocks", action="store_true", help="with one FILE: print blocks with kind and page")
 
     p = sub.add_parser("extract", help="extract records from ingested documents (DVC extract stage)",
-                       description="Read OUT/<path>.json written by `ingest -o` and write one YAML record each.")
+                       description="Read OUT/<path>.json written by `ingest -o` and write one record each "
+                                   "(YAML, or JSON with --format json).")
     _add_batch_options(p, "folder for the records")
+    _add_format_option(p)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a record")
     p.add_argument("--indent", type=int, default=2)
@@ -194,7 +202,8 @@ def _params(args):
     from .runner import Params
 
     return Params(max_bytes=int(args.max_mb * 1024 * 1024), timeout=args.timeout,
-                  memory_mb=args.memory_mb, rules_dir=args.rules, ocr=args.ocr)
+                  memory_mb=args.memory_mb, rules_dir=args.rules, ocr=args.ocr,
+                  record_format=getattr(args, "record_format", "yaml"))
 
 
 def _batch(job: str, args) -> int:

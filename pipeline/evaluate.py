@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from .normalize import match_view
+from .recordio import load_record, record_files, source_name
 
 KINDS = ("tasks", "units_strict", "units_lenient", "deadlines_detected", "deadlines_normalised",
          "thresholds", "cadence", "references", "metrics")
@@ -250,7 +251,7 @@ def score_document(record: dict, gold: dict) -> dict[str, Score]:
 
 
 def gold_stem(record_path: Path) -> str:
-    name = record_path.name[: -len(".yml")]
+    name = source_name(record_path.name)       # a.txt.yml or a.txt.json → a.txt
     return name.rsplit(".", 1)[0] if "." in name else name
 
 
@@ -263,8 +264,8 @@ def load_parts(path: str | Path | None) -> dict:
 
 
 def part_of(doc: str, parts: dict) -> str | None:
-    """The first part whose pattern matches a record path (without .yml)."""
-    name = doc[: -len(".yml")] if doc.endswith(".yml") else doc
+    """The first part whose pattern matches a record path (without .yml or .json)."""
+    name = source_name(doc)
     for part, patterns in parts.items():
         if any(fnmatch.fnmatchcase(name, pat) and name.count("/") == pat.count("/") for pat in patterns):
             return part
@@ -310,14 +311,15 @@ def evaluate(records_dir: str | Path, gold_dir: str | Path, parts_file: str | Pa
     golds = {p.stem: p for p in gold_dir.glob("*.yml")}
     per_doc: dict[str, dict[str, Score]] = {}
     unmatched = []
-    for rp in sorted(records_dir.rglob("*.yml")):
-        if rp.parent == records_dir and rp.name == "report.yml":
-            continue  # the run report of a stage that writes records at its top level
+    # YAML or JSON records; not the report and manifest of a stage that writes records at its top level
+    for rp in record_files(records_dir):
         stem = gold_stem(rp)
         if stem not in golds:
             unmatched.append(rp.relative_to(records_dir).as_posix())
             continue
-        record = yaml.safe_load(rp.read_text(encoding="utf-8"))
+        record = load_record(rp)
+        if not (isinstance(record, dict) and "document" in record and "tasks" in record):
+            continue            # a JSON file that is no record (a run's ingested/ text)
         gold = yaml.safe_load(golds[stem].read_text(encoding="utf-8")) or {}
         per_doc[rp.relative_to(records_dir).as_posix()] = score_document(record, gold)
     summary = summarise(per_doc)

@@ -8,10 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
-from .emit import write_yaml
 from .normalize import match_view
+from .recordio import load_record, rewrite_record
 
 _PUNCT = re.compile(r"[\s《》〈〉<>“”\"'()（）]")
 
@@ -51,16 +49,16 @@ def link_references(out_dir: Path, outcomes) -> list[dict]:
 
 
 def _info_from_record(o, path: Path) -> None:
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))["document"]
+    doc = load_record(path)["document"]
     o.info.update({"id": doc["id"], "title": doc.get("title"), "doc_number": doc.get("doc_number"),
                    "references": [{"title": r.get("title"), "doc_number": r.get("doc_number")}
                                   for r in doc.get("references", [])]})
 
 
 def _write_links(path: Path, links: dict[int, str]) -> None:
-    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record = load_record(path)
     refs = record["document"]["references"]
     for i, target in links.items():
         if i < len(refs):
             refs[i]["links_to"] = target
-    write_yaml(path, record)
+    rewrite_record(path, record)

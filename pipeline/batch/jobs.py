@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..emit import write_yaml
+from ..recordio import write_record
 from ..rules import RuleSet
 from .inputs import read_regular
 
@@ -28,6 +28,7 @@ class Params:
     memory_mb: int = 4096
     rules_dir: str | None = None
     ocr: str = "auto"              # PDF pages read by OCR: auto | off | force
+    record_format: str = "yaml"    # records as .yml or .json (run and extract)
 
     def digest(self) -> str:
         # Every parameter that can change an outcome: a document that timed out or ran out
@@ -37,6 +38,8 @@ class Params:
 
         key = {"max_bytes": self.max_bytes, "timeout": self.timeout, "memory_mb": self.memory_mb,
                "version": __version__, "schema": SCHEMA_VERSION, "ocr": self.ocr}
+        if self.record_format != "yaml":    # only then: YAML runs keep the keys they had
+            key["record_format"] = self.record_format
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -194,8 +197,7 @@ def _job_run(data: bytes, path: Path, rel: str, out_dir: Path, params: Params) -
     save_document(out_dir / RUN_TEXT_DIR / f"{rel}.json", doc, doc_id)
     record = build_record(analyse(doc, _rules()), doc_id, rel)
     validate(record)
-    target = out_dir / "records" / f"{rel}.yml"
-    write_yaml(target, record)
+    target = write_record(out_dir / "records" / rel, record, params.record_format)
     return Outcome(rel, "done", output=target.relative_to(out_dir).as_posix(), tasks=len(record["tasks"]),
                    warnings=len(record["document"]["warnings"]),
                    info={"title": record["document"].get("title"), "doc_number": record["document"].get("doc_number"),
@@ -223,8 +225,7 @@ def _job_extract(data: bytes, path: Path, rel: str, out_dir: Path, params: Param
     record = build_record(analyse(doc, _rules()), doc_id, doc.source)
     validate(record)
     stem = rel[:-5] if rel.endswith(".json") else rel
-    target = out_dir / f"{stem}.yml"
-    write_yaml(target, record)
+    target = write_record(out_dir / stem, record, params.record_format)
     return Outcome(doc.source, "done", output=target.relative_to(out_dir).as_posix(), tasks=len(record["tasks"]),
                    warnings=len(record["document"]["warnings"]))
 
