@@ -17,6 +17,7 @@ import pytest
 from pipeline.ingest import pdf as pdf_ingest
 from pipeline.ingest.pdf.ocr import normalise
 from pipeline.model import IngestError
+from tools.scanned_pdf import image_only_pdf
 
 pytest.importorskip("rapidocr_onnxruntime", reason="the ocr extra (rapidocr-onnxruntime) is not installed")
 
@@ -46,18 +47,7 @@ def _pair() -> tuple[bytes, bytes]:
     src = pdfium.PdfDocument(SOURCE.read_bytes())
     text = pdfium.PdfDocument.new()
     text.import_pages(src, PAGES)
-    scan = pdfium.PdfDocument.new()
-    for k in PAGES:
-        page = src[k]
-        w, h = page.get_size()
-        image = page.render(scale=2.0).to_pil().convert("L")
-        out = scan.new_page(w, h)
-        obj = pdfium.PdfImage.new(scan)
-        obj.set_bitmap(pdfium.PdfBitmap.from_pil(image))
-        obj.set_matrix(pdfium.PdfMatrix().scale(w, h))
-        out.insert_obj(obj)
-        out.gen_content()
-    return _save(text), _save(scan)
+    return _save(text), image_only_pdf(SOURCE.read_bytes(), PAGES, scale=2.0)
 
 
 @lru_cache(maxsize=None)

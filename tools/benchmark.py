@@ -457,22 +457,11 @@ def _ocr_speed(n_pages: int) -> dict:
         import rapidocr_onnxruntime  # noqa: F401
     except ImportError:
         return {"error": "rapidocr-onnxruntime (the ocr extra) is not installed"}
+    from tools.scanned_pdf import image_only_pdf
+
     src_path = CORPUS / "seeds" / "003_2f6965311e0af134.pdf"
-    src = pdfium.PdfDocument(str(src_path))
-    scan = pdfium.PdfDocument.new()
-    for k in range(min(n_pages, len(src))):
-        page = src[k]
-        w, h = page.get_size()
-        image = page.render(scale=2.0).to_pil().convert("L")
-        out = scan.new_page(w, h)
-        obj = pdfium.PdfImage.new(scan)
-        obj.set_bitmap(pdfium.PdfBitmap.from_pil(image))
-        obj.set_matrix(pdfium.PdfMatrix().scale(w, h))
-        out.insert_obj(obj)
-        out.gen_content()
-    buf = io.BytesIO()
-    scan.save(buf)
-    data = buf.getvalue()
+    n_scan = min(n_pages, len(pdfium.PdfDocument(str(src_path))))
+    data = image_only_pdf(src_path.read_bytes(), range(n_scan), scale=2.0)
     t = time.perf_counter()
     doc = ourpdf.read(data, "scan.pdf")
     el = time.perf_counter() - t
@@ -481,11 +470,11 @@ def _ocr_speed(n_pages: int) -> dict:
     import re
 
     squash = lambda x: re.sub(r"\s+", "", x)  # noqa: E731
-    want = "".join(squash(b.text) for b in text.blocks if b.page <= len(scan))
+    want = "".join(squash(b.text) for b in text.blocks if b.page <= n_scan)
     sim = difflib.SequenceMatcher(None, squash(doc.text), want, autojunk=False).ratio()
-    res = {"pages": len(scan), "seconds": el, "pages_ocr": doc.pages_ocr, "confidence": doc.ocr_confidence,
+    res = {"pages": n_scan, "seconds": el, "pages_ocr": doc.pages_ocr, "confidence": doc.ocr_confidence,
            "similarity": sim, "source": src_path.name}
-    log(f"  OCR: {len(scan) / el:.2f} pages/s, similarity to the text layer {sim:.3f}")
+    log(f"  OCR: {n_scan / el:.2f} pages/s, similarity to the text layer {sim:.3f}")
     return res
 
 
