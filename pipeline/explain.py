@@ -35,7 +35,7 @@ def explain(target: str, rules_dir: str | None = None, date: str | None = None, 
             print(_line("reference", f.rule, f.start, f.end, doc.text[f.start:f.end], f.data))
         # the review site's page of this document, from the record the batch would write
         view = site_page.document_page(build_record(a, document_id(data), os.path.basename(target)), doc.text,
-                                       [(b.start, b.end, b.kind) for b in doc.blocks])
+                                       [(b.start, b.end, b.kind, b.page) for b in doc.blocks])
     else:
         nlp = make_nlp(rules_dir)
         sdoc = nlp.make_doc(target)

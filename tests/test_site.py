@@ -46,7 +46,8 @@ def build(tmp: Path, inputs: list[Path], hostile: bool = False) -> tuple[Path, P
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("site")
-    return build(tmp, sorted(SEEDS.glob("*.txt")) + [CORPUS / "raw" / "more" / MORE_HTML], hostile=True)
+    return build(tmp, sorted(SEEDS.glob("*.txt")) + [SEEDS / "000_616882cabf01649c.pdf", CORPUS / "raw" / "more" / MORE_HTML],
+                 hostile=True)
 
 
 def records(out: Path) -> list[dict]:
@@ -123,7 +124,7 @@ def page_of(site: Path, record: dict) -> Path:
 def test_every_document_has_a_page_and_every_link_resolves(built):
     out, site = built
     recs = records(out)
-    assert len(recs) == 7
+    assert len(recs) == 8
     pages = [site / "index.html", site / "ledger.html"] + [page_of(site, r) for r in recs]
     assert all(p.is_file() for p in pages)
     index = parse(site / "index.html")
@@ -183,6 +184,14 @@ def test_tasks_are_blocks_with_their_path_and_review_reasons(built):
     assert " › ".join(first["path"]) in sections[0][2]
     # 003's tasks state no deadline: the ledger's reason is on the block
     assert sections[0][0] and "无完成时限" in sections[0][2]
+
+
+def test_pdf_pages_are_marked_in_order(built):
+    out, site = built
+    rec = next(r for r in records(out) if r["document"]["source"].endswith(".pdf"))
+    html = page_of(site, rec).read_text(encoding="utf-8")
+    marks = [int(n) for n in re.findall(r'<div class="page-mark" id="page-(\d+)">', html)]
+    assert marks == list(range(1, rec["document"]["pages"] + 1)) and len(marks) > 1
 
 
 def test_hostile_text_and_file_names_are_escaped(built):

@@ -57,12 +57,18 @@ class Mark:
         return "\n".join(lines)
 
 
+# A paragraph of the cleaned text: (start, end, kind, page) — a Block's offsets, its kind
+# (heading | paragraph | table_row) and its PDF page (None for other formats).
+BlockSpan = tuple[int, int, str, "int | None"]
+
+
 @dataclass
 class Para:
     kind: str                   # heading | paragraph | table_row
     start: int
     end: int
     events: list[dict] = field(default_factory=list)
+    new_page: int | None = None  # the PDF page this paragraph starts, shown as a page marker
 
 
 @dataclass
@@ -231,7 +237,7 @@ def _events(text: str, a: int, b: int, marks: list[Mark], starts: list[int], ope
     return events
 
 
-def layout(text: str, blocks: list[tuple[int, int, str]], tasks: list[dict], marks: list[Mark],
+def layout(text: str, blocks: list[BlockSpan], tasks: list[dict], marks: list[Mark],
            document: dict) -> tuple[list[Section], list[Mark]]:
     """Cut the blocks at task boundaries and group the pieces into sections (one per task,
     one per run of text outside tasks). Returns the sections and the marks no piece shows."""
@@ -242,7 +248,8 @@ def layout(text: str, blocks: list[tuple[int, int, str]], tasks: list[dict], mar
     starts = [m.start for m in ordered]
     opened: set[str] = set()
     sections: list[Section] = []
-    for b0, b1, kind in blocks:
+    last_page = None
+    for b0, b1, kind, pg in blocks:
         cuts = {b0, b1}
         lo = bisect.bisect_right(t_starts, b1)
         for s, e, _ in spans[:lo]:
@@ -257,7 +264,9 @@ def layout(text: str, blocks: list[tuple[int, int, str]], tasks: list[dict], mar
             if not sections or sections[-1].task is not owner:
                 sections.append(Section(owner, [review.label(c) for c in review.reasons(owner, document)]
                                         if owner is not None else []))
-            sections[-1].paras.append(Para(kind, a, b, _events(text, a, b, ordered, starts, opened)))
+            sections[-1].paras.append(Para(kind, a, b, _events(text, a, b, ordered, starts, opened),
+                                           pg if pg is not None and pg != last_page else None))
+            last_page = pg if pg is not None else last_page
     unplaced = [m for m in marks if m.id not in opened]
     return sections, unplaced
 
@@ -292,7 +301,7 @@ def text_mismatch(record: dict, text: str) -> str | None:
     return None
 
 
-def document_page(record: dict, text: str | None, blocks: list[tuple[int, int, str]] | None,
+def document_page(record: dict, text: str | None, blocks: list[BlockSpan] | None,
                   notice: str | None = None) -> Page:
     """The page of one record. ``text``/``blocks``: the cleaned text and its paragraphs;
     None when the run kept no text, then only the tasks' own texts are shown (and
@@ -303,13 +312,14 @@ def document_page(record: dict, text: str | None, blocks: list[tuple[int, int, s
     if text is None:
         # the tasks' own texts at their offsets, blanks between (never shown)
         spans = [sp for sp in (_span(t) for t in tasks) if sp]
+        pages = [t["span"].get("page") for t in tasks if _span(t)]
         chars = [" "] * max([e for _, e in spans] or [0])
         for t in tasks:
             sp = _span(t)
             if sp:
                 chars[sp[0]:sp[1]] = list(t["text"])[:sp[1] - sp[0]]
         text = "".join(chars)
-        blocks = [(s, e, "paragraph") for s, e in spans]
+        blocks = [(s, e, "paragraph", pg) for (s, e), pg in zip(spans, pages)]
     marks = record_marks(record, text if full else None)
     sections, unplaced = layout(text, blocks or [], tasks, marks, document)
     title = document.get("title") or document.get("enclosed_title") or str(document.get("source") or "")
@@ -336,9 +346,10 @@ def facts_page(text: str, facts: list[dict[str, Any]], title: str) -> Page:
         marks.append(Mark(f"f{n}", mk if mk in KINDS else "unit-responsible", f["start"], f["end"], value,
                           str(f.get("rule") or "?"), [review.label(c) for c in review.deadline_reasons(f, {})]
                           if kind == "deadline" else [], n))
-    blocks, pos = [], 0
+    blocks: list[BlockSpan] = []
+    pos = 0
     for line in text.split("\n"):
-        blocks.append((pos, pos + len(line), "paragraph"))
+        blocks.append((pos, pos + len(line), "paragraph", None))
         pos += len(line) + 1
     sections, unplaced = layout(text, blocks, [], marks, {})
     document = {"source": "(text)", "warnings": []}

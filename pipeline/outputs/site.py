@@ -135,7 +135,7 @@ def read_run(out: Path) -> tuple[list[Entry], dict | None, list[str]]:
     return entries, report, unreadable
 
 
-def load_text(text_dir: Path, record: dict) -> tuple[str | None, list[tuple[int, int, str]] | None, str | None]:
+def load_text(text_dir: Path, record: dict) -> tuple[str | None, list[page.BlockSpan] | None, str | None]:
     """(text, blocks, notice): the stored cleaned text of the record's document, or None
     and the reason it cannot be shown."""
     from ..docstore import load_document
@@ -155,7 +155,7 @@ def load_text(text_dir: Path, record: dict) -> tuple[str | None, list[tuple[int,
     bad = page.text_mismatch(record, doc.text)
     if bad:
         return None, None, f"保存的正文与记录不符 ({bad})：只显示各任务原文。"
-    return doc.text, [(b.start, b.end, b.kind) for b in doc.blocks], None
+    return doc.text, [(b.start, b.end, b.kind, b.page) for b in doc.blocks], None
 
 
 # -- building --------------------------------------------------------------------------------
