@@ -255,6 +255,18 @@ def test_a_run_without_stored_text_shows_the_tasks_and_says_so(tmp_path):
     assert "只显示任务原文" in (site / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_rebuild_removes_only_the_pages_of_documents_gone(tmp_path):
+    from pipeline.outputs.site import build_site
+
+    out, site = build(tmp_path, [SEEDS / "003_2f6965311e0af134.txt", SEEDS / "004_faeede1183fd7fea.txt"])
+    mine = site / "docs" / "notes.html"          # a file the user put there
+    mine.write_text("keep", encoding="utf-8")
+    (out / "records" / "004_faeede1183fd7fea.txt.yml").unlink()
+    (out / "report.yml").unlink()
+    build_site(out, site)
+    assert sorted(p.name for p in (site / "docs").iterdir()) == ["003_2f6965311e0af134.txt.html", "notes.html"]
+
+
 def test_crossing_marks_are_split_into_one_primary_and_a_continuation():
     a = site_page.Mark("a", "deadline", 0, 10, "x", "r")
     b = site_page.Mark("b", "threshold", 5, 15, "y", "r", order=1)

@@ -193,7 +193,27 @@ def build_site(out: str | Path, dest: str | Path, text_dir: str | Path | None = 
     write_atomic(dest / "ledger.html", render("ledger.html.j2", root="", batch=_batch(out, report, entries, rows),
                                              **_ledger_view(rows, page_of)))
     write_atomic(dest / "index.html", render("index.html.j2", root="", batch=_batch(out, report, entries, rows, built)))
+    _forget_stale_pages(dest, set(page_of.values()))
     return built
+
+
+PAGES_LIST = ".policy-pipeline-pages.json"     # the pages the last build wrote
+
+
+def _forget_stale_pages(dest: Path, pages: set[str]) -> None:
+    """A rebuild into the same folder removes the pages of documents no longer in the run,
+    and only those: the ones the previous build listed that this one did not write."""
+    import json
+
+    listing = dest / PAGES_LIST
+    try:
+        before = set(json.loads(listing.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        before = set()
+    for name in sorted(before - pages):
+        if isinstance(name, str) and name.startswith("docs/") and name.endswith(".html") and ".." not in name.split("/"):
+            (dest / name).unlink(missing_ok=True)
+    write_atomic(listing, json.dumps(sorted(pages), ensure_ascii=False))
 
 
 def _batch(out: Path, report: dict | None, entries: list[Entry], rows: list, built: Built | None = None) -> dict:
