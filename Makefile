@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench mutate clean
+.PHONY: venv run test bench mutate clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 2; }
@@ -12,6 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip uv
 	$(BIN)/uv pip install -q --python $(BIN)/python --compile-bytecode -e '.[test]'
 	touch $(STAMP)
+
+## Build .venv only: the package with its test tools and DVC (docs/dvc.md uses it)
+venv: $(STAMP)
 
 ## Run the pipeline on the bundled corpus: records in out/records/, report in out/report.yml
 run: $(STAMP)

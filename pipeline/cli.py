@@ -163,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("records", metavar="RECORDS", help="folder of records (e.g. out/records)")
     p.add_argument("--gold", metavar="DIR", default="corpus/gold")
     p.add_argument("--json", metavar="FILE", default=None, help="also write the scores as JSON")
+    p.add_argument("--metrics", metavar="FILE", default=None,
+                   help="also write a small summary (per kind P/R/F1, micro and macro) as JSON (dvc metrics)")
+    p.add_argument("--plots", metavar="FILE", default=None,
+                   help="also write per-document F1 scores as a JSON list (dvc plots)")
     p.add_argument("--errors", action="store_true", help="list every miss and false positive")
     p.add_argument("--only", metavar="GLOB", default=None,
                    help="score only records whose path matches (e.g. 'more/5*')")
@@ -298,7 +302,7 @@ def cmd_evaluate(args) -> int:
     from .evaluate import main as evaluate_main
 
     return evaluate_main(args.records, args.gold, json_out=args.json, show_errors=args.errors,
-                         only=args.only)
+                         only=args.only, metrics_out=args.metrics, plots_out=args.plots)
 
 
 def cmd_ledger(args) -> int:

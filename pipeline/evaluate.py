@@ -403,8 +403,40 @@ def to_json(result: dict) -> dict:
     }
 
 
+def _mean(values) -> float | None:
+    vals = [v for v in values if v is not None]
+    return _r(sum(vals) / len(vals)) if vals else None
+
+
+def metrics_summary(result: dict) -> dict:
+    """Per kind: precision, recall and F1, micro (pooled counts) and macro (the mean over
+    the documents where each is defined); small enough for ``dvc metrics show``."""
+    out = {}
+    for kind in _kind_order(result["summary"]):
+        e = result["summary"][kind]
+        s = e["micro"]
+        per_doc = [scores[kind] for scores in result["documents"].values() if kind in scores]
+        out[kind] = {"micro": {"precision": _r(s.precision), "recall": _r(s.recall), "f1": _r(s.f1)},
+                     "macro": {"precision": _mean(x.precision for x in per_doc),
+                               "recall": _mean(x.recall for x in per_doc), "f1": _r(e["macro"])},
+                     "docs": e["docs"]}
+    return out
+
+
+def per_document_rows(result: dict) -> list[dict]:
+    """One row per document: the mean of its F1 scores and the F1 of each kind (null where
+    the document has nothing of that kind), for ``dvc plots``."""
+    kinds = _kind_order(result["summary"])
+    rows = []
+    for doc, scores in sorted(result["documents"].items()):
+        row = {"document": source_name(doc), "mean_f1": _r(_doc_mean(scores))}
+        row.update({k: _r(scores[k].f1) if k in scores else None for k in kinds})
+        rows.append(row)
+    return rows
+
+
 def main(records: str, gold: str, json_out: str | None = None, show_errors: bool = False,
-         only: str | None = None) -> int:
+         only: str | None = None, metrics_out: str | None = None, plots_out: str | None = None) -> int:
     result = evaluate(records, gold)
     if only:
         keep = {d: s for d, s in result["documents"].items() if fnmatch.fnmatchcase(d, only)}
@@ -418,4 +450,11 @@ def main(records: str, gold: str, json_out: str | None = None, show_errors: bool
         from .emit import write_atomic
 
         write_atomic(json_out, json.dumps(to_json(result), ensure_ascii=False, indent=1))
+    if metrics_out or plots_out:
+        from .emit import write_atomic
+
+        if metrics_out:
+            write_atomic(metrics_out, json.dumps(metrics_summary(result), ensure_ascii=False, indent=1) + "\n")
+        if plots_out:
+            write_atomic(plots_out, json.dumps(per_document_rows(result), ensure_ascii=False, indent=1) + "\n")
     return 0
