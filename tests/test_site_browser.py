@@ -153,6 +153,17 @@ def test_ledger_filters_by_unit_and_due_date(site, browser):
     assert len(dues) == len(expect) > 0
     assert all(any("2021-07-01" <= d <= "2021-09-30" for d in ds.split()) for ds in dues)
 
+    # by document, and by needs-review
+    source = expect[0].document["source"]          # the due-date range still applies
+    Select(browser.find_element(By.ID, "f-doc")).select_by_value(source)
+    docs = browser.execute_script(visible + ".map(r => r.dataset.doc)")
+    assert docs == [source] * sum(1 for r in expect if r.document["source"] == source) and docs
+    Select(browser.find_element(By.ID, "f-doc")).select_by_value("")
+    Select(browser.find_element(By.ID, "f-review")).select_by_value("yes")
+    flagged = browser.execute_script(visible + ".map(r => r.cells[9].textContent)")
+    assert len(flagged) == sum(1 for r in expect if r.review) and all(flagged)
+    Select(browser.find_element(By.ID, "f-review")).select_by_value("")
+
     # sorting by 完成时限: dated rows in date order, undated last
     browser.execute_script("document.getElementById('f-from').value = ''; const t = document.getElementById('f-to');"
                            "t.value = ''; t.dispatchEvent(new Event('change'))")
