@@ -3,7 +3,9 @@
 A heading's level is the rank of its numbering style within the part of the document
 it sits in, decided as the document reads (see build_tree), so documents that skip
 levels, start at （一） or use 1. under 一、 in one part and under （一） in another
-still nest as they read.
+still nest as they read. A heading without numbering that its format states (a DOCX
+Heading 2 or 标题 2 style, an HTML <h2>, a Markdown ## in TXT) is a section too, at the
+level the format gives it (Block.level_hint).
 """
 from __future__ import annotations
 
@@ -21,6 +23,11 @@ register_schema(
         required=("name", "pattern"),
     ),
 )
+
+# Formats whose level_hint the author stated (a style, a tag, a # mark); a PDF's or an
+# OFD's hint is guessed from font sizes and would turn a bold sentence into a section.
+STATED_HINTS = frozenset({"docx", "doc", "html", "txt"})
+HINTED = "hinted"        # the style of a section made from an unnumbered stated heading
 
 # A numbered block longer than this, or with a sentence inside, is an item with a body
 # rather than a bare heading; its title is its first clause.
@@ -78,18 +85,35 @@ def inline_styles(rules: RuleSet) -> set[str]:
     return {r["name"] for r in rules.rules("headings.yml") if r.get("inline")}
 
 
+def _stated_level(doc: Document, i: int) -> int | None:
+    """The heading level block ``i``'s format states (a heading style or tag), if any."""
+    b = doc.blocks[i]
+    if doc.format in STATED_HINTS and b.kind == "heading" and b.level_hint is not None and b.level_hint >= 1:
+        return b.level_hint
+    return None
+
+
 def build_tree(doc: Document, rules: RuleSet) -> Node:
     explicit = {r["name"]: r["rank"] for r in rules.rules("headings.yml") if "rank" in r}
     inline = inline_styles(rules)
     marks: list[tuple[int, str, str] | None] = []
+    # The document's title is no section: the headings before its first body paragraph
+    # (title, subtitle), and its first unnumbered heading when no section opened before
+    # it (a title after a date line). The same document as TXT has them as plain lines.
+    body_from = next((i for i, b in enumerate(doc.blocks) if b.kind != "heading"), len(doc.blocks))
+    title_seen = body_from > 0
     for i, b in enumerate(doc.blocks):
         mark = None
         if b.kind != "table_row":
             hit = classify(match_view(b.text), rules)
-            # Unnumbered headings (a title set in a heading style) stay body text: the
-            # same document as TXT has no styles, and both must give one tree.
             if hit and hit[0] not in inline:
                 mark = (i, hit[0], b.text[: len(hit[1])])
+            elif hit is None and b.kind == "heading" and b.level_hint == 0:
+                title_seen = True           # a DOCX Title style
+            elif hit is None and _stated_level(doc, i) is not None:
+                if i > body_from and (title_seen or any(marks)):
+                    mark = (i, HINTED, "")
+                title_seen = True
         marks.append(mark)
     # Levels are decided as the document reads: a style already open on the stack
     # closes everything below it (a sibling); a style not open yet nests under the
@@ -105,7 +129,18 @@ def build_tree(doc: Document, rules: RuleSet) -> Node:
         _, style, number = mark
         rank = explicit.get(style)
         open_styles = [n.style for n in stack]
-        if style in open_styles:
+        if style == HINTED:
+            # Inside numbering typed as plain text (二、 as a paragraph) a stated heading is
+            # a caption or page chrome (表二：…, an <h3>评论回复</h3>), not a section.
+            if len(stack) > 1 and _stated_level(doc, stack[1].block) is None:
+                stack[-1].body.append(i)
+                continue
+            # Otherwise it nests under the innermost open heading stated at a higher level
+            # and closes everything else.
+            level = _stated_level(doc, i) or 1
+            while len(stack) > 1 and (_stated_level(doc, stack[-1].block) or level) >= level:
+                stack.pop()
+        elif style in open_styles:
             del stack[open_styles.index(style):]
         elif rank is not None:
             while len(stack) > 1 and not (stack[-1].style in explicit and explicit[stack[-1].style] < rank):
