@@ -34,7 +34,9 @@ class Block:
     """One heading, paragraph or table row, in reading order.
 
     ``level_hint`` carries a heading level the source format states (a DOCX heading
-    style, an HTML <h2>); structure decides the final level from the numbering.
+    style, an HTML <h2>, a Markdown ##; a PDF's is guessed from font sizes); structure
+    decides the level from the numbering, and from a stated hint where a heading has no
+    numbering (structure.build_tree).
     For table rows ``cells`` holds the cell texts and ``text`` joins them with a tab.
     """
 
