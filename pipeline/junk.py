@@ -46,6 +46,7 @@ register_schema(
             "runon_min_chars": {"type": "integer", "minimum": 100},
             "runon_split": _PATTERN_LIST,
             "body_start": _PATTERN_LIST,
+            "title_lines": _PATTERN_LIST,
             # read by the HTML reader (pipeline/ingest/html.py)
             "html_content_words": {"type": "array", "items": {"type": "string", "minLength": 1}},
             "html_chrome": _NAME_LIST,
@@ -58,28 +59,34 @@ register_schema(
 )
 
 
-_TITLE_HEAD = re.compile(r"(关于|印发|转发)")
-_ORG_END = re.compile(r"(人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|部|委|办|院|署)$")
-_DOC_END = re.compile(r"(报告|方案|办法|细则|规定|条例|意见|通知|要点|计划|规划|决定|批复)$")
-_SITE_END = re.compile(r"(网|网站|平台|首页|门户|频道|栏目)$")
+def _title_rx(rules: RuleSet) -> dict[str, re.Pattern]:
+    return rules.built("junk_title_lines", lambda: {
+        r["name"]: re.compile(r["pattern"]) for r in (rules.get("junk.yml") or {}).get("title_lines") or []})
 
 
-def continues_title(prev: str, cur: str) -> bool:
+def continues_title(prev: str, cur: str, rules: RuleSet) -> bool:
     """Whether the line ``prev`` (match view) is the start of a title set on several
     lines that goes on with ``cur``: 国务院办公厅关于推进 / …的意见; 鄂温克族自治旗人民政府办公室 /
-    关于印发…的通知; 道县文广新局2013年度信息公开工作 / 年度报告."""
+    关于印发…的通知; 道县文广新局2013年度信息公开工作 / 年度报告. The words are junk.yml's
+    title_lines (a rule missing from a mutated rule set matches nothing)."""
+    rx = _title_rx(rules)
+
+    def has(name: str, text: str, at_start: bool = False) -> bool:
+        p = rx.get(name)
+        return bool(p and (p.match(text) if at_start else p.search(text)))
+
     prev, cur = prev.strip(), cur.strip()
     if not prev or len(prev) > 60 or re.search(r"[。:;,!?]$", prev):
         return False
-    if "关于" not in cur and _TITLE_HEAD.search(prev):
+    if not has("title-about", cur) and has("title-head", prev):
         return True
-    if cur.startswith("关于") and (_ORG_END.search(prev) or "转发" in prev):
+    if has("title-about", cur, at_start=True) and (has("org-end", prev) or has("title-forward", prev)):
         return True
     # 淮安市洪泽区人民政府 / 2024年政府信息公开工作年度报告: the issuer's name above its title
-    if _ORG_END.search(prev) and len(prev) <= 30 and _DOC_END.search(cur):
+    if has("org-end", prev) and len(prev) <= 30 and has("doc-end", cur):
         return True
     # 上海保险分支机构高级管理人员 / 任职资格考试管理办法: a title broken mid-phrase
-    if len(cur) <= 12 and _DOC_END.search(cur) and not _SITE_END.search(prev) \
+    if len(cur) <= 12 and has("doc-end", cur) and not has("site-end", prev) \
             and re.search(r"[\u4e00-\u9fff]{4}$", prev):
         return True
     return len(cur) <= 8 and bool(re.search(r"[\u4e00-\u9fff]{4}$", prev))
@@ -169,7 +176,7 @@ def clean(doc: Document, rules: RuleSet) -> Document:
             break
     # A title set on several lines starts at its first line: 国务院办公厅关于推进 / …的意见
     for _ in range(2):
-        if 0 < body_start and continues_title(views[body_start - 1], views[body_start]) \
+        if 0 < body_start and continues_title(views[body_start - 1], views[body_start], rules) \
                 and not _first(rules, cfg["rules"], views[body_start - 1]):
             body_start -= 1
     furniture = doc.page_meta.setdefault("furniture", [])

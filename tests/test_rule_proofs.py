@@ -137,6 +137,13 @@ def observe_metadata(rules: RuleSet, text: str, ex: dict) -> list[dict]:
     return [stated] if stated else []
 
 
+def observe_title_lines(rules: RuleSet, text: str, ex: dict) -> list[dict]:
+    """A title set on several lines: the body lines kept (where the body starts) and the
+    document's title."""
+    meta = observe_metadata(rules, text, ex)
+    return observe_cleaned(rules, text, ex) + [{"title": m["title"]} for m in meta if m.get("title")]
+
+
 @dataclass(frozen=True)
 class Section:
     observe: Callable[[RuleSet, str, dict], list[dict]]
@@ -167,6 +174,7 @@ SECTIONS: dict[tuple[str, str], Section] = {
                    "mojibake", "body_start",
                    # the HTML reader's page clutter (examples are web pages: sniffed as HTML)
                    "html_chrome", "html_content", "html_junk_tokens", "html_junk_lines", "html_furniture")},
+    ("junk.yml", "title_lines"): Section(observe_title_lines, False),
 }
 # Files made of word tables whose entries are rules (a word decides a value): every
 # top-level table in them (a mapping or a list of words) is a rule list, each entry a

@@ -237,7 +237,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             continue
         # a title set on several lines: 重庆市粮食局 重庆市财政局 / 关于印发《… / …》的通知
         j, joined = i, v
-        while j > 0 and i - j < 2 and continues_title(bviews[j - 1], joined):
+        while j > 0 and i - j < 2 and continues_title(bviews[j - 1], joined, rules):
             j -= 1
             joined = bviews[j] + joined
         if any(mr.search(name, joined) for name in _TITLE_RULES):
