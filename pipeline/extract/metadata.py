@@ -49,6 +49,10 @@ def _check(raw: Any) -> list[str]:
             if not isinstance(r, dict) or not isinstance(r.get("pattern"), str):
                 continue
             try:
+                re.compile(r["pattern"])
+            except re.error:
+                continue            # the loader reports a pattern that is no regex as written
+            try:
                 re.compile(placeholders.expand(r["pattern"], words, f"rule {r.get('name')!r}"))
             except RuleError as exc:
                 out.append(f"{r.get('__line__')}: {exc}")
