@@ -78,20 +78,22 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
         tasks.append((e.rel, (job, str(e.path), e.rel, str(out_dir), params, prev_key, e.nofollow, key_extra)))
 
     t0 = time.perf_counter()
-    executor: ProcessExecutor | DaskExecutor
-    if scheduler:
-        from .cluster import DaskExecutor
-
-        # memory: the cluster's own per-worker limit applies, not an rlimit on its process
-        executor = DaskExecutor(scheduler, init_worker, (params.rules_dir, 0), task_timeout=hard_deadline(params.timeout))
-    else:
-        if tasks:
-            prepare(rules, params.rules_dir)     # workers fork warm
-        executor = ProcessExecutor(min(workers, max(1, len(tasks))), init_worker,
-                                   (params.rules_dir, params.memory_mb), task_timeout=hard_deadline(params.timeout))
+    executor: ProcessExecutor | DaskExecutor | None = None
     interrupted = False
-    results = executor.map_unordered(work, tasks)
-    try:
+    results = None
+    try:                        # from here on, Ctrl-C still ends with a report (warm-up included)
+        if scheduler:
+            from .cluster import DaskExecutor
+
+            # memory: the cluster's own per-worker limit applies, not an rlimit on its process
+            executor = DaskExecutor(scheduler, init_worker, (params.rules_dir, 0),
+                                    task_timeout=hard_deadline(params.timeout))
+        else:
+            if tasks:
+                prepare(rules, params.rules_dir)     # workers fork warm
+            executor = ProcessExecutor(min(workers, max(1, len(tasks))), init_worker,
+                                       (params.rules_dir, params.memory_mb), task_timeout=hard_deadline(params.timeout))
+        results = executor.map_unordered(work, tasks)
         for rel, kind, value in results:
             o = _outcome(rel, kind, value, params, manifest.get(rel))
             if o.key is not None and o.status != "unchanged":
@@ -104,7 +106,8 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        results.close()         # the executor stops its workers now (a busy one is killed)
+        if results is not None:
+            results.close()     # the executor stops its workers now (a busy one is killed)
         journal.close()
         progress.close()
     previous_handler = None
@@ -140,7 +143,7 @@ def _finish(job, inputs, out_dir: Path, entries, outcomes: dict, manifest: dict,
     for rel in not_processed:           # its manifest entry from an earlier run, if any, stays valid
         outcomes[rel] = Outcome(rel, "skipped", "not processed: the run was interrupted (Ctrl-C)")
 
-    if scheduler:
+    if scheduler and executor is not None:
         workers = executor.workers or workers
     ordered = [outcomes[e.rel] for e in entries]
     journal.compact({k: v for k, v in manifest.items() if k in outcomes})
