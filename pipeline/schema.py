@@ -32,6 +32,7 @@ def _strings(description: str) -> dict:
     return _d(description, type="array", items={"type": "string"})
 
 
+DOC_ID = r"^[0-9a-f]{16}$"
 OFFSET_PAIR = {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2}
 SPAN = _closed("where the text stands in the document's cleaned body text", {
     "page": _d("PDF page (from 1) the span starts on; null for other formats", type=["integer", "null"], minimum=1),
@@ -85,7 +86,7 @@ DEADLINE = _fact("by when the task must be done", {
                     type="boolean"),
     "period": _d("type recurring: how often the due point recurs", enum=[*PERIOD, None]),
     "by": _d("type recurring: the due point in each period: MM-DD yearly (每年3月31日前 → 03-31), DD monthly "
-             "(每月10日前 → 10)", type=["string", "null"]),
+             "(每月10日前 → 10)", type=["string", "null"], pattern=r"^(\d{2}-)?\d{2}$"),
     "approximate": _d("stated as an approximation (左右, 约)", type="boolean"),
 }, ("type",))
 
@@ -121,7 +122,8 @@ REFERENCE = _fact("a document the text cites (《…》 title, 发文字号, or 
                type="boolean"),
     "recovered": _d("a 发文字号 repaired from dropped characters (〔20168号 → 〔2016〕8号)", type="boolean"),
     "mentions": _d("how many times the document is cited", type="integer", minimum=1),
-    "links_to": _d("id of the record of the same batch it cites (`run` links them)", type=["string", "null"]),
+    "links_to": _d("id of the record of the same batch it cites (`run` links them)", type=["string", "null"],
+                   pattern=DOC_ID),
 }, ())
 
 WARNING = _closed("something a reader of this record should know about the input", {
@@ -152,7 +154,7 @@ METRIC = _closed("one value of an annual report's statistics table", {
 }, ("name", "value"))
 
 TASK = _closed("one actionable item of the document", {
-    "id": _d("<document id>-tNNN, in document order", type="string"),
+    "id": _d("<document id>-tNNN, in document order", type="string", pattern=DOC_ID[:-1] + r"-t\d{3,}$"),
     "path": _strings("the headings the task stands under, outermost first"),
     "origin": _d("how it was found: item = a numbered item, inline = 一是…, paragraph = a paragraph under a "
                  "heading, table = a row of a task table", enum=["item", "inline", "paragraph", "table"]),
@@ -173,7 +175,7 @@ PAGE = _closed("metadata of the web page or text header the document came with, 
 })
 
 DOCUMENT = _closed("the document: where it came from and its 公文 metadata", {
-    "id": _d("first 16 hex digits of the SHA-256 of the source bytes", type="string"),
+    "id": _d("first 16 hex digits of the SHA-256 of the source bytes", type="string", pattern=DOC_ID),
     "source": _d("path of the input relative to the input folder", type="string"),
     "format": _d("format sniffed from the bytes", enum=["pdf", "docx", "html", "txt", "ofd", "doc"]),
     "script": _d("script of the original text", enum=["simplified", "traditional", "mixed"]),

@@ -101,8 +101,9 @@ def test_a_real_record_is_valid(record):
     (("document", "issued_on"), "2021-02-30"),
     (("document", "issued_on"), "2021-6-4"),
     (("document", "printed_on"), "yesterday"),
+    (("document", "id"), "not-a-hash"),
 ])
-def test_dates_are_enforced_by_the_format_checker(record, where, value):
+def test_dates_and_ids_are_enforced(record, where, value):
     bad = copy.deepcopy(record)
     bad[where[0]][where[1]] = value
     with pytest.raises(jsonschema.ValidationError, match=where[1]):
