@@ -54,6 +54,8 @@ register_schema(
             "html_junk_tokens": _PATTERN_LIST,
             "html_junk_lines": _PATTERN_LIST,
             "html_furniture": _PATTERN_LIST,
+            "html_info_labels": _NAME_LIST,
+            "html_info_anchors": _NAME_LIST,
         },
     ),
 )

@@ -173,7 +173,8 @@ SECTIONS: dict[tuple[str, str], Section] = {
        for key in ("rules", "keep_rules", "head_rules", "spam_rules", "runon_split", "inline",
                    "mojibake", "body_start",
                    # the HTML reader's page clutter (examples are web pages: sniffed as HTML)
-                   "html_chrome", "html_content", "html_junk_tokens", "html_junk_lines", "html_furniture")},
+                   "html_chrome", "html_content", "html_junk_tokens", "html_junk_lines", "html_furniture",
+                   "html_info_anchors", "html_info_labels")},
     ("junk.yml", "title_lines"): Section(observe_title_lines, False),
 }
 # Files made of word tables whose entries are rules (a word decides a value): every

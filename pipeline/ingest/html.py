@@ -424,7 +424,7 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "em
 _SPLIT_TOKEN = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 # the junk.yml entries this reader uses (tools/mutate_rules.py re-reads pages when they change)
 RULE_KEYS = ("html_chrome", "html_content", "html_content_words", "html_junk_tokens", "html_junk_lines",
-             "html_furniture")
+             "html_furniture", "html_info_labels", "html_info_anchors")
 
 
 class PageRules:
@@ -444,6 +444,14 @@ class PageRules:
         self.junk_tokens = re.compile("|".join(f"(?:{p})" for p in tokens)) if tokens else None
         self.junk_lines = [re.compile(r["pattern"], re.I) for r in cfg.get("html_junk_lines") or []]
         self.furniture = [re.compile(r["pattern"]) for r in cfg.get("html_furniture") or []]
+        # the page's metadata block (索引号 table): its labels, and the labels it is
+        # looked for around, best first
+        labels = [w for r in cfg.get("html_info_labels") or [] for w in r.get("words") or []]
+        self.info_labels = frozenset(labels)
+        known = "|".join(re.escape(w) for w in sorted(set(labels), key=len, reverse=True)) or r"(?!)"
+        self.label_in_piece = re.compile(r"(?:^|(?<=\s))(%s)\s*[：:]" % known)
+        self.label_colon = re.compile(r"(%s)[：:]" % known)
+        self.info_anchors = [list(r.get("words") or []) for r in cfg.get("html_info_anchors") or []]
 
 
 def page_rules(rules=None) -> PageRules:
@@ -576,47 +584,36 @@ def _ancestors_and_self(el) -> set:
 
 
 # --------------------------------------------------------------------------- metadata
-_INFO_LABELS = (
-    "索引号", "发布机构", "发文机关", "发文单位", "发文字号", "文号", "成文日期", "发布日期", "生成日期",
-    "印发日期", "主题分类", "主题词", "关键词", "名称", "标题", "文件名称", "有效性", "时效性", "效力状态",
-    "公开方式", "公开范围", "公开时限", "信息分类", "组配分类", "体裁分类", "服务对象分类", "所属机构",
-    "内容概述", "摘要", "统一编号", "登记号", "生效日期", "实施日期", "废止日期", "信息来源", "发布时间",
-    "来源", "分类", "机构分类", "公文种类", "信息名称", "文件编号", "发文日期", "施行日期", "是否有效",
-)
-_KNOWN_LABEL_RE = "|".join(sorted(_INFO_LABELS, key=len, reverse=True))
-_LABEL_IN_PIECE = re.compile(r"(?:^|(?<=\s))(%s)\s*[：:]" % _KNOWN_LABEL_RE)
+# Labels (junk.yml html_info_labels) and anchors (html_info_anchors) are PageRules'.
 _GENERIC_LABEL = re.compile(r"^([^：:\x00]{1,12}?)\s*[：:]")
 
 
-_LABEL_COLON = re.compile(r"(%s)[：:]" % _KNOWN_LABEL_RE)
-
-
-def _label_count(node) -> int:
+def _label_count(node, pr: PageRules) -> int:
     """Distinct metadata labels in ``node``: followed by a colon, or alone in a cell that
     is followed by a value cell (a column header row of labels does not count)."""
     text = _simp(_nospace(node.text_content()))
-    found = set(_LABEL_COLON.findall(text))
+    found = set(pr.label_colon.findall(text))
     for cell in node.iter("td", "th", "dt"):
         t = _simp(_nospace(cell.text_content()))
-        if t in _INFO_LABELS:
+        if t in pr.info_labels:
             nxt = cell.getnext()
             if nxt is not None and nxt.tag in ("td", "th", "dd") \
-                    and _simp(_nospace(nxt.text_content())).rstrip("：:") not in _INFO_LABELS:
+                    and _simp(_nospace(nxt.text_content())).rstrip("：:") not in pr.info_labels:
                 found.add(t)
     return len(found)
 
 
-def _info_container(root):
-    """The smallest element around '索引号' that holds several metadata labels."""
+def _info_container(root, pr: PageRules):
+    """The smallest element around an anchor label ('索引号' first) that holds several
+    metadata labels."""
     anchors = []
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
         own = _simp(_nospace((el.text or "") + "".join((c.tail or "") for c in el)))
-        if "索引号" in own:
-            anchors.append((0, el))
-        elif "发文字号" in own or "成文日期" in own:
-            anchors.append((1, el))
+        rank = next((k for k, words in enumerate(pr.info_anchors) if any(w in own for w in words)), None)
+        if rank is not None:
+            anchors.append((rank, el))
     anchors.sort(key=lambda a: a[0])
     for _, el in anchors[:20]:
         node = el
@@ -626,14 +623,14 @@ def _info_container(root):
             if len(node.text_content()) > 3000:
                 break
             if node.tag not in ("td", "th", "span", "b", "strong", "label", "font", "a") \
-                    and _label_count(node) >= 3:
+                    and _label_count(node, pr) >= 3:
                 # Take in sibling label tables (索引号 table + 主题词 table in one cell).
-                count, size = _label_count(node), len(_nospace(node.text_content()))
+                count, size = _label_count(node, pr), len(_nospace(node.text_content()))
                 parent = node.getparent()
                 for _ in range(4):
                     if parent is None or len(_nospace(parent.text_content())) > size + 200:
                         break
-                    more = _label_count(parent)
+                    more = _label_count(parent, pr)
                     if more > count:
                         node, count = parent, more
                     parent = parent.getparent()
@@ -677,13 +674,14 @@ def _label_key(label: str) -> str | None:
     return key
 
 
-def parse_info_table(container) -> dict[str, str]:
+def parse_info_table(container, pr: PageRules | None = None) -> dict[str, str]:
     """label → value pairs ('索引号：' then its value, in cells, <li>/<span> pairs or one line)."""
+    pr = pr or page_rules()
     pairs: list[list] = []     # [key, [value parts]]
     for piece in _pieces(container):
         simp = _simp(piece)
         compact = _nospace(simp).rstrip("：:")
-        if compact in _INFO_LABELS and len(_nospace(piece).rstrip("：:")) == len(compact):
+        if compact in pr.info_labels and len(_nospace(piece).rstrip("：:")) == len(compact):
             pairs.append([compact, []])
             continue
         # Labels inside the piece: at its start (any short label) and after spaces (known).
@@ -691,7 +689,7 @@ def parse_info_table(container) -> dict[str, str]:
         m = _GENERIC_LABEL.match(simp)
         if m and _label_key(piece[: m.end(1)]):
             cuts.append((0, m.end(), _label_key(piece[: m.end(1)])))
-        for m in _LABEL_IN_PIECE.finditer(simp, cuts[0][1] if cuts else 0):
+        for m in pr.label_in_piece.finditer(simp, cuts[0][1] if cuts else 0):
             cuts.append((m.start(), m.end(), _nospace(m.group(1))))
         if not cuts:
             if pairs:
@@ -871,8 +869,8 @@ def read(data: bytes, source: str, rules=None) -> Document:
     stats = _Stats(body)
     total = stats.text.get(body, 0)
 
-    info_el = _info_container(body)
-    info = parse_info_table(info_el) if info_el is not None else {}
+    info_el = _info_container(body, pr)
+    info = parse_info_table(info_el, pr) if info_el is not None else {}
     if info_el is not None and stats.text.get(info_el, 0) < 0.5 * max(total, 1):
         _drop(info_el)
 
