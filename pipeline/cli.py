@@ -9,7 +9,9 @@ import sys
 from . import __version__
 
 EPILOG = """exit codes: 0 every document done (or unchanged), 1 some documents failed
-(see OUT/report.yml), 2 bad usage or invalid rule files."""
+(see OUT/report.yml), 2 bad usage (a missing input, an output that cannot be written)
+or invalid rule files, 130 interrupted by Ctrl-C (the report and manifest keep what
+finished; a rerun does the rest)."""
 
 MAIN_EPILOG = """batch options of run, ingest -o and extract (see `policy-pipeline run --help`):
   -j N, --jobs N  worker processes (default: all cores)
@@ -88,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("run", help="ingest and extract a batch: records + report",
-                       description="Process every document under INPUT: OUT/records/<path>.yml per document, "
+                       description="Process every document under INPUT: OUT/records/<path>.yml per document "
+                                   "(<path>.json with --format json), "
                                    "OUT/report.yml accounting for every file (done / failed / skipped).",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_batch_options(p, "output folder (records/, report.yml, manifest.json)")
