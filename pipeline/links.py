@@ -58,7 +58,10 @@ def _info_from_record(o, path: Path) -> None:
 def _write_links(path: Path, links: dict[int, str]) -> None:
     record = load_record(path)
     refs = record["document"]["references"]
+    changed = False
     for i, target in links.items():
-        if i < len(refs):
+        if i < len(refs) and refs[i].get("links_to") != target:
             refs[i]["links_to"] = target
-    rewrite_record(path, record)
+            changed = True
+    if changed:         # a re-run of an unchanged batch rewrites nothing
+        rewrite_record(path, record)

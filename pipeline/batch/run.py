@@ -7,6 +7,7 @@ moment resumes where it stopped and ends with the same records as an uninterrupt
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import signal
 import tempfile
@@ -16,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..emit import dump_yaml, write_atomic
+from ..model import IngestError
 from .executor import ProcessExecutor
-from .inputs import collect, printable
+from .inputs import collect, printable, read_regular
 from .jobs import Outcome, Params, init_worker, prepare, work
 from .journal import MANIFEST, Journal
 from .report import Progress, build_report
@@ -75,6 +77,11 @@ def run_batch(job: str, inputs: list[str], out_dir: str | Path, *, workers: int 
                 and str(prev.get("key", "")).endswith(f":{key_extra}")
                 and (prev.get("status") != "done" or (out_dir / str(prev.get("output", ""))).is_file())):
             prev_key = prev["key"]
+        if prev_key is not None and _same_key(e, params, key_extra) == prev_key:
+            # unchanged: settled here, so an unchanged batch starts no worker and no warm-up
+            outcomes[e.rel] = _outcome(e.rel, "ok", Outcome(e.rel, "unchanged", key=prev_key), params, prev)
+            progress.update(outcomes[e.rel])
+            continue
         tasks.append((e.rel, (job, str(e.path), e.rel, str(out_dir), params, prev_key, e.nofollow, key_extra)))
 
     t0 = time.perf_counter()
@@ -160,6 +167,16 @@ def _finish(job, inputs, out_dir: Path, entries, outcomes: dict, manifest: dict,
     if interrupted:
         return EXIT_INTERRUPTED, report
     return (EXIT_SOME_FAILED if failed else EXIT_OK), report
+
+
+def _same_key(e, params: Params, key_extra: str) -> str | None:
+    """The manifest key the worker would compute (the file's hash + rules + parameters);
+    None when the file cannot be read here (the worker then reads it and reports why)."""
+    try:
+        data = read_regular(e.path, params.max_bytes, e.nofollow)
+    except IngestError:
+        return None
+    return f"{hashlib.sha256(data).hexdigest()}:{key_extra}"
 
 
 def _remove_stale_temporaries(out_dir: Path) -> None:
