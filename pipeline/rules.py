@@ -105,7 +105,7 @@ class RuleSet:
     directory: Path
     files: dict[str, Any] = field(default_factory=dict)
     digest: str = ""
-    compiled: dict[str, re.Pattern] = field(default_factory=dict)
+    compiled: dict[tuple[int, str], re.Pattern] = field(default_factory=dict)
     _built: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def built(self, key: str, build):
@@ -122,7 +122,9 @@ class RuleSet:
         return data.get("rules", [])
 
     def regex(self, pattern: str, flags: int = 0) -> re.Pattern:
-        key = f"{flags}:{pattern}"
+        # a tuple, not a joined string: a rule's pattern (kilobytes once expanded) keeps its
+        # cached hash, so a look-up does not copy and rehash it (hundreds of thousands per MB)
+        key = (flags, pattern)
         rx = self.compiled.get(key)
         if rx is None:
             rx = self.compiled[key] = re.compile(pattern, flags)
