@@ -17,7 +17,9 @@ Not part of the test suite. Measures:
 3. CLI cold start: ``policy-pipeline --help`` and a one-document ``run``;
 4. a 1,000-document batch (100 with ``--quick``) through the CLI at ``-j 1`` and ``-j 2``:
    documents/s, speed-up and peak RSS per worker;
-5. deadline parsing on every gold deadline quote: ours against JioNLP's ``parse_time``.
+5. deadline parsing on every gold deadline quote: ours against JioNLP's ``parse_time``;
+6. linear cost in document size, the share of record writing, MB/s per core and
+   re-running an unchanged batch (tools/bench_cost.py, which also runs alone).
 
 Everything generated goes to the work folder (default: $TMPDIR/policy_bench).
 """
@@ -1240,6 +1242,11 @@ def render(r: dict) -> str:
     add("</details>")
     add("")
 
+    if r.get("cost"):
+        from tools import bench_cost
+
+        L += bench_cost.render(r["cost"])
+
     # ---- section times
     add("## Run log")
     add("")
@@ -1329,6 +1336,10 @@ def headline(r: dict) -> list[tuple[str, str]]:
         txt += (f"; JioNLP parse_time detects {_pct(sum(x['jio'][0] for x in rows), n)}, right "
                 f"{_pct(sum(x['jio'][1] for x in rows), n)}, {d['jio_rate']:,.0f} quotes/s")
     h.append((f"Deadline quotes ({n})", txt))
+    if r.get("cost"):
+        from tools import bench_cost
+
+        h += bench_cost.headline(r["cost"])
     return h
 
 
@@ -1366,6 +1377,10 @@ def main(argv: list[str] | None = None) -> int:
         r["batch"] = bench_batch(workdir, args.rules, args.quick)
     with Section("5. deadlines vs JioNLP", r["sections"]):
         r["deadlines"] = bench_deadlines(rules, args.quick)
+    from tools import bench_cost   # section 6 also runs alone: python tools/bench_cost.py
+
+    with Section("6. linear cost, record writing, re-runs", r["sections"]):
+        r["cost"] = bench_cost.run(workdir, args.rules, args.quick)
     r["load_end"] = loadavg()
     r["total_s"] = time.perf_counter() - t0
     r["sections"]["total"] = {"seconds": r["total_s"], "load_before": r["load_start"], "load_after": r["load_end"]}
