@@ -16,6 +16,9 @@ from typing import Any
 
 import yaml
 
+from . import prefilter
+
+
 def _default_rules_dir() -> Path:
     # A checkout (or editable install) reads the repository's rules/, the one copy a user
     # edits; an installed wheel reads the copy setup.py put inside the package.
@@ -107,6 +110,7 @@ class RuleSet:
     digest: str = ""
     compiled: dict[tuple[int, str], re.Pattern] = field(default_factory=dict)
     _built: dict[str, Any] = field(default_factory=dict, repr=False)
+    _words: dict[tuple[int, str], list] = field(default_factory=dict, repr=False)
 
     def built(self, key: str, build):
         """An object made from these rules once (a compiled matcher), then reused."""
@@ -129,6 +133,15 @@ class RuleSet:
         if rx is None:
             rx = self.compiled[key] = re.compile(pattern, flags)
         return rx
+
+    def could_match(self, pattern: str, text: str, pos: int = 0, endpos: int | None = None, flags: int = 0) -> bool:
+        """False when ``text[pos:endpos]`` lacks a word every match of ``pattern`` contains
+        (pipeline/prefilter.py): the scan can be skipped, its answer would be "no match"."""
+        key = (flags, pattern)
+        words = self._words.get(key)
+        if words is None:
+            words = self._words[key] = prefilter.required(pattern, flags)
+        return prefilter.could_match(words, text, pos, endpos)
 
 
 # A rule file is input too: bounded in size and in what its aliases expand to (an

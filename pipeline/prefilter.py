@@ -1,0 +1,122 @@
+"""Words a regular expression cannot match without: a cheap test before a costly scan.
+
+Many rules start with a lazy run such as ``(?P<units>[^,。;]{2,60}?)`` before the word that
+decides (``牵头``, ``会同``): Python's ``re`` tries that run at every position, ~60 steps
+each, although most lines hold none of the deciding words. ``required`` reads the parsed
+pattern and returns, for each run of characters every match must contain (a literal, a
+set of single characters, an alternation of literals, or several of these in a row),
+one compiled alternation of its possible strings. A text in which one of them finds
+nothing cannot hold a match, so the scan can be skipped: the answer is exactly the
+scan's (tests/test_prefilter.py checks it against the scan on every rule).
+
+Only what a match itself consumes counts: look-arounds, optional or repeated-from-zero
+parts and case-insensitive patterns yield no words.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from re import _constants as C  # type: ignore[attr-defined]
+from re import _parser as P  # type: ignore[attr-defined]
+
+MAX_STRINGS = 64       # more alternatives than this: the test costs more than it saves
+
+
+def required(pattern: str, flags: int = 0) -> list[re.Pattern]:
+    """One pattern per run of characters every match contains (see the module)."""
+    try:
+        parsed = P.parse(pattern, flags)
+    except re.error:
+        return []
+    if (flags | parsed.state.flags) & re.IGNORECASE:
+        return []
+    out: list[re.Pattern] = []
+    for strings in _sequence(list(parsed)):
+        if strings and all(strings) and len(strings) <= MAX_STRINGS:
+            out.append(re.compile("|".join(re.escape(s) for s in sorted(strings, key=lambda s: (-len(s), s)))))
+    return out
+
+
+def could_match(words: list[re.Pattern], text: str, pos: int = 0, endpos: int | None = None) -> bool:
+    """False when ``text[pos:endpos]`` lacks one of the required runs (no match possible)."""
+    end = len(text) if endpos is None else endpos
+    return all(w.search(text, pos, end) for w in words)
+
+
+def _sequence(items: list) -> list[set[str]]:
+    """The required runs of a sequence of parsed items: consecutive items each of which
+    is a known set of strings form one run (their strings concatenated)."""
+    runs: list[set[str]] = []
+    current: set[str] | None = None
+
+    def close() -> None:
+        nonlocal current
+        if current:
+            runs.append(current)
+        current = None
+
+    for op, av in items:
+        strings = _strings(op, av)
+        if strings is not None:
+            if current is None:
+                current = strings
+            else:
+                joined = {a + b for a, b in itertools.product(current, strings)}
+                if len(joined) > MAX_STRINGS:
+                    close()
+                    current = strings
+                else:
+                    current = joined
+            continue
+        close()
+        runs += _inner(op, av)
+    close()
+    return runs
+
+
+def _strings(op, av) -> set[str] | None:
+    """All strings the item can match, when that is a small set of literals; else None."""
+    if op is C.LITERAL:
+        return {chr(av)}
+    if op is C.IN and all(o is C.LITERAL for o, _ in av):
+        return {chr(a) for _, a in av}
+    if op is C.SUBPATTERN:
+        _, add, dele, seq = av
+        if add or dele:
+            return None
+        return _all_strings(list(seq))
+    if op is C.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            s = _all_strings(list(alt))
+            if s is None:
+                return None
+            out |= s
+        return out if len(out) <= MAX_STRINGS else None
+    return None
+
+
+def _all_strings(items: list) -> set[str] | None:
+    """The strings a whole sequence can match, when every item is a set of literals."""
+    out = {""}
+    for op, av in items:
+        s = _strings(op, av)
+        if s is None:
+            return None
+        out = {a + b for a, b in itertools.product(out, s)}
+        if len(out) > MAX_STRINGS:
+            return None
+    return out
+
+
+def _inner(op, av) -> list[set[str]]:
+    """Runs required inside an item that is not itself a set of literals."""
+    if op is C.SUBPATTERN:
+        _, add, dele, seq = av
+        return [] if (add or dele) else _sequence(list(seq))
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        lo, _, seq = av
+        return _sequence(list(seq)) if lo >= 1 else []
+    if op is C.ATOMIC_GROUP:
+        return _sequence(list(av))
+    return []           # look-arounds, branches of mixed items, classes, anchors: nothing required
