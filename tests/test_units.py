@@ -92,3 +92,22 @@ def test_first_listed_unit_leads_after_a_note(rules):
     assert got == [[("市交通运输局", "lead"), ("市公安局", "co"), ("各区政府", "co")],
                    [("市公安局", "lead"), ("市城管局", "lead")]]
     assert isinstance(doc, Document)
+
+
+def test_a_scope_note_gives_its_units_to_every_later_item(rules):
+    """（…以下均需各区政府落实，不再一一列出）: each later item also names 各区政府; the item
+    holding the note keeps its own list; the note is never read as a unit list itself."""
+    from pipeline.ingest import read_bytes
+    from pipeline.process import analyse
+
+    text = ("某某市促进消费若干措施\n"
+            "一、加强保供稳价。做好重要商品储备调节。（市发展改革委、市商务局按职责分工负责，"
+            "各区政府负责落实。以下均需各区政府落实，不再一一列出）\n"
+            "二、开展购物季活动。组织促销活动。（市商务局负责）\n"
+            "三、提振餐饮消费。开展美食评选活动。\n")
+    doc = read_bytes(text.encode("utf-8"), "x.txt")
+    a = analyse(doc, rules)
+    got = [[(doc.text[f.start:f.end], f.data["role"]) for f in facts if f.kind == "unit"] for facts in a.task_facts]
+    assert got == [[("市发展改革委", "responsible"), ("市商务局", "responsible"), ("各区政府", "responsible")],
+                   [("市商务局", "responsible"), ("各区政府", "responsible")],
+                   [("各区政府", "responsible")]]

@@ -8,6 +8,7 @@ In running text jieba, loaded with the unit gazetteer, decides where a name star
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from functools import lru_cache
@@ -35,6 +36,7 @@ register_schema(
             "collective": _NAMED_PATTERNS, "gazetteer": _STR_LIST, "admin_prefixes": _STR_LIST,
             "place_only_pattern": {"type": "string"},
             "first_listed_lead_pattern": {"type": "string"},
+            "scope_note_pattern": {"type": "string"},
             "not_a_unit_pattern": {"type": "string"},
         },
     ),
@@ -101,6 +103,7 @@ class UnitMatcher:
         self.not_a_unit = rules.regex(cfg["not_a_unit_pattern"]) if cfg.get("not_a_unit_pattern") else None
         self.first_lead_rx = (rules.regex(cfg["first_listed_lead_pattern"])
                               if cfg.get("first_listed_lead_pattern") else None)
+        self.scope_rx = rules.regex(cfg["scope_note_pattern"]) if cfg.get("scope_note_pattern") else None
 
     # -- names ---------------------------------------------------------------
     def is_unit(self, name: str) -> bool:
@@ -360,8 +363,12 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
             facts += _facts_for_list(m, items, m.labels[re.sub(r"\s", "", lab.group("label"))], "bracket-label")
         return facts
     pending: list[tuple[int, int]] = []
-    for cs, ce in _top_level_split(content, re.compile(r"[,;，；]")):
+    # a full stop inside the bracket ends a clause too: （…负责，各市政府负责落实。以下均需…）
+    for cs, ce in _top_level_split(content, re.compile(r"[,;，；。]")):
         clause = content[cs:ce].rstrip(" 。")
+        if m.scope_rx is not None and m.scope_rx.search(clause):
+            pending = []
+            continue    # 以下均需各市政府落实: units of the later items (scope_notes), not of this one
         vm = m.verb_tail.search(clause)
         if not vm:
             pending.append((cs, cs + len(clause)))
@@ -506,6 +513,34 @@ def first_listed_lead_from(view: str, rules: RuleSet) -> int | None:
     return hit.end() if hit else None
 
 
+def scope_notes(view: str, rules: RuleSet) -> list[tuple[int, list[Fact]]]:
+    """Notes such as （…以下均需各市、县人民政府落实，不再一一列出） that assign units to
+    every later item: (where the note ends, its unit facts, role responsible)."""
+    m = matcher(rules)
+    if m.scope_rx is None:
+        return []
+    notes = []
+    for hit in m.scope_rx.finditer(view):
+        items = m.split_list(hit.group("units"), hit.start("units"), accept_bare=False)
+        if items:
+            notes.append((hit.end(), _facts_for_list(m, items, "responsible", "scope-note")))
+    return notes
+
+
+def with_scope_notes(facts: list[Fact], at: int, notes: list[tuple[int, list[Fact]]]) -> list[Fact]:
+    """The unit facts of an item starting at ``at`` plus those of every earlier scope note
+    whose units the item does not name already."""
+    named = {f.data["unit"] for f in facts if f.kind == "unit"}
+    extra = []
+    for end, note_facts in notes:
+        if end <= at:
+            for f in note_facts:
+                if f.data["unit"] not in named:
+                    named.add(f.data["unit"])
+                    extra.append(dataclasses.replace(f, data=dict(f.data)))
+    return facts + extra
+
+
 def _first_listed_lead(facts: list[Fact]) -> list[Fact]:
     """One list of units, all 'responsible' and none 'each': the first leads."""
     if len(facts) < 1 or any(f.data["role"] != "responsible" or f.data.get("each") for f in facts):
@@ -544,6 +579,8 @@ def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
                     facts += found
                     taken.append((gs - 1, ge + 1))
             for r in m.sentence_rules:
+                if not rules.could_match(r["pattern"], view, ls, le):
+                    continue        # the line lacks the rule's verb: no scan (most lines)
                 for hit in rules.regex(r["pattern"]).finditer(view, ls, le):
                     us, ue = hit.span("units")
                     # 由甲医院牵头、成员单位共同参与: the units start after the list item that
