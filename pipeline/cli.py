@@ -182,7 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().print_help()
         return 2
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()          # a closed pipe shows here, inside the handler below, not at exit
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -192,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, RuleError):
             print(f"policy-pipeline: {exc}", file=sys.stderr)
             return 2
+        if isinstance(exc, BrokenPipeError):    # `… | head`: the reader has all it wants
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())     # no second error at exit
+            return 141                          # 128 + SIGPIPE, as if the pipe had ended us
         if isinstance(exc, OSError):    # a missing input, an output that cannot be written
             where = f": {exc.filename}" if exc.filename else ""
             print(f"policy-pipeline: {exc.strerror}{where}" if exc.strerror else f"policy-pipeline: {exc}",

@@ -243,3 +243,15 @@ def test_no_progress_when_not_a_terminal_and_nothing_with_q(tmp_path, two_inputs
     q = cli("run", two_inputs, "-o", tmp_path / "b", "-j", "1", "-q")
     assert q.returncode == 1 and "failed: bad.pdf" not in q.stderr
     assert q.stderr.splitlines()[0].startswith("2 documents: 1 done, 1 failed")
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly():
+    """`policy-pipeline ingest … | head -1`: no traceback, no error line; 141 as a shell reports SIGPIPE."""
+    files = sorted((ROOT / "corpus" / "raw" / "more").glob("*.txt"))[:30]
+    p = subprocess.Popen([*CLI, "ingest", *map(str, files)], cwd=ROOT, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    assert p.stdout is not None and p.stdout.readline()
+    p.stdout.close()
+    err = p.stderr.read().decode("utf-8", "replace") if p.stderr else ""
+    assert p.wait(timeout=120) == 141
+    assert "Traceback" not in err and "Broken pipe" not in err and "Exception ignored" not in err, err
