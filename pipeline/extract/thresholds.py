@@ -134,6 +134,7 @@ register_schema(
             "forward_pattern": _STR,
             "past_pattern": _STR,
             "deadline_note_pattern": _STR,
+            "time_limit_subject_pattern": _STR,
             "unit_continuation_pattern": _STR,
         },
     ),
@@ -269,6 +270,7 @@ class ThresholdMatcher:
         self.definitions = [(re.compile(d["pattern"]), d["word"], d["op"]) for d in cfg.get("comparator_definitions", [])]
         self.exclusions = [re.compile(x["pattern"]) for x in cfg.get("exclusions", [])]
         self.deadline_note = re.compile(cfg["deadline_note_pattern"]) if cfg.get("deadline_note_pattern") else None
+        self.time_limit = re.compile(cfg["time_limit_subject_pattern"]) if cfg.get("time_limit_subject_pattern") else None
         self.unit_more = re.compile(cfg["unit_continuation_pattern"]) if cfg.get("unit_continuation_pattern") else None
 
     def expand(self, pattern: str) -> str:
@@ -463,6 +465,9 @@ class ThresholdMatcher:
             op = "=="  # 达到85%左右: 左右 states a target, whatever the verb
 
         start = m.start()
+        if is_time and op in ("<=", "<") and self.time_limit is not None \
+                and self.time_limit.search(text, max(0, start - 24), start):
+            return []   # 办理时限压缩至3个工作日: a time limit, the deadline extractor's
         if rule.get("reject_past") and self.past:
             cs = self.clause_start(text, start, self.period_boundary)
             if self.past.search(text, cs, end):
