@@ -465,7 +465,7 @@ class ThresholdMatcher:
             op = "=="  # 达到85%左右: 左右 states a target, whatever the verb
 
         start = m.start()
-        if is_time and op in ("<=", "<") and self.time_limit is not None \
+        if is_time and op in ("<=", "<", "==") and self.time_limit is not None \
                 and self.time_limit.search(text, max(0, start - 24), start):
             return []   # 办理时限压缩至3个工作日: a time limit, the deadline extractor's
         if rule.get("reject_past") and self.past:
