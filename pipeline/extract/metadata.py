@@ -26,7 +26,7 @@ _STR = {"type": "string"}
 _WORDS = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
 # the rules the extractor reads by name: a rule file without one of them is refused
 REQUIRED = ("title-about", "title-doc-type", "title-forwards", "title-tail", "title-complete",
-            "title-qualifier", "title-version-note", "doc-number", "order-number", "title-core",
+            "title-qualifier", "title-version-note", "title-status-mark", "doc-number", "order-number", "title-core",
             "date", "date-chinese-numerals", "date-roc", "date-line", "promulgated", "published-date",
             "unit-end", "issuer-in-title", "issuer-before-year", "self-named-issuer", "not-an-issuer",
             "recipients-line", "not-recipients", "place-name", "heading-number", "cc-label",
@@ -90,6 +90,7 @@ class MetaRules:
                    for r in cfg.get("rules") or []}
         self.levels = [(r, re.compile(r["pattern"]), [(re.compile(x["suffix_pattern"]), x["level"]) for x in r.get("levels") or []])
                        for r in cfg.get("admin_levels") or []]
+        self._dates: dict[str, str | None] = {}
 
     def search(self, name: str, text: str) -> re.Match | None:
         rx = self.rx.get(name)
@@ -102,13 +103,21 @@ class MetaRules:
     def fields(self, name: str) -> list[str]:
         return self.page_fields.get(name) or []
 
+    def parse_date(self, text: str) -> str | None:
+        """parse_date with these rules, remembered per text (kept with the rule set, so a
+        cache never holds on to rule sets that are gone)."""
+        if text not in self._dates:
+            if len(self._dates) > 4096:
+                self._dates.clear()
+            self._dates[text] = _parse_date(text, self)
+        return self._dates[text]
+
 
 def meta_rules(rules: RuleSet | None = None) -> MetaRules:
     rules = rules if rules is not None else default_rules()
     return rules.built("metadata", lambda: MetaRules(rules))
 
 
-@lru_cache(maxsize=4096)
 def parse_date(text: str, rules: RuleSet | None = None) -> str | None:
     """An absolute date in any common form → ISO string, or None.
 
@@ -117,7 +126,10 @@ def parse_date(text: str, rules: RuleSet | None = None) -> str | None:
     二〇二一年六月四日), then dateparser parses the isolated string strictly, so an
     impossible date (2月30日) or one without a day gives None.
     """
-    mr = meta_rules(rules)
+    return meta_rules(rules).parse_date(text)
+
+
+def _parse_date(text: str, mr: MetaRules) -> str | None:
     text = text.strip()
     roc = mr.search("date-roc", text)
     if roc:   # the Republic of China calendar: 民国108年 = 2019
@@ -213,6 +225,27 @@ def _split_names(text: str, rules=None) -> list[str]:
     return [x for x in out if x]
 
 
+_PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}?(?:省|市|自治区|自治州|县|区|州|盟|旗))")
+
+
+def _split_glued_signers(name: str, mr: MetaRules) -> list[str]:
+    """Joint signatories printed with no separator (重庆市发展和改革委员会重庆市公安局,
+    市住房城乡建设管理委市房屋管理局): cut where the first name's place prefix starts again
+    right after a name ending; every part must end like an organisation."""
+    p = _PLACE_PREFIX.match(name)
+    if not p or len(name) < 8:
+        return [name]
+    prefix = p.group(0)
+    cuts = [0]
+    for i in range(len(prefix) + 2, len(name) - len(prefix)):
+        if name.startswith(prefix, i) and mr.search("unit-end", match_view(name[cuts[-1]:i])):
+            cuts.append(i)
+    parts = [name[a:b] for a, b in zip(cuts, cuts[1:] + [len(name)])]
+    if len(parts) > 1 and all(mr.search("unit-end", match_view(x)) for x in parts):
+        return parts
+    return [name]
+
+
 def _mostly_units(names: list[str], rules) -> bool:
     """A 主送 line names organisations: most of its names end like one (局, 政府, 各…)."""
     from .units import matcher
@@ -263,6 +296,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         title = (meta_tags.get("ArticleTitle") or pm.get("title") or None)
         title = title.strip() if title else None
     title = re.sub(r"\s+", "", title) if title and re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", title) else title
+    status = mr.match("title-status-mark", title) if title else None
+    title = title[status.end():] if status else title     # [已废止]…的通知: the site's label
 
     # 发文字号: a line of its own near the top, the title line, or the page's table.
     doc_number = None
@@ -365,6 +400,15 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         if len(signers) <= 1:
             signers = signer.split()     # 海南省农业农村厅 海南省财政厅 on one signature line
         signer = signers[0]
+    def spaced(g: str) -> list[str]:   # 重庆市商务委员会 重庆市文化和旅游发展委员会: two on one line
+        parts = g.split()
+        return parts if len(parts) > 1 and all(mr.search("unit-end", match_view(x)) for x in parts) else [g]
+
+    glued = [x for g in (signers or ([signer] if signer else [])) for p in spaced(g) for x in _split_glued_signers(p, mr)]
+    if len(glued) > max(1, len(signers)):
+        if issuer is not None and signer is not None and match_view(issuer) == match_view(signer):
+            issuer = None    # the glued signature line was taken as the issuer
+        signers, signer = glued, glued[0]
     if issuer and len(signers) > 1 and match_view(issuer).replace(" ", "").startswith(match_view(signers[0])):
         issuer = signers[0]          # a joint title (甲局 乙局关于…): the first signatory
     issuer = issuer or signer
