@@ -214,3 +214,27 @@ def test_doc_number_from_an_attachment_named_after_the_document(rules):
     text = ("关于开展政务公开专项行动的通知\n各部门：\n一、加强组织领导。各部门要明确责任人。\n综合管理部\n2020年7月6日\n"
             "附件：\n某管秘〔2020〕15号 关于开展政务公开专项行动的通知 .doc\n")
     assert _meta_of_text(text, rules)["doc_number"] == "某管秘〔2020〕15号"
+
+
+def test_joint_signatories_printed_without_a_separator_are_split():
+    """Several signatories on one line with no space (a PDF or page that lost it), or two
+    per line: each is an issuer; the first signatory is the issuer."""
+    from pipeline import process_text
+
+    text = ("关于做好房屋安全管理工作的通知\n各区住房和城乡建设部门：\n现将有关事项通知如下。\n"
+            "一、加强排查。\n"
+            "某市住房城乡建设管理委某市房屋管理局某市自然资源确权登记局\n2021年6月1日\n")
+    meta = process_text(text)["document"]
+    assert meta["issuers"] == ["某市住房城乡建设管理委", "某市房屋管理局", "某市自然资源确权登记局"]
+    assert meta["issuer"] == "某市住房城乡建设管理委"
+    text2 = text.replace("某市住房城乡建设管理委某市房屋管理局某市自然资源确权登记局",
+                         "某市发展和改革委员会 某市公安局\n某市商务委员会 某市体育局")
+    assert process_text(text2)["document"]["issuers"] == ["某市发展和改革委员会", "某市公安局", "某市商务委员会", "某市体育局"]
+
+
+def test_a_site_validity_label_is_not_part_of_the_title():
+    from pipeline import process_text
+
+    meta = process_text("[已废止]某市人民政府办公室关于加强房地产市场监管的通知\n各区人民政府：\n现通知如下。\n")["document"]
+    assert meta["title"] == "某市人民政府办公室关于加强房地产市场监管的通知"
+    assert meta["issuer"] == "某市人民政府办公室"
