@@ -21,7 +21,7 @@ register_schema(
         {
             "kind": {"enum": ["skip_section", "action", "obligation_paragraph", "end_of_body",
                               "report_title", "plan_section", "report_problem", "flat_exclude",
-                              "condition_item", "standing_title", "standing_duty"]},
+                              "condition_item", "standing_title", "standing_duty", "closing_clause"]},
             "pattern": {"type": "string"},
         },
         required=("name", "kind", "pattern"),
@@ -157,6 +157,8 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
     if report_doc:
         problem = _patterns(rules, "report_problem")
         tasks = [t for t in tasks if not _any(problem, view[t.start:t.end])]
+    closing = _patterns(rules, "closing_clause")   # 本措施自发布之日起施行…由X负责解释
+    tasks = [t for t in tasks if not _any(closing, view[t.start:t.end])]
     tasks.sort(key=lambda t: t.start)
     return tasks
 
