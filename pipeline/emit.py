@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import tempfile
 from pathlib import Path
@@ -85,7 +86,16 @@ _Dumper.add_representer(dt.date, lambda d, v: d.represent_scalar("tag:yaml.org,2
 
 
 def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096)
+    # The node tree (one object per field, ~165,000 per MB of text) holds no cycles to
+    # collect; the collector walking it again and again as it grows cost 40 % of the
+    # dump of a 5 MB document. Paused for the dump only, and only if it was running.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096)
+    finally:
+        if paused:
+            gc.enable()
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:

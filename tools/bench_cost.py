@@ -58,6 +58,8 @@ def txt_pool() -> list[str]:
 def concatenated(pool: list[str], size_bytes: int) -> bytes:
     """Distinct documents end to end until ``size_bytes`` of UTF-8, each pass over the pool
     in a new order (seeded: the same document every run)."""
+    if not any(pool):
+        raise ValueError(f"no TXT documents under {CORPUS}")
     out: list[str] = []
     n, rnd = 0, random.Random(9)
     while n < size_bytes:
