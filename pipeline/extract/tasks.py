@@ -214,13 +214,15 @@ def _group(doc, blocks, rules, bview, view) -> list[list[tuple[int, bool]]]:
     obligation (各部门要…) starts its own group too."""
     inline = inline_styles(rules)
     obligation = _patterns(rules, "obligation_paragraph")
+    closing = _patterns(rules, "closing_clause")
     groups: list[list[tuple[int, bool]]] = []
     closed = True
     bracket_closed = False
     for i in blocks:
         is_unit_line = units_mod.is_unit_line(bview(i), rules)
         hit = classify(bview(i), rules)
-        starts_item = (hit is not None and hit[0] in inline) or _any(obligation, bview(i))
+        # a closing clause (本通知自印发之日起执行…) is a paragraph of its own, never the tail of an item
+        starts_item = (hit is not None and hit[0] in inline) or _any(obligation, bview(i)) or _any(closing, bview(i))
         if is_unit_line and groups:
             groups[-1].append((i, True))
             closed = True
