@@ -415,3 +415,15 @@ def test_a_layout_grid_is_read_as_prose():
     assert not _layout_grid(table)
     wide = [[str(i)] + [str(j) for j in range(12)] for i in range(6)]
     assert not _layout_grid(wide)
+
+
+def test_a_one_column_frame_is_text_not_a_table():
+    """A title and its promulgation note set in a ruled frame (904, a 规章 as published):
+    one column is no table; the lines are paragraphs and a line that does not end a
+    sentence runs on into the next, so the note reads whole."""
+    from pipeline import process_file
+
+    path = Path(__file__).resolve().parent.parent / "corpus/raw/more/904_beijing_menqian_sanbao_banfa_2025.pdf"
+    meta = process_file(path)["document"]
+    assert meta["title"] == "北京市“门前三包”责任制管理办法"
+    assert (meta["doc_number"], meta["issued_on"]) == ("北京市人民政府第320号令", "2025-12-15")

@@ -219,10 +219,17 @@ def _split_names(text: str, rules=None) -> list[str]:
         parts = [group[a:b].strip() for a, b in _top_level_split(group, re.compile("、"))]
         views = [match_view(p) for p in parts]
         whole = len(parts) > 1 and (
-            any(mr.search("place-name", v) or (m is not None and not m.is_unit(v)) for v in views)
+            any(mr.search("place-name", re.sub(r"\([^()]*\)$", "", v)) or (m is not None and not m.is_unit(v)) for v in views)
             or ("各" in views[0][1:] and all(v.startswith("各") for v in views[1:])))
         out.extend([group] if whole else parts)
     return [x for x in out if x]
+
+
+def _order_number(m: re.Match) -> str:
+    """某市人民政府令第125号, or 某市人民政府第320号令 as that document writes it."""
+    if m.group("n2"):
+        return f"{m.group('who')}第{m.group('n2')}号令"
+    return f"{m.group('who')}令第{m.group('n')}号"
 
 
 _PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}?(?:省|市|自治区|自治州|县|区|州|盟|旗))")
@@ -310,7 +317,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         for v in bviews[:15]:
             m = mr.search("order-number", v)
             if m and len(v) <= 60:
-                doc_number = f"{m.group('who')}令第{m.group('n')}号"
+                doc_number = _order_number(m)
                 break
     if doc_number is None and title:
         # an attachment or download named "<发文字号> <title>" (江北管秘〔2020〕15号 关于…的通知.doc)
@@ -357,12 +364,15 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         break
     if issued_on is None:
         for i, v in enumerate(bviews[:12]):
+            # a promulgation note broken over lines: （2025年12月15日…第320号令发布自 / 2026年…施行）
+            if v.lstrip().startswith("(") and ")" not in v and i + 1 < len(bviews):
+                v = v + bviews[i + 1] if ")" in bviews[i + 1] else v + bviews[i + 1] + (bviews[i + 2] if i + 2 < len(bviews) else "")
             m = mr.match("promulgated", v)
             if m and parse_date(m.group("date"), rules):
                 issued_on, date_source = parse_date(m.group("date"), rules), "promulgated"
                 order = mr.search("order-number", v)
                 if order and doc_number is None:
-                    doc_number = f"{order.group('who')}令第{order.group('n')}号"
+                    doc_number = _order_number(order)
                 if order and signer is None:
                     signer = order.group("who")
                 break

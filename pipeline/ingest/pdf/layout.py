@@ -450,6 +450,23 @@ def build_blocks(pages: list[Page]) -> list[Block]:
     prev_item = None
     for pg in pages:
         for it in pg.items:
+            if isinstance(it, Table) and all(len([c for c in r if c.strip()]) <= 1 for r in it.rows):
+                # one column is no table (a title and its note, or a preface, in a frame): its
+                # rows are lines; a long line not ending a sentence runs on into the next
+                flush()
+                text = ""
+                for r in it.rows:
+                    cell = next((c.strip() for c in r if c.strip()), "")
+                    if not cell:
+                        continue
+                    if text and (len(text) < 20 or text[-1] in "。；;：:！？!?"):
+                        blocks.append(Block(kind="paragraph", text=text, page=it.page))
+                        text = ""
+                    text = join_lines(text, cell) if text else cell
+                if text:
+                    blocks.append(Block(kind="paragraph", text=text, page=it.page))
+                prev_item = it
+                continue
             if isinstance(it, Table):
                 flush()
                 rows = it.rows
