@@ -26,7 +26,7 @@ _STR = {"type": "string"}
 _WORDS = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
 # the rules the extractor reads by name: a rule file without one of them is refused
 REQUIRED = ("title-about", "title-doc-type", "title-forwards", "title-tail", "title-complete",
-            "title-qualifier", "title-version-note", "title-status-mark", "doc-number", "order-number", "title-core",
+            "title-qualifier", "title-version-note", "title-status-mark", "seal-note", "doc-number", "order-number", "title-core",
             "date", "date-chinese-numerals", "date-roc", "date-line", "promulgated", "published-date",
             "unit-end", "issuer-in-title", "issuer-before-year", "self-named-issuer", "not-an-issuer",
             "recipients-line", "not-recipients", "place-name", "heading-number", "cc-label",
@@ -355,11 +355,15 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             signer = blocks[i].text.strip()[: len(who)].strip()
         else:
             # joint signatures stand on several lines above the date: the first signs first
+            def unsealed(x: int) -> str:     # 某联席会议（代章） signs as 某联席会议
+                seal = mr.search("seal-note", bviews[x])
+                return bviews[x][: seal.start()] if seal else bviews[x]
+
             k = i
-            while k > 0 and i - k < 6 and mr.search("unit-end", bviews[k - 1]) and len(bviews[k - 1]) <= 40 \
+            while k > 0 and i - k < 6 and mr.search("unit-end", unsealed(k - 1)) and len(bviews[k - 1]) <= 40 \
                     and blocks[k - 1].kind != "table_row" and not mr.match("heading-number", bviews[k - 1]):
                 k -= 1
-            signers = [blocks[x].text.strip() for x in range(k, i)]
+            signers = [blocks[x].text.strip()[: len(unsealed(x))].strip() for x in range(k, i)]
             signer = signers[0] if signers else None
         break
     if issued_on is None:
