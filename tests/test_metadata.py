@@ -238,3 +238,24 @@ def test_a_site_validity_label_is_not_part_of_the_title():
     meta = process_text("[已废止]某市人民政府办公室关于加强房地产市场监管的通知\n各区人民政府：\n现通知如下。\n")["document"]
     assert meta["title"] == "某市人民政府办公室关于加强房地产市场监管的通知"
     assert meta["issuer"] == "某市人民政府办公室"
+
+
+def test_a_page_headline_naming_the_enclosed_document_is_the_notices_title():
+    """A web page whose body opens with the enclosed measures (the notice has no title
+    line of its own): the headline 某市商务局等5部门印发《<those measures>》的通知 is the title."""
+    from pipeline import process_file
+
+    html = ("<html><head><title>某市商务局等5部门印发《关于促进餐饮业发展的若干措施》的通知</title></head><body>"
+            "<div class='content'><p>某商生字〔2025〕1号</p><p>各相关单位：</p>"
+            "<p>《关于促进餐饮业发展的若干措施》已经市政府同意，现印发给你们，请认真贯彻落实。</p>"
+            "<p>关于促进餐饮业发展的若干措施</p><p>一、简化装修施工许可。办理时限压缩至3个工作日。</p>"
+            "<p>二、加大金融支持。对符合条件的企业给予贴息。</p></div></body></html>")
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "page.html"
+        p.write_text(html, encoding="utf-8")
+        meta = process_file(p)["document"]
+    assert meta["title"] == "某市商务局等5部门印发《关于促进餐饮业发展的若干措施》的通知"
+    assert meta["doc_type"] == "通知"

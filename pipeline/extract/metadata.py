@@ -299,9 +299,14 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         title = str(page_field("title")).strip()
         note = mr.search("title-version-note", title)
         title = title[: note.start()] if note else title
+    page_title = str(page_field("title") or meta_tags.get("ArticleTitle") or pm.get("title") or "").strip() or None
     if title is None:
-        title = (meta_tags.get("ArticleTitle") or pm.get("title") or None)
-        title = title.strip() if title else None
+        title = page_title
+    elif page_title and doc_type_of(page_title, rules) == "通知" and doc_type_of(title, rules) != "通知" \
+            and f"《{match_view(title).strip()}》" in match_view(page_title).replace(" ", ""):
+        # the body opens with the enclosed document (a notice with no title line of its own):
+        # the page's headline, X印发《<that document>》的通知, is the notice's title
+        title = page_title
     title = re.sub(r"\s+", "", title) if title and re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", title) else title
     status = mr.match("title-status-mark", title) if title else None
     title = title[status.end():] if status else title     # [已废止]…的通知: the site's label
