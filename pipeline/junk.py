@@ -160,16 +160,20 @@ def clean(doc: Document, rules: RuleSet) -> Document:
     """Drop furniture blocks (kept in page_meta['furniture']) and flag mojibake."""
     cfg = rules.get("junk.yml")
     _split_runon(doc, rules, cfg)
-    for r in cfg.get("inline", []):
-        rx = rules.regex(r["pattern"])
-        for b in doc.blocks:
-            view = match_view(b.text)
+    inline = [rules.regex(r["pattern"]) for r in cfg.get("inline", [])]
+    views = []
+    for b in doc.blocks:        # block by block: one match view per block unless a rule cuts
+        view = match_view(b.text)
+        for rx in inline:
             cuts = [m.span() for m in rx.finditer(view)]
+            if not cuts:
+                continue
             for s, e in reversed(cuts):
                 b.text = b.text[:s] + b.text[e:]
-            if cuts and b.cells is not None:
+            if b.cells is not None:
                 b.cells = [rx.sub("", match_view(c)) if rx.search(match_view(c)) else c for c in b.cells]
-    views = [match_view(b.text).strip() for b in doc.blocks]
+            view = match_view(b.text)
+        views.append(view.strip())
     body_start = 0
     window = cfg.get("head_window", 40)
     for i, v in enumerate(views[:window]):
