@@ -309,7 +309,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         title = page_title
     title = re.sub(r"\s+", "", title) if title and re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", title) else title
     status = mr.match("title-status-mark", title) if title else None
-    title = title[status.end():] if status else title     # [已废止]…的通知: the site's label
+    if title and status:
+        title = title[status.end():]     # [已废止]…的通知: the site's label
 
     # 发文字号: a line of its own near the top, the title line, or the page's table.
     doc_number = None
