@@ -348,3 +348,12 @@ def test_a_standing_rule_s_yearless_dates_recur_every_year(rules):
     assert [(f.data["type"], f.data["date"]) for f in plan] == [("date", "2024-06-15")]
     dated = find_deadlines(match_view("应于2024年6月15日前完成"), rules, None, standing=True)
     assert [f.data["type"] for f in dated] == ["date"]
+
+
+def test_a_year_guessed_from_the_text_does_not_make_earlier_dates_past(rules):
+    """Without a 成文日期 the document's year (title, 发文字号, a heading) only places
+    year-less dates; a plan dated nowhere whose headings reach 2026 still keeps its 2024
+    phase (future_only needs the real 成文日期)."""
+    text = match_view("（一）启动阶段（2024年4月1日至2024年12月31日）。制定工作方案，组建工作专班。")
+    found = find_deadlines(text, rules, None, frozenset(), 2026, False)
+    assert [f.data.get("date") for f in found] == ["2024-12-31"]

@@ -365,7 +365,7 @@ def _interpret(rule: _Rule, m: re.Match, dr: DeadlineRules, doc_date: dt.date | 
     if rule.spec.get("narrative"):
         return NARRATIVE
     if kind == "date":
-        data = _date_data(g, rule, dr, year_date or doc_date, m.group(0))
+        data = _date_data(g, rule, dr, year_date or doc_date, m.group(0), issued=doc_date)
     elif kind == "relative":
         data = _relative_data(g, rule, dr, doc_date, self_names)
     elif kind == "duration":
@@ -534,7 +534,9 @@ def _resolve_when(w: _When, level: str | None = None, position: str | None = Non
         return None
 
 
-def _date_data(g, rule, dr, doc_date, matched: str = "") -> dict | None:
+def _date_data(g, rule, dr, doc_date, matched: str = "", issued: dt.date | None = None) -> dict | None:
+    """``doc_date`` places year-less dates (the 成文日期, else Jan 1 of the document's
+    year); ``issued`` is the 成文日期 alone: only a real date makes an earlier date past."""
     w = _read_when(g, rule, dr, doc_date)
     if w.skip:
         return None
@@ -569,7 +571,7 @@ def _date_data(g, rule, dr, doc_date, matched: str = "") -> dict | None:
             date = _resolve_when(w, level, position)
         # A weak expression (no 前/内 cue) before the document's date is narrative.
         cue = rule.cue or dr.cue
-        if (rule.spec.get("future_only") and date is not None and date < doc_date
+        if (rule.spec.get("future_only") and date is not None and issued is not None and date < issued
                 and not (cue is not None and cue.search(matched))):
             return NARRATIVE
     data: dict[str, Any] = {
