@@ -70,13 +70,13 @@ def sniff(data: bytes) -> str:
 
 def read_bytes(data: bytes, source: str, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: str = "auto",
                rules=None) -> Document:
-    """``ocr``: auto | off | force, for PDF pages (see ``pdf.read``). ``rules``: the rule
+    """``ocr``: auto | off | force, for PDF and OFD pages (see ``pdf.read``, ``ofd.read``). ``rules``: the rule
     set whose junk.yml names a web page's clutter (the bundled rules when None)."""
     if len(data) > max_bytes:
         raise IngestError("skipped", f"file too large: {len(data):,} bytes > limit {max_bytes:,}")
     fmt = sniff(data)
     module = importlib.import_module(f"{__name__}.{fmt}")
-    if fmt == "pdf":
+    if fmt in ("pdf", "ofd"):
         doc = module.read(data, source, ocr=ocr)
     elif fmt == "html":
         doc = module.read(data, source, rules=rules)

@@ -13,10 +13,16 @@ top-left), so the PDF layout code rebuilds lines, paragraphs, headings, and remo
 page numbers and running headers, the same way for both fixed-layout formats. Page
 templates (``Template``) are read too: some producers put the letterhead there.
 
-No OCR: a page with images and no text is reported (``no_text_layer``).
-Safety: only the XML members named by the package are read, each inflated in 64 KB
-steps under a running cap (a zip bomb is refused), and parsed without entities or
-network access.
+Scanned pages (``ImageObject`` only, no text) are OCR'd as PDF pages are: the page's
+images, found through the ``MultiMedia`` resources (``PublicRes``, ``DocumentRes``,
+``PageRes``), are drawn onto a page bitmap at the PDF path's scale and read by the same
+recogniser (``pdf/ocr.py``); ``ocr`` = auto | off | force as for PDF, except that force
+cannot render OFD text, so it OCRs only pages that a page image covers at least half of
+(a scan with a hidden text layer) and keeps the text of the others (``ocr_skipped``).
+Safety: only the members named by the package are read, each inflated in 64 KB
+steps under a running cap (a zip bomb is refused); XML is parsed without entities or
+network access; an image is decoded only after its header says it has at most
+``MAX_IMAGE_PIXELS`` pixels, and the page bitmap is capped at ``MAX_CANVAS_PIXELS``.
 """
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ import io
 import posixpath
 import re
 import zipfile
+from typing import Any
 
 from ..model import Document, IngestError
 from .pdf import chars as _chars
@@ -32,6 +39,11 @@ from .pdf import layout
 MM = 72 / 25.4                        # points per millimetre
 MAX_TOTAL = 200 * 1024 * 1024         # inflated bytes read from one package
 MAX_PAGES = 2000
+MAX_IMAGE_PIXELS = 80_000_000         # one decoded image (A3 at 600 dpi is 70 M)
+MAX_CANVAS_PIXELS = 16_000_000        # the page bitmap OCR reads (A4 at 144 dpi is 2 M)
+SCAN_COVER = 0.5                      # --ocr force: share of the page an image must cover
+OCR_MODES = ("auto", "off", "force")
+_JBIG2 = b"\x97JB2\r\n\x1a\n"
 _NUM = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -39,7 +51,9 @@ def is_ofd(names: list[str]) -> bool:
     return "OFD.xml" in names
 
 
-def read(data: bytes, source: str) -> Document:
+def read(data: bytes, source: str, *, ocr: str = "auto") -> Document:
+    if ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {OCR_MODES}, not {ocr!r}")
     doc = Document(source=source, format="ofd")
     pkg = _Package(data)
     root = pkg.xml("OFD.xml")
@@ -55,10 +69,11 @@ def read(data: bytes, source: str) -> Document:
     document = pkg.xml(doc_path)
     base = posixpath.dirname(doc_path)
     common = _first(document, "CommonData")
-    fonts = {}
+    fonts: dict = {}
+    media: dict = {}
     for tag in ("PublicRes", "DocumentRes"):
         for ref in _all(common, tag):
-            fonts.update(_fonts(pkg, _join(base, _text(ref))))
+            _resources(pkg, _join(base, _text(ref)), fonts, media)
     default_box = _box(_text(_first(_first(common, "PageArea"), "PhysicalBox")))
     templates = {t.get("ID"): _join(base, t.get("BaseLoc", "")) for t in _all(common, "TemplatePage")}
     page_refs = [p for p in _all(_first(document, "Pages"), "Page")]
@@ -69,32 +84,181 @@ def read(data: bytes, source: str) -> Document:
     doc.pages = len(page_refs)
     pages: list[layout.Page] = []
     scanned = 0
+    scanner = _Scanner(doc, pkg)
     for pno, ref in enumerate(page_refs, 1):
         path = _join(base, ref.get("BaseLoc", ""))
         content = pkg.xml(path)
         box = _box(_text(_first(_first(content, "Area"), "PhysicalBox"))) or default_box or (0, 0, 210, 297)
-        chars: list[dict] = []
-        for tpl in _all(content, "Template"):
-            loc = templates.get(tpl.get("TemplateID"))
-            if loc and loc in pkg.names:
-                chars += _page_chars(pkg.xml(loc), fonts)
-        chars += _page_chars(content, fonts)
-        if not any(not c["text"].isspace() for c in chars):
-            if any(el.tag.endswith("ImageObject") for el in content.iter()):
-                doc.warn("no_text_layer", f"page {pno} has no text layer (scanned?)", page=pno)
+        page_media = media
+        if (page_res := _all(content, "PageRes")):
+            page_media = dict(media)
+            for ref_res in page_res:
+                _resources(pkg, _join(posixpath.dirname(path), _text(ref_res)), fonts, page_media)
+        layers = [pkg.xml(loc) for tpl in _all(content, "Template")
+                  if (loc := templates.get(tpl.get("TemplateID"))) and loc in pkg.names] + [content]
+        chars = [c for layer in layers for c in _page_chars(layer, fonts)]
+        has_text = any(not c["text"].isspace() for c in chars)
+        images = [im for layer in layers for im in _page_images(layer, page_media)]
+        if ocr == "force" and has_text:
+            if _cover(images, box) >= SCAN_COVER:
+                chars = scanner.read(pno, box, images, "--ocr force") or chars
+            else:
+                doc.warn("ocr_skipped", f"page {pno}: --ocr force, but no page image to read"
+                         " (OFD text is not rendered here); text layer kept", page=pno)
+        elif not has_text:
+            has_image = any(isinstance(el.tag, str) and el.tag.endswith("ImageObject")
+                            for layer in layers for el in layer.iter())
+            if not has_image:
+                continue
+            message = f"page {pno} has no text layer (scanned?)"
+            chars = scanner.read(pno, box, images, message) if ocr != "off" else []
+            if not chars:
+                doc.warn("no_text_layer", message, page=pno)
                 scanned += 1
-            continue
+                continue
         kept = _chars.dedupe(chars)
         lines = [ln for g in layout.group_lines(kept) if (ln := layout.make_line(pno, g))]
         pg = layout.Page(pno, (box[2] - box[0]) * MM, (box[3] - box[1]) * MM)
         pg.items = sorted(lines, key=lambda it: it.top)
         pages.append(pg)
     doc.blocks = layout.blocks_from(pages, doc)
+    if scanner.scores:
+        doc.pages_ocr = sorted(scanner.pages)
+        doc.ocr_confidence = round(sum(scanner.scores) / len(scanner.scores), 4)
     if not doc.blocks:
         if scanned:
-            raise IngestError("failed", f"no usable text layer: {scanned} pages scanned (OFD pages are not OCR'd)")
+            why = ("OCR is off" if ocr == "off" else "OCR unavailable: pip install 'policy-pipeline[ocr]'"
+                   if scanner.missing else "OCR found no text")
+            raise IngestError("failed", f"no usable text layer: {scanned} pages scanned; {why}")
         raise IngestError("failed", f"no text in {len(page_refs)} pages")
     return doc.build()
+
+
+# ---------------------------------------------------------------------------- scanned pages
+
+
+class _Scanner:
+    """OCR of a page's images: drawn onto one page bitmap, read by the PDF path's engine
+    (loaded on the first scanned page only)."""
+
+    def __init__(self, doc: Document, pkg: "_Package"):
+        self.doc, self.pkg = doc, pkg
+        self.pages: set[int] = set()
+        self.scores: list[float] = []
+        self.missing = False
+        self._engine: Any = None                 # the OCR engine, False when it cannot load
+
+    def read(self, pno: int, box, images: list, reason: str) -> list[dict]:
+        """Characters OCR finds on the page (points from the page's top-left), or none."""
+        from .pdf import ocr as _ocr
+
+        if not images:
+            return []
+        if self._engine is None:
+            try:
+                self._engine = _ocr.Engine()
+            except _ocr.OcrUnavailable as e:
+                self._engine = False
+                self.missing = True
+                self.doc.warn("ocr_unavailable", str(e))
+        if self._engine is False:
+            return []
+        drawn = self._draw(pno, box, images)
+        if drawn is None:
+            return []
+        canvas, scale = drawn
+        lines = self._engine.read_image(canvas, scale, box[0] * MM, box[1] * MM)
+        if not any(ln.text.strip() for ln in lines):
+            return []
+        self.doc.warn("ocr", f"{reason}; read by OCR", page=pno)
+        for ln in lines:
+            if ln.score < _ocr.LOW_CONFIDENCE:
+                self.doc.warn("ocr_low_confidence",
+                              f"page {pno}: OCR confidence {ln.score:.2f} for “{ln.text}”", page=pno)
+        self.pages.add(pno)
+        self.scores.extend(ln.score for ln in lines)
+        return [c for ln in lines for c in ln.chars]
+
+    def _draw(self, pno: int, box, images: list):
+        """The page as a grey bitmap at the OCR render scale (smaller for a huge page), its
+        images pasted where their CTM puts them; None when no image could be decoded."""
+        from PIL import Image, ImageOps
+
+        from .pdf.ocr import RENDER_SCALE
+
+        w_pt, h_pt = (box[2] - box[0]) * MM, (box[3] - box[1]) * MM
+        if w_pt <= 0 or h_pt <= 0:
+            return None
+        scale = min(RENDER_SCALE, (MAX_CANVAS_PIXELS / (w_pt * h_pt)) ** 0.5)
+        canvas = Image.new("L", (max(1, round(w_pt * scale)), max(1, round(h_pt * scale))), 255)
+        pasted = 0
+        for member, (x0, y0, x1, y1), mirror, flip in images:
+            size = (round((x1 - x0) * MM * scale), round((y1 - y0) * MM * scale))
+            if size[0] < 1 or size[1] < 1:
+                continue
+            data = self.pkg.read(member)                     # under the package's running cap
+            if data.startswith(_JBIG2):
+                self.doc.warn("ofd_image", f"page {pno}: {member} is JBIG2, which is not decoded", page=pno)
+                continue
+            too_big = f"page {pno}: {member} has more than {MAX_IMAGE_PIXELS:,} pixels; not decoded"
+            try:
+                src = Image.open(io.BytesIO(data))            # reads the header only
+                if src.width * src.height > MAX_IMAGE_PIXELS:
+                    self.doc.warn("ofd_image", too_big, page=pno)
+                    continue
+                src.draft("L", size)                          # JPEG: decode at reduced size
+                im = src.convert("RGBA").resize(size, Image.Resampling.LANCZOS)
+            except Image.DecompressionBombError:              # Pillow's own, larger cap
+                self.doc.warn("ofd_image", too_big, page=pno)
+                continue
+            except Exception as e:  # noqa: BLE001 - any decoder error is a bad image
+                msg = " ".join(str(e).split())[:100]
+                self.doc.warn("ofd_image", f"page {pno}: {member} cannot be decoded"
+                              f" ({type(e).__name__}: {msg})", page=pno)
+                continue
+            if mirror:
+                im = ImageOps.mirror(im)
+            if flip:
+                im = ImageOps.flip(im)
+            at = (round((x0 - box[0]) * MM * scale), round((y0 - box[1]) * MM * scale))
+            canvas.paste(im.convert("L"), at, mask=im.getchannel("A"))   # transparent parts stay white
+            pasted += 1
+        return (canvas, scale) if pasted else None
+
+
+def _page_images(content, media: dict) -> list[tuple]:
+    """(member, box in mm on the page, mirrored, flipped) of each drawable image object.
+    An image fills the unit square its ``CTM`` maps into the ``Boundary``'s space;
+    rotated or sheared images (seals at an angle) are left out."""
+    out = []
+    for obj in content.iter():
+        if not isinstance(obj.tag, str) or not obj.tag.endswith("ImageObject"):
+            continue
+        member = media.get(obj.get("ResourceID"))
+        bound = _box(obj.get("Boundary"))
+        if not member or bound is None:
+            continue
+        ctm = [float(v) for v in _NUM.findall(obj.get("CTM") or "")]
+        a, b, c, d, e, f = ctm if len(ctm) == 6 else (bound[2] - bound[0], 0, 0, bound[3] - bound[1], 0, 0)
+        if abs(b) > 1e-6 or abs(c) > 1e-6 or not a or not d:
+            continue
+        x0, x1 = sorted((bound[0] + e, bound[0] + e + a))
+        y0, y1 = sorted((bound[1] + f, bound[1] + f + d))
+        out.append((member, (x0, y0, x1, y1), a < 0, d < 0))
+    return out
+
+
+def _cover(images: list, box) -> float:
+    """Share of the page the images cover (overlaps counted once per image: an estimate)."""
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    if area <= 0:
+        return 0.0
+    got = 0.0
+    for _, (x0, y0, x1, y1), _, _ in images:
+        w = min(x1, box[2]) - max(x0, box[0])
+        h = min(y1, box[3]) - max(y0, box[1])
+        got += max(w, 0) * max(h, 0)
+    return min(got / area, 1.0)
 
 
 # ---------------------------------------------------------------------------- text objects
@@ -163,12 +327,26 @@ def _deltas(value: str | None) -> list[float]:
     return out
 
 
-def _fonts(pkg: "_Package", path: str) -> dict:
+def _resources(pkg: "_Package", path: str, fonts: dict, media: dict) -> None:
+    """Fonts (ID → name) and image files (ID → member) of one resource file. A
+    ``MediaFile`` is relative to the file's ``BaseLoc`` folder; some producers write it
+    relative to the file's own folder or give the folder twice, so the first member that
+    exists wins."""
     if path not in pkg.names:
-        return {}
+        return
     res = pkg.xml(path)
-    return {f.get("ID"): f.get("FontName") or f.get("FamilyName") or ""
-            for f in res.iter() if isinstance(f.tag, str) and f.tag.endswith("}Font")}
+    here = posixpath.dirname(path)
+    base = _join(here, res.get("BaseLoc") or "")
+    for el in res.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag.endswith("}Font"):
+            fonts[el.get("ID")] = el.get("FontName") or el.get("FamilyName") or ""
+        elif el.tag.endswith("}MultiMedia") and (el.get("Type") or "Image").lower() == "image":
+            loc = _text(_first(el, "MediaFile"))
+            found = next((m for m in (_join(base, loc), _join(here, loc)) if m in pkg.names), None)
+            if loc and found:
+                media[el.get("ID")] = found
 
 
 # ---------------------------------------------------------------------------- package

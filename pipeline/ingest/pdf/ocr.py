@@ -71,23 +71,27 @@ class Engine:
 
     def read_page(self, page) -> list[OcrLine]:
         """Lines of a pypdfium2 page, top to bottom."""
-        import numpy as np
-
         left, bottom, right, top = page.get_mediabox()
         bitmap = page.render(scale=self.scale)
-        img = np.asarray(bitmap.to_pil().convert("RGB"))
+        img = bitmap.to_pil()
         bitmap.close()
-        found, _ = self._ocr(img, use_cls=False, return_word_box=True)
         # rendering covers the crop box; chars are placed from the media box's top-left
         cl, cb, cr, ct = page.get_cropbox()
-        dx, dy = cl - left, top - ct
+        return self.read_image(img, self.scale, cl - left, top - ct)
+
+    def read_image(self, img, scale: float, dx: float = 0.0, dy: float = 0.0) -> list[OcrLine]:
+        """Lines of a page image (PIL) drawn at ``scale`` pixels per point, top to bottom;
+        ``dx``, ``dy``: the image's top-left in points from the page's top-left."""
+        import numpy as np
+
+        found, _ = self._ocr(np.asarray(img.convert("RGB")), use_cls=False, return_word_box=True)
         out = []
         for item in found or []:
             box, text, score = item[0], item[1], float(item[2])
             words = item[3] if len(item) > 5 else None
             pieces = item[4] if len(item) > 5 else None
             text = normalise(text)
-            chars = _place(text, box, words, pieces, self.scale, dx, dy)
+            chars = _place(text, box, words, pieces, scale, dx, dy)
             measured = sum(1 for ch in text if re.match(_CJK, ch)) >= 2 and bool(words)
             out.append(OcrLine(text, score, chars, measured))
         _snap_sizes(out)
