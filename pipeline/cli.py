@@ -39,7 +39,7 @@ def _add_batch_options(p: argparse.ArgumentParser, out_help: str, out_required: 
     p.add_argument("--memory-mb", type=int, default=4096, metavar="MB",
                    help="address-space limit per worker, so a hostile file fails alone (default: 4096)")
     p.add_argument("--ocr", choices=("auto", "off", "force"), default="auto",
-                   help="OCR of PDF pages: auto = pages without usable text, off = none "
+                   help="OCR of PDF and OFD pages: auto = pages without usable text, off = none "
                         "(such pages are reported), force = every page (default: auto)")
     p.add_argument("--scheduler", metavar="ADDR", default=os.environ.get("DASK_SCHEDULER_ADDRESS") or None,
                    help="run on Dask: local:N (a LocalCluster of N workers) or tcp://HOST:8786 (a running "

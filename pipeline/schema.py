@@ -181,7 +181,7 @@ DOCUMENT = _closed("the document: where it came from and its 公文 metadata", {
     "script": _d("script of the original text", enum=["simplified", "traditional", "mixed"]),
     "encoding": _d("TXT/HTML: the decoding used; null for other formats", type=["string", "null"]),
     "pages": _d("PDF/OFD: number of pages; null for other formats", type=["integer", "null"]),
-    "pages_ocr": _d("PDF pages read by OCR (no usable text layer, or --ocr force)", type="array",
+    "pages_ocr": _d("PDF or OFD pages read by OCR (no usable text layer, or --ocr force)", type="array",
                     items={"type": "integer", "minimum": 1}),
     "ocr_confidence": _d("mean OCR recognition score (0-1) of those pages; null without OCR",
                          type=["number", "null"]),
