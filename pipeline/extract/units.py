@@ -326,7 +326,14 @@ def trailing_unit_span(view: str, start: int, end: int, rules: RuleSet) -> tuple
 
 # -- extraction ---------------------------------------------------------------
 
+# (以下简称本局): the short name a document gives what precedes, never a unit of its own
+_ALIAS_NOTE = re.compile(r"\s*(?:以下简称|以下称|下称|简称)")
+
+
 def _fact(m: UnitMatcher, s, e, name, role, rule, *, each=False, jointly=False, context_prefix="") -> Fact:
+    core = _strip_trailing_bracket(name)
+    if core != name and _ALIAS_NOTE.match(name[len(core) + 1:]):
+        e, name = e - (len(name) - len(core)), core    # 市发展改革委(以下简称市发改委): the name, not its short form
     data = {"unit": name, "role": role}
     canon = m.canonical(name, context_prefix)
     if canon:
@@ -353,6 +360,8 @@ def _facts_for_list(m, items, role, rule, each=False, jointly=False) -> list[Fac
 def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> list[Fact]:
     """Units in one bracket group: labelled (责任单位：…) or ended by a role verb."""
     content = view[s:e]
+    if _ALIAS_NOTE.match(content):
+        return []       # (以下简称本局): a short name for what precedes, no list of units
     facts: list[Fact] = []
     labels = list(m.label_rx.finditer(content))
     if labels and labels[0].start() == len(content) - len(content.lstrip()):
