@@ -30,7 +30,6 @@ import io
 import posixpath
 import re
 import zipfile
-from typing import Any
 
 from ..model import Document, IngestError
 from .pdf import chars as _chars
@@ -122,13 +121,11 @@ def read(data: bytes, source: str, *, ocr: str = "auto") -> Document:
         pg.items = sorted(lines, key=lambda it: it.top)
         pages.append(pg)
     doc.blocks = layout.blocks_from(pages, doc)
-    if scanner.scores:
-        doc.pages_ocr = sorted(scanner.pages)
-        doc.ocr_confidence = round(sum(scanner.scores) / len(scanner.scores), 4)
+    scanner.session.record()
     if not doc.blocks:
         if scanned:
             why = ("OCR is off" if ocr == "off" else "OCR unavailable: pip install 'policy-pipeline[ocr]'"
-                   if scanner.missing else "OCR found no text")
+                   if scanner.session.missing else "OCR found no text")
             raise IngestError("failed", f"no usable text layer: {scanned} pages scanned; {why}")
         raise IngestError("failed", f"no text in {len(page_refs)} pages")
     return doc.build()
@@ -142,42 +139,24 @@ class _Scanner:
     (loaded on the first scanned page only)."""
 
     def __init__(self, doc: Document, pkg: "_Package"):
+        from .pdf import ocr as _ocr
+
         self.doc, self.pkg = doc, pkg
-        self.pages: set[int] = set()
-        self.scores: list[float] = []
-        self.missing = False
-        self._engine: Any = None                 # the OCR engine, False when it cannot load
+        self.session = _ocr.Session(doc)        # the engine, pages read, scores, warnings
 
     def read(self, pno: int, box, images: list, reason: str) -> list[dict]:
         """Characters OCR finds on the page (points from the page's top-left), or none."""
-        from .pdf import ocr as _ocr
-
         if not images:
             return []
-        if self._engine is None:
-            try:
-                self._engine = _ocr.Engine()
-            except _ocr.OcrUnavailable as e:
-                self._engine = False
-                self.missing = True
-                self.doc.warn("ocr_unavailable", str(e))
-        if self._engine is False:
+        engine = self.session.engine()
+        if engine is None:
             return []
         drawn = self._draw(pno, box, images)
         if drawn is None:
             return []
         canvas, scale = drawn
-        lines = self._engine.read_image(canvas, scale, box[0] * MM, box[1] * MM)
-        if not any(ln.text.strip() for ln in lines):
-            return []
-        self.doc.warn("ocr", f"{reason}; read by OCR", page=pno)
-        for ln in lines:
-            if ln.score < _ocr.LOW_CONFIDENCE:
-                self.doc.warn("ocr_low_confidence",
-                              f"page {pno}: OCR confidence {ln.score:.2f} for “{ln.text}”", page=pno)
-        self.pages.add(pno)
-        self.scores.extend(ln.score for ln in lines)
-        return [c for ln in lines for c in ln.chars]
+        lines = engine.read_image(canvas, scale, box[0] * MM, box[1] * MM)
+        return self.session.accept(pno, lines, reason) or []
 
     def _draw(self, pno: int, box, images: list):
         """The page as a grey bitmap at the OCR render scale (smaller for a huge page), its

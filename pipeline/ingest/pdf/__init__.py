@@ -28,6 +28,7 @@ import io
 from ...model import Document, IngestError
 from . import chars as _chars
 from . import layout, tables
+from . import ocr as _ocr
 
 OCR_MODES = ("auto", "off", "force")
 _INFO_KEYS = ("Title", "Author", "Subject", "Keywords", "Creator", "Producer", "CreationDate", "ModDate")
@@ -63,13 +64,11 @@ def read(data: bytes, source: str, *, max_pages: int = 2000, ocr: str = "auto") 
     finally:
         reader.close()
     doc.blocks = layout.blocks_from(pages, doc)
-    if reader.ocr_scores:
-        doc.pages_ocr = sorted(reader.ocr_pages)
-        doc.ocr_confidence = round(sum(reader.ocr_scores) / len(reader.ocr_scores), 4)
+    reader.ocr_session.record()
     if not doc.blocks:
         unusable = sum(1 for s in reader.status.values() if s in ("scanned", "broken"))
         if unusable:
-            hint = "; OCR unavailable: pip install 'policy-pipeline[ocr]'" if reader.ocr_missing else ""
+            hint = "; OCR unavailable: pip install 'policy-pipeline[ocr]'" if reader.ocr_session.missing else ""
             raise IngestError("failed", f"no usable text layer: {unusable} pages scanned/broken font map{hint}")
         raise IngestError("failed", f"no text in {n} pages")
     return doc.build()
@@ -81,11 +80,8 @@ class _Reader:
     def __init__(self, doc: Document, data: bytes, pdoc, ocr: str):
         self.doc, self.data, self.pdoc, self.ocr = doc, data, pdoc, ocr
         self.status: dict[int, str] = {}       # page → ok | scanned | broken | empty | ocr
-        self.ocr_pages: set[int] = set()
-        self.ocr_scores: list[float] = []
+        self.ocr_session = _ocr.Session(doc)
         self._plumber = None
-        self._engine = None
-        self.ocr_missing = False
 
     def close(self) -> None:
         if self._plumber is not None:
@@ -179,30 +175,14 @@ class _Reader:
         return None
 
     def _ocr(self, page, pno, width, height, reason: str | None):
-        from . import ocr as _ocr
-
-        if self._engine is None:
-            try:
-                self._engine = _ocr.Engine()
-            except _ocr.OcrUnavailable as e:
-                self._engine = False
-                self.ocr_missing = True
-                self.doc.warn("ocr_unavailable", str(e))
-        if self._engine is False:
+        engine = self.ocr_session.engine()
+        if engine is None:
             return None
-        lines = self._engine.read_page(page)
-        if not any(ln.text.strip() for ln in lines):
+        chars = self.ocr_session.accept(pno, engine.read_page(page), reason)
+        if chars is None:
             return None
-        if reason:
-            self.doc.warn("ocr", f"{reason}; read by OCR", page=pno)
-        for ln in lines:
-            if ln.score < _ocr.LOW_CONFIDENCE:
-                self.doc.warn("ocr_low_confidence",
-                              f"page {pno}: OCR confidence {ln.score:.2f} for “{ln.text}”", page=pno)
-        self.ocr_pages.add(pno)
-        self.ocr_scores.extend(ln.score for ln in lines)
         self.status[pno] = "ocr"
-        return _lay_out(pno, width, height, [c for ln in lines for c in ln.chars], [])
+        return _lay_out(pno, width, height, chars, [])
 
 
 def _lay_out(pno: int, width: float, height: float, chars: list[dict], found) -> layout.Page:

@@ -53,6 +53,50 @@ class OcrLine:
     measured: bool = True         # size from glyph widths, not from the padded line box
 
 
+class Session:
+    """One document's OCR, shared by the PDF and OFD readers: the engine (loaded on the
+    first scanned page, once; ``missing`` when it cannot load), the pages read, their
+    line scores, and the warnings a page read by OCR gets."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.pages: set[int] = set()
+        self.scores: list[float] = []
+        self.missing = False
+        self._engine: Engine | None = None
+        self._tried = False
+
+    def engine(self) -> "Engine | None":
+        if not self._tried:                  # load once; a missing engine is reported once
+            self._tried = True
+            try:
+                self._engine = Engine()
+            except OcrUnavailable as e:
+                self.missing = True
+                self.doc.warn("ocr_unavailable", str(e))
+        return self._engine
+
+    def accept(self, pno: int, lines: list[OcrLine], reason: str | None) -> list[dict] | None:
+        """The characters of a page's OCR lines, with its warnings; None when it found no text."""
+        if not any(ln.text.strip() for ln in lines):
+            return None
+        if reason:
+            self.doc.warn("ocr", f"{reason}; read by OCR", page=pno)
+        for ln in lines:
+            if ln.score < LOW_CONFIDENCE:
+                self.doc.warn("ocr_low_confidence",
+                              f"page {pno}: OCR confidence {ln.score:.2f} for “{ln.text}”", page=pno)
+        self.pages.add(pno)
+        self.scores.extend(ln.score for ln in lines)
+        return [c for ln in lines for c in ln.chars]
+
+    def record(self) -> None:
+        """Which pages were read by OCR and the mean line score, on the document."""
+        if self.scores:
+            self.doc.pages_ocr = sorted(self.pages)
+            self.doc.ocr_confidence = round(sum(self.scores) / len(self.scores), 4)
+
+
 class Engine:
     """One RapidOCR engine per process (its models load in ~0.2 s)."""
 
