@@ -412,18 +412,13 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         m = mr.match("issuer-before-year", match_view(title))
         if m:
             issuer = title[: len(m.group("who"))]
-    if issuer and not signers:
-        parts = issuer.split()
-        if len(parts) > 1 and all(mr.search("unit-end", match_view(x)) for x in parts):
-            signers = parts      # 海南省农业农村厅 海南省财政厅关于…: joint issuers on one line
-    if signer and len(signer.split()) > 1 and all(mr.search("unit-end", match_view(x)) for x in signer.split()):
-        if len(signers) <= 1:
-            signers = signer.split()     # 海南省农业农村厅 海南省财政厅 on one signature line
-        signer = signers[0]
-    def spaced(g: str) -> list[str]:   # 重庆市商务委员会 重庆市文化和旅游发展委员会: two on one line
+    def spaced(g: str) -> list[str]:   # 海南省农业农村厅 海南省财政厅: two signatories on one line
         parts = g.split()
         return parts if len(parts) > 1 and all(mr.search("unit-end", match_view(x)) for x in parts) else [g]
 
+    if issuer and not signers and len(spaced(issuer)) > 1:
+        signers = spaced(issuer)         # 海南省农业农村厅 海南省财政厅关于…: joint issuers in the title
+    # signatories one per line, several to a line, or glued with no separator: each is an issuer
     glued = [x for g in (signers or ([signer] if signer else [])) for p in spaced(g) for x in _split_glued_signers(p, mr)]
     if len(glued) > max(1, len(signers)):
         if issuer is not None and signer is not None and match_view(issuer) == match_view(signer):
