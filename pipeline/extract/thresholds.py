@@ -204,7 +204,7 @@ def parse_number(s: str) -> tuple[int | float | None, str | None, bool]:
 class ThresholdMatcher:
     """Everything the threshold rules need, compiled once per rules file."""
 
-    def __init__(self, cfg: dict[str, Any]):
+    def __init__(self, cfg: dict[str, Any], act_time: str | None = None):
         self.cfg = cfg
         self.before: dict[str, dict] = {c["word"]: c for c in cfg["comparators_before"]}
         self.negatable: dict[str, dict] = {c["word"]: c for c in cfg.get("negatable_comparators", [])}
@@ -270,7 +270,10 @@ class ThresholdMatcher:
         self.definitions = [(re.compile(d["pattern"]), d["word"], d["op"]) for d in cfg.get("comparator_definitions", [])]
         self.exclusions = [re.compile(x["pattern"]) for x in cfg.get("exclusions", [])]
         self.deadline_note = re.compile(cfg["deadline_note_pattern"]) if cfg.get("deadline_note_pattern") else None
-        self.time_limit = re.compile(cfg["time_limit_subject_pattern"]) if cfg.get("time_limit_subject_pattern") else None
+        # {ACT_TIME}: the acts whose time is a deadline, one list in deadlines.yml (time_limit_set)
+        tl = cfg.get("time_limit_subject_pattern")
+        self.time_limit = (re.compile(tl.replace("{ACT_TIME}", act_time))
+                           if tl and ("{ACT_TIME}" not in tl or act_time) else None)
         self.unit_more = re.compile(cfg["unit_continuation_pattern"]) if cfg.get("unit_continuation_pattern") else None
 
     def expand(self, pattern: str) -> str:
@@ -535,7 +538,8 @@ def pre_class_of(tm: "ThresholdMatcher", pre: str | None) -> str | None:
 def matcher(rules: RuleSet) -> ThresholdMatcher:
     if rules.get("thresholds.yml") is None:
         raise KeyError("thresholds.yml is not loaded")
-    return rules.built("thresholds", lambda: ThresholdMatcher(rules.get("thresholds.yml")))
+    act_time = ((rules.get("deadlines.yml") or {}).get("macros") or {}).get("ACT_TIME")
+    return rules.built("thresholds", lambda: ThresholdMatcher(rules.get("thresholds.yml"), act_time))
 
 
 def document_ops(document: str, rules: RuleSet) -> dict[str, str]:
