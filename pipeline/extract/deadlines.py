@@ -160,7 +160,10 @@ class DeadlineRules:
             if r.get("trigger_pattern"):
                 rule.trigger = self.compile(r["trigger_pattern"], where)
             if r.get("reject_after_pattern"):
-                rule.reject_after.append(self.compile(r["reject_after_pattern"], where))
+                # matched at the end of the match (match(text, e)), where a leading '^'
+                # would never match: it is dropped, so '^以上' means what it says
+                after = r["reject_after_pattern"]
+                rule.reject_after.append(self.compile(after[1:] if after.startswith("^") else after, where))
             if rule.type == "date":
                 if self.date_reject_before is not None:
                     rule.reject_before.append(self.date_reject_before)
