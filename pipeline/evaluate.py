@@ -209,7 +209,9 @@ def score_document(record: dict, gold: dict) -> dict[str, Score]:
         gv, pv = g.get("value"), p.get("value")
         if isinstance(gv, list) or isinstance(pv, list):
             return [_num(v) for v in (gv or [])] == [_num(v) for v in (pv or [])]
-        return _num(gv) == _num(pv) and (g.get("unit") is None or norm(g.get("unit")) == norm(p.get("unit")))
+        if g.get("unit") is None:
+            return _num(gv) == _num(pv)
+        return _quantity(gv, g.get("unit")) == _quantity(pv, p.get("unit"))
 
     scores["thresholds"] = _match(gold_th, pred_th, th_same)
 
@@ -458,3 +460,14 @@ def main(records: str, gold: str, json_out: str | None = None, show_errors: bool
         if plots_out:
             write_atomic(plots_out, json.dumps(per_document_rows(result), ensure_ascii=False, indent=1) + "\n")
     return 0
+
+
+_MULTIPLIERS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+
+
+def _quantity(value, unit) -> tuple:
+    """(amount, unit) with 万/亿 folded into the amount: 1.5万元 and 15000元 are one quantity."""
+    u, v = norm(unit), _num(value)
+    if len(u) > 1 and u[0] in _MULTIPLIERS and isinstance(v, (int, float)):
+        return round(v * _MULTIPLIERS[u[0]], 6), u[1:]
+    return (round(v, 6) if isinstance(v, float) else v), u
