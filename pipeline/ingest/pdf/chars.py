@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+import struct
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,22 +45,31 @@ class Probe:
 
 def probe(page) -> Probe:
     """Count images and ruling lines among the page's objects (forms included)."""
+    global _F
+    if _F is None:
+        _F = _lib()
     pr = Probe()
-    _walk(raw.FPDFPage_CountObjects(page), lambda k: raw.FPDFPage_GetObject(page, k), pr, 0)
+    pv = ctypes.cast(page, ctypes.c_void_p)
+    _walk(_F, _F["FPDFPage_CountObjects"](pv), _F["hot:FPDFPage_GetObject"], pv, pr, 0)
     return pr
 
 
-def _walk(n: int, get, pr: Probe, depth: int) -> None:
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+def _walk(f, n: int, get, holder, pr: Probe, depth: int) -> None:
+    """The ``n`` objects ``get(holder, k)`` gives (a page's or a form's)."""
+    kind_of, get_bounds = f["hot:FPDFPageObj_GetType"], f["hot:FPDFPageObj_GetBounds"]
+    bounds = (ctypes.c_float * 4)()          # left, bottom, right, top
+    pl, pb, pr_, pt = (ctypes.byref(bounds, 4 * k) for k in range(4))
+    unpack = _RECTF.unpack_from
     for k in range(n):
-        obj = get(k)
-        kind = raw.FPDFPageObj_GetType(obj)
+        obj = get(holder, k)
+        kind = kind_of(obj)
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
             pr.images += 1
         elif kind == raw.FPDF_PAGEOBJ_PATH:
-            if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            if not get_bounds(obj, pl, pb, pr_, pt):
                 continue
-            w, h = right.value - left.value, top.value - bottom.value
+            left, bottom, right, top = unpack(bounds)
+            w, h = right - left, top - bottom
             if h <= _RULE and w >= _RULE_LEN:
                 pr.h_rules += 1
             elif w <= _RULE and h >= _RULE_LEN:
@@ -68,8 +78,12 @@ def _walk(n: int, get, pr: Probe, depth: int) -> None:
                 pr.h_rules += 2           # a rectangle: a cell or a frame
                 pr.v_rules += 2
         elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 8:
-            _walk(raw.FPDFFormObj_CountObjects(obj),
-                  lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j), pr, depth + 1)
+            _walk(f, f["FPDFFormObj_CountObjects"](obj), f["FPDFFormObj_GetObject"], obj, pr, depth + 1)
+
+
+class _Handle(ctypes.c_void_p):
+    """A returned object handle kept as a pointer (a subclass is not turned into an int),
+    so it goes straight into the next call without a conversion."""
 
 
 def _lib():
@@ -96,16 +110,25 @@ def _lib():
         "FPDFTextObj_GetFont": (vp, [vp]),
         "FPDFFont_GetDescent": (i, [vp, ctypes.c_float, ctypes.POINTER(ctypes.c_float)]),
         "FPDFTextObj_GetText": (ctypes.c_ulong, [vp, vp, ctypes.c_void_p, ctypes.c_ulong]),
+        "FPDFPage_CountObjects": (i, [vp]),
+        "FPDFPage_GetObject": (_Handle, [vp, i]),
+        "FPDFPageObj_GetType": (i, [vp]),
+        "FPDFPageObj_GetBounds": (i, [vp] + [ctypes.POINTER(ctypes.c_float)] * 4),
+        "FPDFFormObj_CountObjects": (i, [vp]),
+        "FPDFFormObj_GetObject": (_Handle, [vp, ctypes.c_ulong]),
     }
     fns = {}
     for name, (res, args) in spec.items():
         f = lib[name]                       # a new function object: pypdfium2's stay as they are
         f.restype, f.argtypes = res, args
         fns[name] = f
-    # the per-character calls again without argtypes (called with a c_void_p handle and
-    # an int index, nothing to convert): 0.25 µs a call instead of 0.41
+    # the per-character and per-text-object calls again without argtypes (called with
+    # c_void_p handles, an int index and byref buffers, nothing to convert): 0.25 µs a
+    # call instead of 0.41
     for name in ("FPDFText_GetUnicode", "FPDFText_GetTextObject", "FPDFText_IsGenerated",
-                 "FPDFText_HasUnicodeMapError", "FPDFText_GetLooseCharBox"):
+                 "FPDFText_HasUnicodeMapError", "FPDFText_GetLooseCharBox", "FPDFText_GetFontSize",
+                 "FPDFTextObj_GetFont", "FPDFPageObj_GetMatrix", "FPDFPage_GetObject", "FPDFPageObj_GetType",
+                 "FPDFPageObj_GetBounds"):
         f = lib[name]
         f.restype = spec[name][0]
         fns["hot:" + name] = f
@@ -138,12 +161,14 @@ def page_chars(page, textpage) -> tuple[list[dict], int]:
     bad = 0
     rect = raw.FS_RECTF()
     prect = ctypes.byref(rect)
+    box = _RECTF.unpack_from               # the four floats in one call, not four attribute reads
     ox, oy = ctypes.c_double(), ctypes.c_double()
     px, py = ctypes.byref(ox), ctypes.byref(oy)
     # per text object (a run of characters in one font): name, effective size, upright, descent
     objs: dict[int, tuple[str, float, bool, float]] = {}
     fonts: dict[int, tuple[str, float]] = {}
     ends: dict[int, bool] = {}             # text object → its text ends in a space
+    ctx = _ObjectContext(f, tp, tpv, fonts)
     last = None
     for i in range(f["FPDFText_CountChars"](tp)):
         u = unicode_of(tpv, i)
@@ -163,7 +188,7 @@ def page_chars(page, textpage) -> tuple[list[dict], int]:
         last = obj
         info = objs.get(obj)
         if info is None:
-            info = objs[obj] = _object_info(f, tp, i, obj, fonts)
+            info = objs[obj] = ctx.info(i, obj)
         name, size, upright, descent = info
         if not upright:
             continue                       # rotated text: seals, watermarks, side notes
@@ -174,8 +199,8 @@ def page_chars(page, textpage) -> tuple[list[dict], int]:
             ch = chr(u)
         if not loose_box(tpv, i, prect):
             continue
-        x0, x1, y = rect.left, rect.right, rect.bottom
-        if x1 - x0 > 2 * size or rect.top - y > 2 * size:
+        x0, rtop, x1, y = box(rect)
+        if x1 - x0 > 2 * size or rtop - y > 2 * size:
             # a box far larger than the glyph (seen on characters stacked one per line in
             # a narrow table cell): place a full-width glyph on the character's origin
             f["FPDFText_GetCharOrigin"](tp, i, px, py)
@@ -186,32 +211,53 @@ def page_chars(page, textpage) -> tuple[list[dict], int]:
     return _gaps(out), bad
 
 
-def _object_info(f, tp, i: int, obj, fonts) -> tuple[str, float, bool, float]:
-    """Font name (``-Bold`` added when the weight says so), effective size, whether
-    the text is upright (pdfminer's test: a·d > 0 and b·c ≤ 0), and the font's descent
-    per point of size (negative: below the baseline)."""
-    font = f["FPDFTextObj_GetFont"](obj)
-    known = fonts.get(font)
-    if known is None:
-        buf = ctypes.create_string_buffer(256)
-        flags = ctypes.c_int()
-        n = f["FPDFText_GetFontInfo"](tp, i, buf, len(buf), ctypes.byref(flags))
-        name = buf.value.decode("utf-8", "replace") if n else ""
-        if f["FPDFText_GetFontWeight"](tp, i) >= 600 and not BOLD_FONT.search(name):
-            name += "-Bold"
-        descent = ctypes.c_float()
-        if not font or not f["FPDFFont_GetDescent"](font, 1.0, ctypes.byref(descent)):
-            descent.value = 0.0
-        known = fonts[font] = (name, descent.value)
-    name, descent = known
-    m = raw.FS_MATRIX()
-    size = f["FPDFText_GetFontSize"](tp, i)
-    if f["FPDFPageObj_GetMatrix"](obj, ctypes.byref(m)):
-        size *= math.hypot(m.c, m.d)
-        upright = m.a * m.d > 0 and m.b * m.c <= 0
-    else:
-        upright = True
-    return name, size, upright, descent
+_RECTF = struct.Struct("4f")          # FS_RECTF: left, top, right, bottom
+_MATRIX = struct.Struct("6f")         # FS_MATRIX: a, b, c, d, e, f
+
+
+class _ObjectContext:
+    """What a page's text objects need looked up, with the call buffers made once per page
+    (a page of justified text has about one text object per two characters)."""
+
+    def __init__(self, f, tp: int | None, tpv, fonts: dict):
+        self.f, self.tp, self.tpv, self.fonts = f, tp, tpv, fonts
+        self.get_font, self.font_size = f["hot:FPDFTextObj_GetFont"], f["hot:FPDFText_GetFontSize"]
+        self.get_matrix = f["hot:FPDFPageObj_GetMatrix"]
+        self.m = raw.FS_MATRIX()
+        self.pm = ctypes.byref(self.m)
+
+    def info(self, i: int, obj: int) -> tuple[str, float, bool, float]:
+        """Font name (``-Bold`` added when the weight says so), effective size, whether
+        the text is upright (pdfminer's test: a·d > 0 and b·c ≤ 0), and the font's descent
+        per point of size (negative: below the baseline)."""
+        ov = ctypes.c_void_p(obj)
+        font = self.get_font(ov)
+        known = self.fonts.get(font)
+        if known is None:
+            known = self.fonts[font] = _font_info(self.f, self.tp, i, font)
+        name, descent = known
+        size = self.font_size(self.tpv, i)
+        if self.get_matrix(ov, self.pm):
+            a, b, c, d, _, _ = _MATRIX.unpack_from(self.m)
+            size *= math.hypot(c, d)
+            upright = a * d > 0 and b * c <= 0
+        else:
+            upright = True
+        return name, size, upright, descent
+
+
+def _font_info(f, tp: int | None, i: int, font) -> tuple[str, float]:
+    """A font's name (``-Bold`` added when the weight says so) and descent per point."""
+    buf = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    n = f["FPDFText_GetFontInfo"](tp, i, buf, len(buf), ctypes.byref(flags))
+    name = buf.value.decode("utf-8", "replace") if n else ""
+    if f["FPDFText_GetFontWeight"](tp, i) >= 600 and not BOLD_FONT.search(name):
+        name += "-Bold"
+    descent = ctypes.c_float()
+    if not font or not f["FPDFFont_GetDescent"](font, 1.0, ctypes.byref(descent)):
+        descent.value = 0.0
+    return name, descent.value
 
 
 def _ends_in_space(f, tp, obj, cache: dict) -> bool:
