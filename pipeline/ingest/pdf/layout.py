@@ -51,7 +51,6 @@ _PAGE_NO = re.compile(
     r"|[Pp]age\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
     r")$"
 )
-_SPACES = " \u3000\u00a0\t\r\n"
 
 
 def _latinish(ch: str) -> bool:
@@ -155,19 +154,25 @@ def line_text(chars: list[dict]) -> tuple[str, list[dict]]:
     space = False
     for c in chars:
         t = c["text"]
-        if not t or t.isspace() or t in _SPACES:
+        if not t or t.isspace():                 # U+3000 and U+00A0 included
             if prev is not None:
                 space = True
             continue
         if prev is not None:
-            gap = c["x0"] - prev["x1"]
-            size = max(prev["size"], c["size"], 1.0)
             if space:
                 out.append(" ")                  # a space the PDF has
-            elif gap > 2.0 * size:
-                out.append(" ")                  # a tab or alignment gap
-            elif gap > 0.2 * size and _latinish(prev["text"][-1]) and _latinish(t[0]):
-                out.append(" ")                  # a word gap in Latin text
+            else:
+                # max(prev size, size, 1.0) without the builtin's call
+                size = prev["size"]
+                if c["size"] > size:
+                    size = c["size"]
+                if 1.0 > size:
+                    size = 1.0
+                gap = c["x0"] - prev["x1"]
+                if gap > 2.0 * size:
+                    out.append(" ")              # a tab or alignment gap
+                elif gap > 0.2 * size and _latinish(prev["text"][-1]) and _latinish(t[0]):
+                    out.append(" ")              # a word gap in Latin text
         out.append(t)
         kept.append(c)
         prev = c
@@ -188,19 +193,42 @@ def make_line(page: int, chars: list[dict]) -> Line | None:
     text, kept = line_text(chars)
     if not kept:
         return None
-    sizes = Counter(round(c["size"] * 2) / 2 for c in kept)
-    nb = sum(1 for c in kept if _bold_name(c.get("fontname") or ""))
-    steps = [b["x0"] - a["x0"] for a, b in zip(kept, kept[1:])
-             if len(a["text"]) == 1 and not a["text"].isascii()]
-    size = sizes.most_common(1)[0][0]
+    # one pass for the line's extent, its sizes (rounded to ½ pt; the most common, the
+    # first seen on a tie), its bold characters and the steps between CJK characters
+    sizes: dict[float, int] = {}
+    nb = 0
+    steps = []
+    first = kept[0]
+    x1, top, bottom = first["x1"], first["top"], first["bottom"]
+    font, font_bold = None, False        # a line's characters mostly share one font name
+    prev_x0 = None                       # x0 of the previous character when it is one CJK glyph
+    for c in kept:
+        s = round(c["size"] * 2) / 2
+        sizes[s] = sizes.get(s, 0) + 1
+        name = c.get("fontname") or ""
+        if name is not font:
+            font, font_bold = name, _bold_name(name)
+        if font_bold:
+            nb += 1
+        if c["x1"] > x1:
+            x1 = c["x1"]
+        if c["top"] < top:
+            top = c["top"]
+        if c["bottom"] > bottom:
+            bottom = c["bottom"]
+        if prev_x0 is not None:
+            steps.append(c["x0"] - prev_x0)
+        t = c["text"]
+        prev_x0 = c["x0"] if len(t) == 1 and not t.isascii() else None
+    size = max(sizes, key=sizes.__getitem__)
     return Line(
         page=page,
         chars=kept,
         text=text,
-        x0=kept[0]["x0"],
-        x1=max(map(itemgetter("x1"), kept)),
-        top=min(map(itemgetter("top"), kept)),
-        bottom=max(map(itemgetter("bottom"), kept)),
+        x0=first["x0"],
+        x1=x1,
+        top=top,
+        bottom=bottom,
         size=size,
         bold=nb > 0.6 * len(kept),
         pitch=max(median(steps), size) if steps else size,
