@@ -232,6 +232,26 @@ def test_joint_signatories_printed_without_a_separator_are_split():
     assert process_text(text2)["document"]["issuers"] == ["某市发展和改革委员会", "某市公安局", "某市商务委员会", "某市体育局"]
 
 
+def test_nine_signatories_one_per_line_all_sign_and_the_first_is_the_issuer():
+    """Joint notices of many departments sign one per line above the date; a co-signer's
+    letterhead over the title does not make it the issuer (the first signatory leads)."""
+    from pipeline import process_text
+
+    names = ["某市商务局", "某市经济和信息化局", "某市人力资源和社会保障局", "某市住房和城乡建设委员会",
+             "某市城市管理委员会", "某市市场监督管理局", "某市城市管理综合行政执法局", "某市消防救援局",
+             "国家税务总局某市税务局"]
+    text = ("关于印发促进餐饮业发展若干措施的通知\n各相关单位：\n《关于促进餐饮业发展的若干措施》已经市政府同意，现印发你们，请认真贯彻落实。\n"
+            + "\n".join(names) + "\n2025年9月26日\n关于促进餐饮业发展的若干措施\n一、简化装修施工许可。\n")
+    meta = process_text(text)["document"]
+    assert meta["issuers"] == names
+    assert meta["issuer"] == "某市商务局"
+    letterhead = ("某市体育局\n关于印发《扩大消费若干措施》的通知\n某发改规范〔2025〕7号\n市政府各部门：\n"
+                  "《扩大消费若干措施》已经市政府同意，现印发给你们。\n"
+                  "某市发展和改革委员会 某市公安局\n某市商务委员会 某市体育局\n2025年11月6日\n")
+    meta = process_text(letterhead)["document"]
+    assert meta["issuer"] == "某市发展和改革委员会"
+
+
 def test_a_site_validity_label_is_not_part_of_the_title():
     from pipeline import process_text
 

@@ -34,6 +34,9 @@ REQUIRED = ("title-about", "title-doc-type", "title-forwards", "title-tail", "ti
             "classification", "urgency", "year-stated")
 _TITLE_RULES = ("title-about", "title-doc-type", "title-forwards")
 
+# joint documents sign one body per line above the date (nine departments are common)
+_MAX_SIGNATORIES = 16
+
 
 def _check(raw: Any) -> list[str]:
     """Problems a schema cannot see: a required rule missing, a {NAME} no word list
@@ -366,7 +369,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                 return bviews[x][: seal.start()] if seal else bviews[x]
 
             k = i
-            while k > 0 and i - k < 6 and mr.search("unit-end", unsealed(k - 1)) and len(bviews[k - 1]) <= 40 \
+            while k > 0 and i - k < _MAX_SIGNATORIES and mr.search("unit-end", unsealed(k - 1)) and len(bviews[k - 1]) <= 40 \
                     and blocks[k - 1].kind != "table_row" and not mr.match("heading-number", bviews[k - 1]):
                 k -= 1
             signers = [blocks[x].text.strip()[: len(unsealed(x))].strip() for x in range(k, i)]
@@ -426,6 +429,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         signers, signer = glued, glued[0]
     if issuer and len(signers) > 1 and match_view(issuer).replace(" ", "").startswith(match_view(signers[0])):
         issuer = signers[0]          # a joint title (甲局 乙局关于…): the first signatory
+    elif issuer and len(signers) > 1 and match_view(issuer) in {match_view(x) for x in signers[1:]}:
+        issuer = signers[0]          # a co-signer's letterhead on a joint document: the first signs first
     issuer = issuer or signer
     if issuer is None:
         for c in (*(info.get(k) for k in mr.fields("issuer")), meta_tags.get("ContentSource")):
