@@ -113,7 +113,10 @@ class _Reader:
             except Exception as e:  # noqa: BLE001 - a page PDFium cannot lay out
                 doc.warn("pdf_page_error", f"page {pno}: {_open_error(e)}", page=pno)
                 chars, bad, probe = [], 0, _chars.Probe()
-            nonspace = sum(1 for c in chars if not c["text"].isspace())
+            if bad:
+                nonspace = sum(1 for c in chars if not c["text"].isspace())
+            else:           # only whether there is any text matters (no unmapped share to weigh)
+                nonspace = int(any(not c["text"].isspace() for c in chars))
             if nonspace and bad > 0.1 * nonspace:
                 alt = self._plumber_chars(i)
                 alt_n = sum(1 for c in alt if not c["text"].isspace())

@@ -14,7 +14,6 @@ import ctypes
 import math
 import re
 import struct
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,6 +157,7 @@ def page_chars(page, textpage) -> tuple[list[dict], int]:
     left, _, _, top = page.get_mediabox()
     out: list[dict] = []
     append = out.append
+    gaps: list[int] = []                   # where the kept generated spaces are in ``out``
     bad = 0
     rect = raw.FS_RECTF()
     prect = ctypes.byref(rect)
@@ -183,6 +183,7 @@ def page_chars(page, textpage) -> tuple[list[dict], int]:
                     and abs(rect.left - left - out[-1]["x1"]) < 0.05
                     and _ends_in_space(f, tp, last, ends)):
                 # (PDFium puts that space right at the end of the previous glyph)
+                gaps.append(len(out))
                 append(dict(out[-1], text=" ", x0=out[-1]["x1"], gap=True))
             continue
         last = obj
@@ -208,7 +209,7 @@ def page_chars(page, textpage) -> tuple[list[dict], int]:
         bottom = top - y
         append({"text": ch, "x0": x0 - left, "x1": x1 - left, "top": bottom - size,
                 "bottom": bottom, "size": size, "fontname": name})
-    return _gaps(out), bad
+    return _gaps(out, gaps), bad
 
 
 _RECTF = struct.Struct("4f")          # FS_RECTF: left, top, right, bottom
@@ -273,21 +274,27 @@ def _ends_in_space(f, tp, obj, cache: dict) -> bool:
     return cache[obj]
 
 
-def _gaps(chars: list[dict]) -> list[dict]:
+def _gaps(chars: list[dict], at: list[int]) -> list[dict]:
     """A generated space after a text object ending in a space is kept when it fills a
     gap of ¾ em or more to the next character of its line (PDFium also ends objects in
-    a space before a mere layout gap, as in ``2021 年``)."""
-    keep = []
-    for j, c in enumerate(chars):
-        if c.get("gap"):
-            prev = chars[j - 1]
-            nxt = chars[j + 1] if j + 1 < len(chars) else None
-            if (nxt is None or nxt.get("gap") or abs(nxt["top"] - prev["top"]) > 0.5 * prev["size"]
-                    or nxt["x0"] - prev["x1"] < 0.75 * prev["size"]):
-                continue
-            c = dict(c, x1=nxt["x0"])
-            del c["gap"]
+    a space before a mere layout gap, as in ``2021 年``). ``at``: the indices of those
+    spaces (marked ``gap``) in ``chars``; the characters between them are kept as they are."""
+    if not at:
+        return chars
+    keep: list[dict] = []
+    start = 0
+    for j in at:
+        keep += chars[start:j]
+        start = j + 1
+        prev = chars[j - 1]
+        nxt = chars[j + 1] if j + 1 < len(chars) else None
+        if (nxt is None or nxt.get("gap") or abs(nxt["top"] - prev["top"]) > 0.5 * prev["size"]
+                or nxt["x0"] - prev["x1"] < 0.75 * prev["size"]):
+            continue
+        c = dict(chars[j], x1=nxt["x0"])
+        del c["gap"]
         keep.append(c)
+    keep += chars[start:]
     return keep
 
 
@@ -302,19 +309,29 @@ def overprinted(chars: list[dict], tol: float = 1.0) -> list[bool]:
     """Flags the characters that repeat an earlier one (same text and size, position
     within ``tol``): the copies drawn to fake a bold face."""
     flags = [False] * len(chars)
-    by_text: dict[str, list[int]] = defaultdict(list)
-    for k, c in enumerate(chars):
-        by_text[c["text"]].append(k)
+    by_text: dict[str, list[int]] = {}
+    for k, text in enumerate([c["text"] for c in chars]):
+        group = by_text.get(text)
+        if group is None:
+            by_text[text] = [k]
+        else:
+            group.append(k)
+    x0s: list[float] = []
     for text, idxs in by_text.items():
-        if len(idxs) < 2 or text.isspace():
+        m = len(idxs)
+        if m < 2 or text.isspace():
             continue
-        idxs.sort(key=lambda k: chars[k]["x0"])
-        for a, ka in enumerate(idxs):
-            ca = chars[ka]
-            for kb in idxs[a + 1:]:
-                cb = chars[kb]
-                if cb["x0"] - ca["x0"] > tol:
+        if not x0s:
+            x0s = [c["x0"] for c in chars]
+        idxs.sort(key=x0s.__getitem__)
+        for a in range(m - 1):
+            ka = idxs[a]
+            xa = x0s[ka]
+            for b in range(a + 1, m):
+                kb = idxs[b]
+                if x0s[kb] - xa > tol:
                     break
+                ca, cb = chars[ka], chars[kb]
                 if abs(cb["top"] - ca["top"]) <= tol and abs(cb["size"] - ca["size"]) < 0.5:
                     flags[max(ka, kb)] = True        # the later one in drawing order
     return flags
@@ -322,4 +339,7 @@ def overprinted(chars: list[dict], tol: float = 1.0) -> list[bool]:
 
 def dedupe(chars: list[dict]) -> list[dict]:
     """Drop overprinted copies."""
-    return [c for c, dup in zip(chars, overprinted(chars)) if not dup]
+    flags = overprinted(chars)
+    if not any(flags):
+        return list(chars)
+    return [c for c, dup in zip(chars, flags) if not dup]

@@ -116,7 +116,8 @@ def group_lines(chars: list[dict]) -> list[list[dict]]:
     """Group characters into lines by vertical overlap; each line sorted by x."""
     if not chars:
         return []
-    chars = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
+    mids = [(c["top"] + c["bottom"]) / 2 for c in chars]
+    chars = [chars[k] for k in sorted(range(len(chars)), key=mids.__getitem__)]   # stable, by mid height
     lines: list[list[dict]] = []
     tops: list[float] = []
     cur: list[dict] = []
