@@ -454,7 +454,7 @@ def tokenizer(rules: RuleSet):
 # Where a clause starts (a unit named at a clause start needs no admin prefix:
 # 房管所负责…, 由村委会负责…) and characters no unit name at a clause start contains.
 _CLAUSE_START = set("\n。;:,!?、由.)") | {"会同", "配合"}
-_NOT_A_NAME = re.compile(r"[要将对在把向按请以从为并及时应须]")
+_NOT_A_NAME = re.compile(r"[要将对在把向按请以从为并及时须]|应(?!急)")    # 应急管理局 is a name
 
 
 def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
