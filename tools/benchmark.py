@@ -417,19 +417,23 @@ def bench_pdf(workdir: Path, quick: bool) -> dict:
 
 
 def _pdf_end_to_end(workdir: Path, path: Path, small: Path | None, pages: int, reps: int) -> dict:
-    """``policy-pipeline run -j 1 --force`` on a folder of the long PDF (and the smallest
-    corpus PDF, which the worker reads first, so the long one is timed warm): the long
-    PDF's own seconds from the run report, and the whole command's wall time."""
+    """``policy-pipeline run -j 1 --force`` on a folder of the smallest corpus PDF and two
+    copies of the long PDF, read in that order by the one worker: the second copy's own
+    seconds from the run report are the per-page cost of a warm worker; the first copy's
+    also carry what a worker loads once, on the first document that needs it (the
+    segmenter's dictionary 0.8 s, cn2an 0.1 s, pdfplumber's table code 0.06 s, measured
+    idle; the worker's warm-up loads none of them today); and the whole command's wall time."""
     import yaml
 
     folder = workdir / "pdf_e2e"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     shutil.copy(path, folder / "b_long.pdf")
+    shutil.copy(path, folder / "c_long.pdf")        # names sort: a_small, b_long, c_long
     if small is not None:
         shutil.copy(small, folder / "a_small.pdf")
     out = workdir / "pdf_e2e_out"
-    doc_s, wall = [], []
+    doc_s, first_s, wall = [], [], []
     for _ in range(reps):
         t = time.perf_counter()
         subprocess.run(cli_exe() + ["run", str(folder), "-o", str(out), "-j", "1", "--force", "-q"],
@@ -437,14 +441,17 @@ def _pdf_end_to_end(workdir: Path, path: Path, small: Path | None, pages: int, r
         wall.append(time.perf_counter() - t)
         report = yaml.safe_load((out / "report.yml").read_text(encoding="utf-8"))
         docs = report.get("documents") or report.get("files") or []
-        row = next((d for d in docs if str(d.get("source", "")).endswith("b_long.pdf")), None)
-        if row is None or row.get("status") != "done":
-            return {"error": f"the long PDF was not processed: {row}"}
-        doc_s.append(float(row["seconds"]))
+        for name, acc in (("b_long.pdf", first_s), ("c_long.pdf", doc_s)):
+            row = next((d for d in docs if str(d.get("source", "")).endswith(name)), None)
+            if row is None or row.get("status") != "done":
+                return {"error": f"the long PDF was not processed: {row}"}
+            acc.append(float(row["seconds"]))
     res = {"runs": reps, "pages": pages, "doc_median_s": statistics.median(doc_s),
-           "wall_median_s": statistics.median(wall)}
+           "first_doc_median_s": statistics.median(first_s), "wall_median_s": statistics.median(wall),
+           "wall_pages": 2 * pages}
     log(f"  run -j 1: {pages / res['doc_median_s']:.1f} pages/s (document, warm worker); "
-        f"{pages / res['wall_median_s']:.1f} pages/s (whole command)")
+        f"{pages / res['first_doc_median_s']:.1f} pages/s (first copy, one-time loads included); "
+        f"{2 * pages / res['wall_median_s']:.1f} pages/s (whole command)")
     return res
 
 
@@ -1046,12 +1053,16 @@ def render(r: dict) -> str:
         e = p.get("e2e") or {}
         if e.get("doc_median_s"):
             add("")
-            add(f"End to end, `policy-pipeline run -j 1 --force` on a folder of this file and the smallest "
-                f"corpus PDF (read first, so the worker is warm), median of {e['runs']} runs: "
-                f"**{e['pages'] / e['doc_median_s']:.1f} pages/s** for the long file's own time in the run "
-                f"report ({e['doc_median_s']:.2f} s: read, clean, structure, extract, validate, write), "
-                f"{e['pages'] / e['wall_median_s']:.1f} pages/s for the whole command "
-                f"({e['wall_median_s']:.2f} s, worker start and the small file included).")
+            first = (f"; the first copy, which also pays what the worker loads once on the first document "
+                     f"that needs it (segmenter dictionary, numeral parser, pdfplumber's table code), "
+                     f"{e['pages'] / e['first_doc_median_s']:.1f} pages/s ({e['first_doc_median_s']:.2f} s)"
+                     if e.get("first_doc_median_s") else "")
+            add(f"End to end, `policy-pipeline run -j 1 --force` on a folder of the smallest corpus PDF and "
+                f"two copies of this file (read in that order by the one worker), median of {e['runs']} runs: "
+                f"**{e['pages'] / e['doc_median_s']:.1f} pages/s** for the second copy's own time in the run "
+                f"report ({e['doc_median_s']:.2f} s: read, clean, structure, extract, validate, write; a warm "
+                f"worker){first}; {e.get('wall_pages', e['pages']) / e['wall_median_s']:.1f} pages/s for the whole command "
+                f"({e['wall_median_s']:.2f} s for both copies, worker start and the small file included).")
         elif e.get("error"):
             add("")
             add(f"End to end not measured: {e['error']}.")
@@ -1302,7 +1313,9 @@ def headline(r: dict) -> list[tuple[str, str]]:
         if e.get("doc_median_s"):
             h.append((f"PDF end to end, `run -j 1`, {p['pages']} pages",
                       f"{e['pages'] / e['doc_median_s']:.1f} pages/s (document time, warm worker); "
-                      f"{e['pages'] / e['wall_median_s']:.1f} pages/s (whole command)"))
+                      + (f"{e['pages'] / e['first_doc_median_s']:.1f} pages/s (first long document of the worker); "
+                         if e.get("first_doc_median_s") else "")
+                      + f"{e.get('wall_pages', e['pages']) / e['wall_median_s']:.1f} pages/s (whole command)"))
         o = p.get("ocr") or {}
         if o.get("seconds"):
             h.append(("OCR of scanned pages", f"{o['pages'] / o['seconds']:.2f} pages/s "
