@@ -396,12 +396,27 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
     if not facts and pending and trailing:
         items = []
         for ps, pe in pending:
-            part = m.split_list(content[ps:pe], s + ps, accept_bare=False)
+            part = m.split_list(content[ps:pe], s + ps, accept_bare=False) or _mostly_units(m, content[ps:pe], s + ps)
             if not part:
                 return []
             items += part
         facts += _facts_for_list(m, items, "responsible", "bracket-units")
     return facts
+
+
+_SHORT_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}")
+
+
+def _mostly_units(m: UnitMatcher, text: str, offset: int) -> list[tuple[int, int, str, bool]]:
+    """A trailing bracket listing three or more names, two thirds of them units and the rest
+    short abbreviations (核安会、外交部、国防部、经济部): every name is a unit."""
+    items = m.split_list(text, offset, accept_bare=True)
+    if len(items) < 3:
+        return []
+    units = sum(m.is_unit(n) for _, _, n, _ in items)
+    if units * 3 < len(items) * 2 or not all(m.is_unit(n) or _SHORT_NAME.fullmatch(n) for _, _, n, _ in items):
+        return []
+    return items
 
 
 def _line_facts(view: str, s: int, e: int, m: UnitMatcher) -> list[Fact]:
