@@ -169,10 +169,12 @@ def page_chars(page, textpage) -> tuple[list[dict], int]:
     fonts: dict[int, tuple[str, float]] = {}
     ends: dict[int, bool] = {}             # text object → its text ends in a space
     ctx = _ObjectContext(f, tp, tpv, fonts)
-    last = None
+    objs_get, skip, char = objs.get, _SKIP, chr     # locals: looked up once, not per character
+    last = cur = None
+    name, size, upright, descent, big = "", 0.0, True, 0.0, 0.0
     for i in range(f["FPDFText_CountChars"](tp)):
         u = unicode_of(tpv, i)
-        if u in _SKIP:
+        if u in skip:
             continue
         obj = object_of(tpv, i)
         if not obj or (u == 0x20 and generated(tpv, i) == 1):
@@ -187,21 +189,24 @@ def page_chars(page, textpage) -> tuple[list[dict], int]:
                 append(dict(out[-1], text=" ", x0=out[-1]["x1"], gap=True))
             continue
         last = obj
-        info = objs.get(obj)
-        if info is None:
-            info = objs[obj] = ctx.info(i, obj)
-        name, size, upright, descent = info
+        if obj != cur:                     # a new text object (the next character is often in the same)
+            info = objs_get(obj)
+            if info is None:
+                info = objs[obj] = ctx.info(i, obj)
+            name, size, upright, descent = info
+            big = 2 * size
+            cur = obj
         if not upright:
             continue                       # rotated text: seals, watermarks, side notes
         if map_error(tpv, i) == 1 or u > 0x10FFFF or 0xD800 <= u < 0xE000:
             bad += 1
             ch = "\ufffd"
         else:
-            ch = chr(u)
+            ch = char(u)
         if not loose_box(tpv, i, prect):
             continue
         x0, rtop, x1, y = box(rect)
-        if x1 - x0 > 2 * size or rtop - y > 2 * size:
+        if x1 - x0 > big or rtop - y > big:
             # a box far larger than the glyph (seen on characters stacked one per line in
             # a narrow table cell): place a full-width glyph on the character's origin
             f["FPDFText_GetCharOrigin"](tp, i, px, py)
