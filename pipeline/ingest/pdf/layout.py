@@ -149,36 +149,75 @@ def group_lines(chars: list[dict]) -> list[list[dict]]:
 
 def line_text(chars: list[dict]) -> tuple[str, list[dict]]:
     """Text of one line; returns it with the non-space characters."""
+    text, kept, _ = _scan_line(chars)
+    return text, kept
+
+
+def _scan_line(chars: list[dict]) -> tuple[str, list[dict], tuple | None]:
+    """One pass over a line's characters (x order): its text, the non-space characters,
+    and what ``make_line`` needs of them (None when there are none): the right edge,
+    top, bottom, the count of each size rounded to ½ pt in order of first appearance,
+    the number of bold characters, and the steps between a single CJK glyph and the
+    character after it."""
     out: list[str] = []
     kept: list[dict] = []
     prev = None
     space = False
+    sizes: dict[float, int] = {}
+    nb = 0
+    steps: list[float] = []
+    x1 = top = bottom = 0.0
+    font, font_bold = None, False        # a line's characters mostly share one font name
+    last_size, last_half = None, 0.0     # ... and one size
+    cjk_x0 = None                        # x0 of the previous character when it is one CJK glyph
     for c in chars:
         t = c["text"]
         if not t or t.isspace():                 # U+3000 and U+00A0 included
             if prev is not None:
                 space = True
             continue
+        size_c, x0 = c["size"], c["x0"]
         if prev is not None:
             if space:
                 out.append(" ")                  # a space the PDF has
             else:
                 # max(prev size, size, 1.0) without the builtin's call
                 size = prev["size"]
-                if c["size"] > size:
-                    size = c["size"]
+                if size_c > size:
+                    size = size_c
                 if 1.0 > size:
                     size = 1.0
-                gap = c["x0"] - prev["x1"]
+                gap = x0 - prev["x1"]
                 if gap > 2.0 * size:
                     out.append(" ")              # a tab or alignment gap
                 elif gap > 0.2 * size and _latinish(prev["text"][-1]) and _latinish(t[0]):
                     out.append(" ")              # a word gap in Latin text
+            # extent: the builtins' max/min over the characters, first one first
+            if c["x1"] > x1:
+                x1 = c["x1"]
+            if c["top"] < top:
+                top = c["top"]
+            if c["bottom"] > bottom:
+                bottom = c["bottom"]
+        else:
+            x1, top, bottom = c["x1"], c["top"], c["bottom"]
         out.append(t)
         kept.append(c)
+        if size_c != last_size:
+            last_size, last_half = size_c, round(size_c * 2) / 2
+        sizes[last_half] = sizes.get(last_half, 0) + 1
+        name = c.get("fontname") or ""
+        if name is not font:
+            font, font_bold = name, _bold_name(name)
+        if font_bold:
+            nb += 1
+        if cjk_x0 is not None:
+            steps.append(x0 - cjk_x0)
+        cjk_x0 = x0 if len(t) == 1 and not t.isascii() else None
         prev = c
         space = False
-    return "".join(out), kept
+    stats = (x1, top, bottom, sizes, nb, steps) if kept else None
+    return "".join(out), kept, stats
 
 
 def is_bold(c: dict) -> bool:
@@ -191,42 +230,16 @@ def _bold_name(name: str) -> bool:
 
 
 def make_line(page: int, chars: list[dict]) -> Line | None:
-    text, kept = line_text(chars)
-    if not kept:
+    text, kept, stats = _scan_line(chars)
+    if stats is None:
         return None
-    # one pass for the line's extent, its sizes (rounded to ½ pt; the most common, the
-    # first seen on a tie), its bold characters and the steps between CJK characters
-    sizes: dict[float, int] = {}
-    nb = 0
-    steps = []
-    first = kept[0]
-    x1, top, bottom = first["x1"], first["top"], first["bottom"]
-    font, font_bold = None, False        # a line's characters mostly share one font name
-    prev_x0 = None                       # x0 of the previous character when it is one CJK glyph
-    for c in kept:
-        s = round(c["size"] * 2) / 2
-        sizes[s] = sizes.get(s, 0) + 1
-        name = c.get("fontname") or ""
-        if name is not font:
-            font, font_bold = name, _bold_name(name)
-        if font_bold:
-            nb += 1
-        if c["x1"] > x1:
-            x1 = c["x1"]
-        if c["top"] < top:
-            top = c["top"]
-        if c["bottom"] > bottom:
-            bottom = c["bottom"]
-        if prev_x0 is not None:
-            steps.append(c["x0"] - prev_x0)
-        t = c["text"]
-        prev_x0 = c["x0"] if len(t) == 1 and not t.isascii() else None
-    size = max(sizes, key=sizes.__getitem__)
+    x1, top, bottom, sizes, nb, steps = stats
+    size = max(sizes, key=sizes.__getitem__)     # the most common, the first seen on a tie
     return Line(
         page=page,
         chars=kept,
         text=text,
-        x0=first["x0"],
+        x0=kept[0]["x0"],
         x1=x1,
         top=top,
         bottom=bottom,
