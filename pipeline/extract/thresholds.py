@@ -107,7 +107,7 @@ register_schema(
                     "type": "object",
                     "additionalProperties": False,
                     "required": ["name", "pattern"],
-                    "properties": {"name": _STR, "pattern": _STR},
+                    "properties": {"name": _STR, "pattern": _STR, "contained_only": {"type": "boolean"}},
                 },
             },
             "statistic_pattern": _STR,
@@ -270,7 +270,8 @@ class ThresholdMatcher:
         self.statistic = re.compile(cfg["statistic_pattern"]) if cfg.get("statistic_pattern") else None
         self.exclusive_note = re.compile(cfg.get("exclusive_note_pattern") or "(?!)")
         self.definitions = [(re.compile(d["pattern"]), d["word"], d["op"]) for d in cfg.get("comparator_definitions", [])]
-        self.exclusions = [re.compile(x["pattern"]) for x in cfg.get("exclusions", [])]
+        # contained_only: the exclusion drops only facts inside it (由70%提高至100% keeps the new value)
+        self.exclusions = [(re.compile(x["pattern"]), bool(x.get("contained_only"))) for x in cfg.get("exclusions", [])]
         self.deadline_note = re.compile(cfg["deadline_note_pattern"]) if cfg.get("deadline_note_pattern") else None
         # {ACT_TIME}: the acts whose time is a deadline, one list in deadlines.yml (time_limit_set)
         tl = cfg.get("time_limit_subject_pattern")
@@ -381,10 +382,10 @@ class ThresholdMatcher:
                 ops[word] = op
         return ops
 
-    def excluded(self, text: str) -> list[tuple[int, int]]:
+    def excluded(self, text: str) -> list[tuple[int, int, bool]]:
         spans = []
-        for rx in self.exclusions:
-            spans += [m.span() for m in rx.finditer(text)]
+        for rx, contained_only in self.exclusions:
+            spans += [(*m.span(), contained_only) for m in rx.finditer(text)]
         return spans
 
     def candidates(self, text: str, after_ops: dict[str, str]):
@@ -568,8 +569,11 @@ def find_thresholds(text: str, rules: RuleSet, document: str | None = None,
     if ops is None:
         ops = tm.after_ops(text if document is None else document)
     cands = list(tm.candidates(text, ops))
-    for s, e in tm.excluded(text):
-        cands = [c for c in cands if not (c[1].start < e and s < c[1].end)]
+    for s, e, contained_only in tm.excluded(text):
+        if contained_only:
+            cands = [c for c in cands if not (s <= c[1].start and c[1].end <= e)]
+        else:
+            cands = [c for c in cands if not (c[1].start < e and s < c[1].end)]
     cands.sort(key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
     starts: list[int] = []
     ends: list[int] = []
