@@ -160,7 +160,7 @@ def _meta_of_text(text, rules):
      {"issuer": "某某区人民政府办公室"}),
     # an order's number is the 发文字号
     ("国务院关于修改部分行政法规的决定\n中华人民共和国国务院令第752号\n现公布本决定，自公布之日起施行。\n总理 李强\n2022年3月29日\n",
-     {"doc_number": "国务院令第752号", "issued_on": "2022-03-29"}),
+     {"doc_number": "中华人民共和国国务院令第752号", "issued_on": "2022-03-29"}),
     # 秘书处 …印发 is the printing date, not the 成文日期
     ("某某市会议纪要\n一、会议议定事项。各部门要抓好落实。\n某某市人民政府秘书处 2023年1月6日印发\n",
      {"issued_on": None}),

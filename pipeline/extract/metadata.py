@@ -386,8 +386,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                 order = mr.search("order-number", v)
                 if order and doc_number is None:
                     doc_number = _order_number(order)
-                if order and signer is None:
-                    signer = order.group("who")
+                if order and signer is None:    # 中华人民共和国国务院令: the 国务院 signs
+                    signer = re.sub(r"^中华人民共和国(?=国务院)", "", order.group("who"))
                 break
     if issued_on is None:
         for key in mr.fields("issued_on"):
