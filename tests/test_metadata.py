@@ -252,6 +252,13 @@ def test_nine_signatories_one_per_line_all_sign_and_the_first_is_the_issuer():
     assert meta["issuer"] == "某市发展和改革委员会"
 
 
+def test_a_short_name_in_the_title_gives_way_to_the_signatures_full_name():
+    from pipeline import process_text
+
+    meta = process_text("某市政府关于加强户籍管理的决定\n各区人民政府：\n现决定如下。\n某市人民政府\n2014年5月16日\n")["document"]
+    assert meta["issuer"] == "某市人民政府"
+
+
 def test_a_site_validity_label_is_not_part_of_the_title():
     from pipeline import process_text
 

@@ -431,6 +431,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         issuer = signers[0]          # a joint title (甲局 乙局关于…): the first signatory
     elif issuer and len(signers) > 1 and match_view(issuer) in {match_view(x) for x in signers[1:]}:
         issuer = signers[0]          # a co-signer's letterhead on a joint document: the first signs first
+    if issuer and signer and match_view(signer).replace("人民政府", "政府") == match_view(issuer):
+        issuer = signer              # 常州市政府关于… signed 常州市人民政府: the full name
     issuer = issuer or signer
     if issuer is None:
         for c in (*(info.get(k) for k in mr.fields("issuer")), meta_tags.get("ContentSource")):
