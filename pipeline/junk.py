@@ -45,6 +45,8 @@ register_schema(
             "inline": _PATTERN_LIST,
             "runon_min_chars": {"type": "integer", "minimum": 100},
             "runon_split": _PATTERN_LIST,
+            "runon_space_split": _PATTERN_LIST,
+            "runon_space_min": {"type": "integer", "minimum": 2},
             "body_start": _PATTERN_LIST,
             "title_lines": _PATTERN_LIST,
             # read by the HTML reader (pipeline/ingest/html.py)
@@ -107,18 +109,25 @@ def _split_runon(doc: Document, rules: RuleSet, cfg: dict) -> None:
     if not any(len(b.text) > limit and b.kind != "table_row" for b in doc.blocks):
         return
     rxs = [rules.regex(r["pattern"]) for r in cfg.get("runon_split", [])]
+    space_rxs = [rules.regex(r["pattern"]) for r in cfg.get("runon_space_split", [])]
+    space_min = cfg.get("runon_space_min", 10)
     out = []
     for b in doc.blocks:
         if len(b.text) <= limit or b.kind == "table_row":
             out.append(b)
             continue
         view = match_view(b.text)
-        cuts = sorted({m.start() for rx in rxs for m in rx.finditer(view)} - {0})
+        cut_set = {m.start() for rx in rxs for m in rx.finditer(view)}
+        # a page whose paragraphs were joined with single spaces: many such spaces are breaks
+        spaces = {m.start() for rx in space_rxs for m in rx.finditer(view)}
+        if len(spaces) >= space_min:
+            cut_set |= spaces
+        cuts = sorted(cut_set - {0})
         for s, e in zip([0, *cuts], [*cuts, len(b.text)]):
             piece = b.text[s:e].strip()
             if piece:
                 out.append(Block("paragraph", piece, page=b.page))
-        doc.warn("runon_line", f"a {len(b.text)}-character line was split at {len(cuts)} headings")
+        doc.warn("runon_line", f"a {len(b.text)}-character line was split at {len(cuts)} headings or breaks")
     doc.blocks = out
     doc.build()
 
