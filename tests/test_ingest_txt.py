@@ -76,3 +76,18 @@ def test_markdown_front_matter_and_headings(rules):
     report = CORPUS / "raw/more/402_shuyang_xxgk_annual_report_2025.txt"
     doc = ingest(report.read_bytes(), report.name, rules)
     assert doc.blocks[0].kind == "heading" and not doc.blocks[0].text.startswith("#")
+
+
+def test_a_crawlers_header_with_empty_fields_and_a_separator_is_page_metadata(rules):
+    """标题: … / 文号: (empty) / 发布机构: … / a note / ==== 正文 ====: the header is page
+    metadata, not body, even with an empty field and a note before the separator."""
+    from pipeline.process import ingest
+
+    text = ("标题: 某某管委会关于下达2016年建设目标任务的通知\n发布时间: 2016-03-04 13:12\n文号: \n"
+            "发布机构: 某某网\n栏目: 管委会文件\n页面链接与图片详见 links.tsv(同目录)\n"
+            "==================== 正文 ====================\n"
+            "某某管委会关于下达2016年建设目标任务的通知\n各相关单位：\n一、请认真抓好落实。\n")
+    doc = ingest(text.encode("utf-8"), "page.txt", rules)
+    assert doc.page_meta["info_table"]["标题"] == "某某管委会关于下达2016年建设目标任务的通知"
+    assert "文号" not in doc.page_meta["info_table"]
+    assert "标题:" not in doc.text and "====" not in doc.text and "links.tsv" not in doc.text

@@ -117,6 +117,7 @@ _RULE_CELL = re.compile(r":?-{2,}:?")
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(?=\S)")
 _FRONT_KEY = re.compile(r"^([^:：]{1,12})\s*[:：]\s*(.*)$")
+_SEPARATOR = re.compile(r"^[=\-_*#]{3,}.{0,12}?[=\-_*#]{3,}$|^[=\-_*#]{3,}$")
 
 
 def _front_matter(lines: list[str], doc: Document) -> list[str]:
@@ -126,16 +127,26 @@ def _front_matter(lines: list[str], doc: Document) -> list[str]:
     if first is None:
         return lines
     if lines[first].strip() != "---":
-        # a database export's header without delimiters: 法规名称：… / 修正日期：… / 法规网址：…
-        run = []
-        for line in lines[first:first + 12]:
-            m = _FRONT_KEY.match(line.strip())
-            if not m or not m.group(2).strip() or len(m.group(1)) > 8 or line.strip().endswith("。"):
+        # a database export's header without delimiters: 法规名称：… / 修正日期：… / 法规网址：…,
+        # or a crawler's (标题: … / 文号: (empty) / 发布机构: … / a note / ==== 正文 ====)
+        run, end = [], first
+        for k in range(first, min(len(lines), first + 15)):
+            line = lines[k].strip()
+            m = _FRONT_KEY.match(line)
+            if m and len(m.group(1)) <= 8 and not line.endswith("。") and (m.group(2).strip() or run):
+                run.append(m)
+                end = k + 1
+                continue
+            if run and _SEPARATOR.match(line):
+                end = k + 1          # the crawler's line between its header and the body
                 break
-            run.append(m)
-        if len(run) >= 3:
-            doc.page_meta["info_table"] = {m.group(1).strip(): m.group(2).strip() for m in run}
-            return lines[first + len(run):]
+            if run and any(_SEPARATOR.match(x.strip()) for x in lines[k + 1:k + 3]):
+                continue             # a crawler's note just before its separator
+            break
+        filled = [m for m in run if m.group(2).strip()]
+        if len(filled) >= 3:
+            doc.page_meta["info_table"] = {m.group(1).strip(): m.group(2).strip() for m in filled}
+            return lines[end:]
         return lines
     for end in range(first + 1, min(len(lines), first + 60)):
         if lines[end].strip() == "---":
