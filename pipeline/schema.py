@@ -193,7 +193,7 @@ DOCUMENT = _closed("the document: where it came from and its 公文 metadata", {
     "issuers": _strings("every signatory of a joint document, the first first"),
     "issued_on": _date("成文日期 (a regulation: its promulgation date)"),
     "date_source": _d("where issued_on came from", enum=["signature", "signature_recovered", "page_table",
-                                                          "published", "promulgated", None]),
+                                                          "published", "promulgated", "adopted", None]),
     "year": _d("the year year-less dates (年底前) belong to: 成文日期, else title, 发文字号 or a heading",
                type=["integer", "null"]),
     "year_source": _d("where year came from", enum=["issued_on", "title", "doc_number", "heading", None]),

@@ -390,6 +390,13 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                     signer = re.sub(r"^中华人民共和国(?=国务院)", "", order.group("who"))
                 break
     if issued_on is None:
+        for v in bviews[:6]:
+            m = mr.match("adopted", v)
+            if m and parse_date(m.group("date"), rules):
+                issued_on, date_source = parse_date(m.group("date"), rules), "adopted"
+                signer = signer or m.group("who") + "人民代表大会常务委员会"
+                break
+    if issued_on is None:
         for key in mr.fields("issued_on"):
             if info.get(key) and parse_date(str(info[key]), rules):
                 issued_on, date_source = parse_date(str(info[key]), rules), "page_table"
