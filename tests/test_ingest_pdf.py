@@ -427,3 +427,17 @@ def test_a_one_column_frame_is_text_not_a_table():
     meta = process_file(path)["document"]
     assert meta["title"] == "北京市“门前三包”责任制管理办法"
     assert (meta["doc_number"], meta["issued_on"]) == ("北京市人民政府第320号令", "2025-12-15")
+
+
+def test_hanging_indent_lines_join_but_a_signature_stays_apart():
+    """An item whose wrapped lines start under its text, however deep the indent, is one
+    paragraph (980: （1）…（外交部、國防部、經 / 濟部、…等）); a right-aligned signature and
+    its date below it stay two lines (907)."""
+    from .conftest import CORPUS
+
+    doc = _doc(next((CORPUS / "raw/more").glob("980_*.pdf")))
+    item = next(b.text for b in doc.blocks if "嚴密監控境外事故發展及影響" in b.text)
+    assert "核安會等）" in item and "經濟部" in _ws(item)
+    doc = _doc(next((CORPUS / "raw/more").glob("907_*.pdf")))
+    texts = [b.text.strip() for b in doc.blocks]
+    assert "2017年5月3日" in texts and "南京市住房保障和房产局" in texts

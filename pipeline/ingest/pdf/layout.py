@@ -447,9 +447,15 @@ def _breaks(a: Line, b: Line, first_of_para: bool, st: _Stats) -> bool:
     # a title centred over two lines
     if same_style and _titleish(a, st) and _titleish(b, st):
         return False
+    ends = a.text.rstrip()[-1:] in _SENT_END
+    # a hanging indent, however deep: an item's number stands out and its wrapped lines
+    # start under its text ((1)嚴密監控…（外交部、國防部、經 / 濟部、交通部…等）)
+    # (a line spanning most of the column: a right-aligned signature is short)
+    if (same_style and not ends and _full(a, st, b) and not _HEAD_NUM.match(b.text)
+            and a.x0 < b.x0 <= a.x0 + 4 * _p(b, st) and a.x1 - a.x0 > 0.6 * (st.right - st.left)):
+        return False
     if _alone(a, st) or _alone(b, st):
         return True
-    ends = a.text.rstrip()[-1:] in _SENT_END
     # a heading number starts a block, unless the line before ran on to the margin
     # mid-sentence (…口径不统 / 一、数据质量…)
     if _HEAD_NUM.match(b.text) and (ends or not _full(a, st, b)):
