@@ -410,7 +410,8 @@ _SHORT_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}")
 def _mostly_units(m: UnitMatcher, text: str, offset: int) -> list[tuple[int, int, str, bool]]:
     """A trailing bracket listing three or more names, two thirds of them units and the rest
     short abbreviations (核安会、外交部、国防部、经济部): every name is a unit."""
-    items = m.split_list(text, offset, accept_bare=True)
+    items = [(a, b - 1, n[:-1], j) if n.endswith("等") and len(n) > 2 else (a, b, n, j)   # 核安會等
+             for a, b, n, j in m.split_list(text, offset, accept_bare=True)]
     if len(items) < 3:
         return []
     units = sum(m.is_unit(n) for _, _, n, _ in items)
