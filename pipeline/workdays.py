@@ -37,6 +37,8 @@ register_schema(
             "description": {"type": "string"},
             "holidays": _DATES,
             "workdays": _DATES,
+            # a festival's date in each year (春节: ["2022-02-01", …])
+            "festivals": {"type": "object", "additionalProperties": _DATES},
         },
     },
 )
@@ -140,3 +142,20 @@ def add_workdays(start: dt.date, n: int, rules: RuleSet | None = None) -> tuple[
         if work:
             counted += 1
     return d, approximate
+
+
+_FIXED_FESTIVALS = {"元旦": (1, 1), "劳动节": (5, 1), "五一": (5, 1), "国庆节": (10, 1), "国庆": (10, 1)}
+
+
+def festival_day(name: str, year: int, rules: RuleSet | None) -> dt.date | None:
+    """The date of a festival in ``year``: fixed ones by rule, lunar ones (春节, 元宵节,
+    端午节, 中秋节) from rules/calendar.yml's `festivals`; None for a year not listed."""
+    if name in _FIXED_FESTIVALS:
+        month, mday = _FIXED_FESTIVALS[name]
+        return dt.date(year, month, mday)
+    data = (rules.get(CALENDAR_FILE) if rules is not None else None) or {}
+    for d in (data.get("festivals") or {}).get(name) or []:
+        when = _as_date(d, "festivals")
+        if when.year == year:
+            return when
+    return None

@@ -173,19 +173,19 @@ def _rule_yaml(name: str, type_: str, pattern: str, **extra) -> str:
 
 
 def test_new_form_by_rule_only(tmp_path, rules):
-    text = "请于国庆节前报送自查报告"
+    text = "请于清明节前报送自查报告"
     assert find_deadlines(match_view(text), rules, dt.date(2021, 6, 4)) == []
     rules_dir = _copy_rules(tmp_path)
     path = rules_dir / "deadlines.yml"
     path.write_text(
         path.read_text(encoding="utf-8")
-        + _rule_yaml("national_day", "date", "(?:{YEAR})?国庆节?(?:{BEFORE})", position='"10-01"',
-                     examples="[国庆节前]"),
+        + _rule_yaml("qingming", "date", "(?:{YEAR})?清明节?(?:{BEFORE})", position='"04-04"',
+                     examples="[清明节前]"),
         encoding="utf-8",
     )
     rs = load(rules_dir)
     facts = find_deadlines(match_view(text), rs, dt.date(2021, 6, 4))
-    assert [(text[f.start:f.end], f.data["date"], f.rule) for f in facts] == [("国庆节前", "2021-10-01", "national_day")]
+    assert [(text[f.start:f.end], f.data["date"], f.rule) for f in facts] == [("清明节前", "2021-04-04", "qingming")]
 
 
 def test_new_unit_word_by_table_only(tmp_path):
@@ -357,3 +357,16 @@ def test_a_year_guessed_from_the_text_does_not_make_earlier_dates_past(rules):
     text = match_view("（一）启动阶段（2024年4月1日至2024年12月31日）。制定工作方案，组建工作专班。")
     found = find_deadlines(text, rules, None, frozenset(), 2026, False)
     assert [f.data.get("date") for f in found] == ["2024-12-31"]
+
+
+def test_festival_deadlines_are_the_day_before_in_the_right_year(rules):
+    """春节前 is the day before 春节 (rules/calendar.yml festivals); a notice of December
+    means next year's festival; a stated year wins; 春节期间 is no deadline."""
+    def dates(text, doc_date):
+        return [f.data["date"] for f in find_deadlines(match_view(text), rules, doc_date)]
+
+    assert dates("请在春节前整改到位", dt.date(2022, 1, 26)) == ["2022-01-31"]
+    assert dates("请在春节前整改到位", dt.date(2021, 12, 20)) == ["2022-01-31"]
+    assert dates("元宵节前完成复工", dt.date(2026, 2, 1)) == ["2026-03-02"]
+    assert dates("2023年国庆节前完成验收", dt.date(2022, 1, 1)) == ["2023-09-30"]
+    assert dates("春节期间加强值守", dt.date(2022, 1, 1)) == []

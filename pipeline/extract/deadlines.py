@@ -540,6 +540,8 @@ def _resolve_when(w: _When, level: str | None = None, position: str | None = Non
 def _date_data(g, rule, dr, doc_date, matched: str = "", issued: dt.date | None = None) -> dict | None:
     """``doc_date`` places year-less dates (the 成文日期, else Jan 1 of the document's
     year); ``issued`` is the 成文日期 alone: only a real date makes an earlier date past."""
+    if g.get("festival"):
+        return _festival_data(g, dr, doc_date)
     w = _read_when(g, rule, dr, doc_date)
     if w.skip:
         return None
@@ -586,6 +588,28 @@ def _date_data(g, rule, dr, doc_date, matched: str = "", issued: dt.date | None 
     if has_from:
         data["from"] = start.isoformat() if start else None
     return data
+
+
+def _festival_data(g, dr, doc_date) -> dict | None:
+    """春节前, 2022年元宵节前: the day before the festival, in the year stated, else the
+    first such festival on or after the document's date (a December notice's 春节前 is
+    next year's)."""
+    from ..workdays import festival_day
+
+    name = g["festival"]
+    if g.get("year"):
+        year, year_from = dr.number(g["year"]), "text"
+    elif doc_date is not None:
+        year, year_from = doc_date.year, "document"
+        day = festival_day(name, year, dr.rules_set)
+        if day is not None and day < doc_date:
+            year += 1
+    else:
+        return {"type": "date", "date": None, "recovered": False, "year_from": None}
+    day = festival_day(name, int(year), dr.rules_set) if year else None
+    before = day - dt.timedelta(days=1) if day is not None else None
+    return {"type": "date", "date": before.isoformat() if before else None, "recovered": False,
+            "year_from": year_from if before else None}
 
 
 # -- relative and duration ------------------------------------------------------------------
