@@ -39,6 +39,9 @@ register_schema(
             "workdays": _DATES,
             # a festival's date in each year (春节: ["2022-02-01", …])
             "festivals": {"type": "object", "additionalProperties": _DATES},
+            # a festival on the same day every year (元旦: "01-01")
+            "fixed_festivals": {"type": "object",
+                                "additionalProperties": {"type": "string", "pattern": r"^\d{2}-\d{2}$"}},
         },
     },
 )
@@ -144,16 +147,14 @@ def add_workdays(start: dt.date, n: int, rules: RuleSet | None = None) -> tuple[
     return d, approximate
 
 
-_FIXED_FESTIVALS = {"元旦": (1, 1), "劳动节": (5, 1), "五一": (5, 1), "国庆节": (10, 1), "国庆": (10, 1)}
-
-
 def festival_day(name: str, year: int, rules: RuleSet | None) -> dt.date | None:
-    """The date of a festival in ``year``: fixed ones by rule, lunar ones (春节, 元宵节,
-    端午节, 中秋节) from rules/calendar.yml's `festivals`; None for a year not listed."""
-    if name in _FIXED_FESTIVALS:
-        month, mday = _FIXED_FESTIVALS[name]
-        return dt.date(year, month, mday)
+    """The date of a festival in ``year`` from rules/calendar.yml: `fixed_festivals` (元旦,
+    国庆节) or the listed dates of `festivals` (春节, 元宵节…); None for a year not listed."""
     data = (rules.get(CALENDAR_FILE) if rules is not None else None) or {}
+    fixed = (data.get("fixed_festivals") or {}).get(name)
+    if fixed:
+        month, mday = (int(x) for x in fixed.split("-"))
+        return dt.date(year, month, mday)
     for d in (data.get("festivals") or {}).get(name) or []:
         when = _as_date(d, "festivals")
         if when.year == year:

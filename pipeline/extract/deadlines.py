@@ -25,7 +25,7 @@ from typing import Any
 
 from ..model import Fact
 from ..rules import RuleError, RuleSet, register_schema, rule_list_schema
-from ..workdays import add_workdays
+from ..workdays import add_workdays, festival_day
 from . import placeholders
 
 RULE_FILE = "deadlines.yml"
@@ -594,8 +594,6 @@ def _festival_data(g, dr, doc_date) -> dict | None:
     """春节前, 2022年元宵节前: the day before the festival, in the year stated, else the
     first such festival on or after the document's date (a December notice's 春节前 is
     next year's)."""
-    from ..workdays import festival_day
-
     name = g["festival"]
     if g.get("year"):
         year, year_from = dr.number(g["year"]), "text"
