@@ -394,7 +394,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             m = mr.match("adopted", v)
             if m and parse_date(m.group("date"), rules):
                 issued_on, date_source = parse_date(m.group("date"), rules), "adopted"
-                signer = signer or m.group("who") + "人民代表大会常务委员会"
+                signer = signer or m.group("who") + m.group("body")
                 break
     if issued_on is None:
         for key in mr.fields("issued_on"):

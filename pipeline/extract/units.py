@@ -38,6 +38,7 @@ register_schema(
             "first_listed_lead_pattern": {"type": "string"},
             "scope_note_pattern": {"type": "string"},
             "not_a_unit_pattern": {"type": "string"},
+            "government_level_pattern": {"type": "string"},
         },
     ),
 )
@@ -101,6 +102,8 @@ class UnitMatcher:
         self.gazetteer = cfg.get("gazetteer", [])
         self.place_only = rules.regex(cfg["place_only_pattern"]) if cfg.get("place_only_pattern") else None
         self.not_a_unit = rules.regex(cfg["not_a_unit_pattern"]) if cfg.get("not_a_unit_pattern") else None
+        self.government_level = (rules.regex(cfg["government_level_pattern"])
+                                 if cfg.get("government_level_pattern") else None)
         self.first_lead_rx = (rules.regex(cfg["first_listed_lead_pattern"])
                               if cfg.get("first_listed_lead_pattern") else None)
         self.scope_rx = rules.regex(cfg["scope_note_pattern"]) if cfg.get("scope_note_pattern") else None
@@ -512,7 +515,6 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
 
 # words no department name contains (应急, 安全 are names; 应当, 要 are not)
 _NOT_A_BARE_NAME = re.compile(r"要|将|对|在|把|向|请|并|及时|应当|须|按照|负责")
-_GOVERNMENT_LEVEL = re.compile(r"(?:县级以上(?:地方)?(?:各级)?|各级|(?:省|市|县|区)级?)人民政府")
 _GROUP_JOIN = re.compile(r"等(?:有关|相关)?(?:部门|单位|群团组织|组织|机构)(?:\((?:单位|部门)\))?(?:和|及|以及|、)")
 
 
@@ -526,9 +528,9 @@ def _bare_names(view: str, s: int, e: int, m: UnitMatcher):
         items += m.split_list(view[pos:end], pos, accept_bare=True)
         pos = j.end() if j else e
     items = [it for it in items if it[2] not in ("和", "及")]
-    if items:     # 县级以上人民政府发展改革、公安…等部门: the level is not part of the first name
+    if items and m.government_level is not None:     # 县级以上人民政府发展改革、公安…等部门
         a, b, n, j = items[0]
-        lead = _GOVERNMENT_LEVEL.match(n)
+        lead = m.government_level.match(n)
         if lead and lead.end() < len(n):
             items[0] = (a + lead.end(), b, n[lead.end():], j)
     if not items or any(len(n) > 10 or _NOT_A_BARE_NAME.search(n) for _, _, n, _ in items):
