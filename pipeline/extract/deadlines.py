@@ -56,6 +56,7 @@ register_schema(
             "examples": {"type": "array", "items": _STR},
             "marks": {"type": "array", "items": {"enum": ["extension", "before"]}},
             "narrative": {"type": "boolean"},
+            "anchor_from_clause": {"type": "boolean"},
         },
         required=("name", "type", "pattern"),
         top={
@@ -74,6 +75,8 @@ register_schema(
             "self_object_pattern": _STR,
             "anchor_reject_pattern": _STR,
             "anchor_accept_pattern": _STR,
+            "clause_anchor_pattern": _STR,
+            "clause_anchor_reach": {"type": "integer", "minimum": 1},
             "window_before_pattern": _STR,
             "window_after_pattern": _STR,
             "recover_years_before": {"type": "integer", "minimum": 0},
@@ -143,6 +146,8 @@ class DeadlineRules:
         self.self_object = top("self_object_pattern", "self_object_pattern")
         self.anchor_reject = top("anchor_reject_pattern", "anchor_reject_pattern")
         self.anchor_accept = top("anchor_accept_pattern", "anchor_accept_pattern")
+        self.clause_anchor = top("clause_anchor_pattern", "clause_anchor_pattern")
+        self.clause_anchor_reach = int(cfg.get("clause_anchor_reach", 40))
         self.window_before_rx = top("window_before_pattern", "window_before_pattern")
         self.window_after_rx = top("window_after_pattern", "window_after_pattern")
         self.date_reject_before = top("date_reject_before_pattern", "date_reject_before_pattern")
@@ -266,6 +271,8 @@ def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
             if s >= e or _rejected(rule, text, *m.span()):
                 continue
             fact = _interpret(rule, m, dr, doc_date, self_names, year_date)
+            if fact is not None and fact is not NARRATIVE and rule.spec.get("anchor_from_clause"):
+                fact = _anchored_in_clause(fact, text, m, rule, dr, doc_date, self_names)
             if fact is not None and fact is not NARRATIVE and fact.data.get("type") in ("relative", "duration"):
                 fact = _as_window(fact, text, m, dr)
             if standing and fact is not None and fact is not NARRATIVE and fact.data.get("type") == "date":
@@ -275,6 +282,28 @@ def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
                 # (the 12月31日止 inside a past 自…起至…止 period).
                 candidates.append((s, e, rule.order, fact))
     return _select(candidates)
+
+
+def _anchored_in_clause(fact: Fact, text: str, m: re.Match, rule: _Rule, dr: DeadlineRules,
+                        doc_date: dt.date | None, self_names: frozenset[str]) -> Fact:
+    """A bare "N units 内" whose event is named earlier in the same sentence is relative to
+    it: 申请人提交申请后，主管部门5个工作日内未作审查的; 合同签订之日起1个月内缴付50%，其余在90天内付清."""
+    if dr.clause_anchor is None:
+        return fact
+    at = m.start("amount")
+    floor = max(0, at - dr.clause_anchor_reach)
+    cut = max(text.rfind(c, floor, at) for c in "。;；!?！？\n")
+    last = None
+    for a in dr.clause_anchor.finditer(text, max(floor, cut + 1), at):
+        last = a
+    if last is None:
+        return fact
+    g = _groups(m)
+    g["anchor"] = last.group("anchor")
+    data = _relative_data(g, rule, dr, doc_date, self_names)
+    if data is None:
+        return fact
+    return Fact(kind="deadline", start=fact.start, end=fact.end, rule=f"{rule.name}:clause_anchor", data=data)
 
 
 def _as_window(fact: Fact, text: str, m: re.Match, dr: DeadlineRules) -> Fact:
