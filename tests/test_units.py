@@ -111,3 +111,27 @@ def test_a_scope_note_gives_its_units_to_every_later_item(rules):
     assert got == [[("市发展改革委", "responsible"), ("市商务局", "responsible"), ("各区政府", "responsible")],
                    [("市商务局", "responsible"), ("各区政府", "responsible")],
                    [("各区政府", "responsible")]]
+
+
+def test_a_short_name_the_document_defines_is_a_unit(rules):
+    """核能安全委员会（以下简称核安会）: 核安会 ends in no unit suffix, yet in this document it
+    names a unit, so a heading （二）核安会： gives it to each numbered duty below; a short
+    name for something that is no unit (以下简称《通知》) stays no unit."""
+    from pipeline.ingest import read_bytes
+    from pipeline.process import analyse
+
+    text = ("某某核灾应变作业要点\n"
+            "一、为应对境外核灾，由核能安全委员会（以下简称核安会）统筹，依据《应变规定》（以下简称规定）办理。\n"
+            "二、任务分工：\n"
+            "（一）核安会：\n"
+            "1.全国环境辐射监测及可能影响评估。\n"
+            "2.辐射防护与管制之督导及协调。\n"
+            "（二）规定：\n"
+            "1.相关事项另行通知。\n")
+    doc = read_bytes(text.encode("utf-8"), "x.txt")
+    a = analyse(doc, rules)
+    got = {doc.text[t.start:t.end]: [(doc.text[f.start:f.end], f.data["role"]) for f in facts if f.kind == "unit"]
+           for t, facts in zip(a.tasks, a.task_facts)}
+    assert got["1.全国环境辐射监测及可能影响评估。"] == [("核安会", "responsible")]
+    assert got["2.辐射防护与管制之督导及协调。"] == [("核安会", "responsible")]
+    assert "1.相关事项另行通知。" not in got

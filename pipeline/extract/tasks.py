@@ -88,6 +88,7 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
     flat_exclude = _patterns(rules, "flat_exclude")
     condition = _patterns(rules, "condition_item")
     inline = inline_styles(rules)
+    short_names = units_mod.document_short_names(view, rules)
 
     def bview(i):
         b = doc.blocks[i]
@@ -147,13 +148,16 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         if standing and any(_any(action, bview(n.block)) for n in _lineage(node)[1:]):
             item_action = general_action
         groups = _group(doc, blocks, rules, bview, view)
+        # （二）核安会：⏎1.…⏎2.…: a unit heading over numbered duties assigns each of them
+        heading_unit = _unit_heading(doc, node.parent, view, rules, short_names)
         for n, g in enumerate(groups):
             first = bview(g[0][0])
             if n > 0 and not (_any(action, first) or _closes_with_units(doc, g, view, rules)):
                 continue
             if n == 0 and len(groups) > 1 and len(g) == 1 and not _has_body(first):
                 continue  # a bare heading whose items follow as paragraphs
-            tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, item_action, origin="item"))
+            tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, item_action, origin="item",
+                                         heading_unit=heading_unit if n == 0 else None, known=short_names))
     if report_doc:
         problem = _patterns(rules, "report_problem")
         tasks = [t for t in tasks if not _any(problem, view[t.start:t.end])]
@@ -189,6 +193,29 @@ def _assigned_leaf(doc, node: Node, view: str, rules) -> bool:
     if units_mod.trailing_unit_span(view, b.start, b.end, rules) is not None:
         return True
     return any(units_mod.is_unit_line(view[doc.blocks[i].start:doc.blocks[i].end], rules) for i in node.body[:3])
+
+
+def _unit_heading(doc, node: Node | None, view: str, rules,
+                  known: frozenset[str] = frozenset()) -> tuple[int, int] | None:
+    """The span of a heading that is a unit's name and a colon, nothing else
+    (（二）核安会：), whose numbered items are that unit's duties."""
+    if node is None or node.block is None:
+        return None
+    b = doc.blocks[node.block]
+    colon = b.start + len(view[b.start:b.end].rstrip()) - 1
+    if view[colon] != ":":
+        return None
+    # the unit must end at the colon: 第十条 奖励由…部门负责，标准如下： is no unit heading
+    found = units_mod.find_units(view, [(b.start, b.end)], rules, known=known)
+    return (b.start, b.end) if any(f.end == colon for f in found) else None
+
+
+def _opens_with_unit(view: str, start: int, end: int, rules, known: frozenset[str] = frozenset()) -> bool:
+    """An item that opens with its unit and a colon (（三）内政部：协助旅居国人入境)."""
+    nl = view.find("\n", start, end)
+    line_end = nl if nl >= 0 else end
+    colon = view.find(":", start, line_end)
+    return colon > 0 and bool(units_mod.find_units(view, [(start, line_end)], rules, known=known))
 
 
 def _lineage(node: Node) -> list[Node]:
@@ -244,19 +271,26 @@ def _group(doc, blocks, rules, bview, view) -> list[list[tuple[int, bool]]]:
 _INLINE_SPLIT = re.compile(r"(?:(?<=^)|(?<=[。;:!?]))\s*(?=(?:[一二三四五六七八九十]{1,3}|第[一二三四五六七八九十]{1,3})是)")
 
 
-def _tasks_of_group(doc, node, group, view, rules, inline, action, origin) -> list[Task]:
+def _tasks_of_group(doc, node, group, view, rules, inline, action, origin,
+                    heading_unit: tuple[int, int] | None = None,
+                    known: frozenset[str] = frozenset()) -> list[Task]:
     prose = [i for i, is_line in group if not is_line]
     lines = [i for i, is_line in group if is_line]
     start = doc.blocks[prose[0]].start
     end = doc.blocks[prose[-1]].end
     shared = [(doc.blocks[i].start, doc.blocks[i].end) for i in lines]
+    if heading_unit is not None:
+        shared.append(heading_unit)
     path = node.path()
     text = view[start:end]
     # Inline items: split at 一是/二是… that open a sentence.
     cuts = [m.start() for m in _INLINE_SPLIT.finditer(text)]
     # An item that names its units is a task even without a verb (2.工业增加值增长5%。
     # 牵头单位:…): the document assigns it.
-    assigned = bool(lines) or units_mod.trailing_unit_span(view, start, end, rules) is not None
+    assigned = (bool(lines) or heading_unit is not None
+                or units_mod.trailing_unit_span(view, start, end, rules) is not None)
+    if not assigned and not _any(action, text):
+        assigned = _opens_with_unit(view, start, end, rules, known)
     if len(cuts) < 2 and not (len(cuts) == 1 and cuts[0] == 0):
         return [Task(path, start, end, shared, origin)] if assigned or _any(action, text) else []
     if len(cuts) == 1:  # a paragraph that is one 一是 item

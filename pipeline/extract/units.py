@@ -8,6 +8,7 @@ In running text jieba, loaded with the unit gazetteer, decides where a name star
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import logging
 import re
@@ -37,6 +38,7 @@ register_schema(
             "place_only_pattern": {"type": "string"},
             "first_listed_lead_pattern": {"type": "string"},
             "scope_note_pattern": {"type": "string"},
+            "short_name_pattern": {"type": "string"},
             "not_a_unit_pattern": {"type": "string"},
             "government_level_pattern": {"type": "string"},
         },
@@ -107,11 +109,22 @@ class UnitMatcher:
         self.first_lead_rx = (rules.regex(cfg["first_listed_lead_pattern"])
                               if cfg.get("first_listed_lead_pattern") else None)
         self.scope_rx = rules.regex(cfg["scope_note_pattern"]) if cfg.get("scope_note_pattern") else None
+        self.short_name_rx = rules.regex(cfg["short_name_pattern"]) if cfg.get("short_name_pattern") else None
+        self.known: frozenset[str] = frozenset()     # short names the document defines for units
+
+    def with_known(self, names: frozenset[str]) -> "UnitMatcher":
+        """This matcher, also accepting the given names (a document's own short names)."""
+        if not names:
+            return self
+        other = copy.copy(self)
+        other.known = self.known | names
+        return other
 
     # -- names ---------------------------------------------------------------
     def is_unit(self, name: str) -> bool:
         core = _strip_trailing_bracket(name)
-        return 2 <= len(name) <= 40 and any(core.endswith(s) for s in self.suffixes) and not re.search(r"[。:;]", name)
+        return 2 <= len(name) <= 40 and (any(core.endswith(s) for s in self.suffixes) or core in self.known) \
+            and not re.search(r"[。:;]", name)
 
     def is_collective(self, name: str) -> bool:
         return any(p.search(name) for p in self.collective)
@@ -546,6 +559,16 @@ def first_listed_lead_from(view: str, rules: RuleSet) -> int | None:
     return hit.end() if hit else None
 
 
+def document_short_names(view: str, rules: RuleSet) -> frozenset[str]:
+    """Short names the document gives its units: 核能安全委员会（以下简称核安会） makes 核安会
+    a unit wherever it appears, though no suffix rule knows it."""
+    m = matcher(rules)
+    if m.short_name_rx is None:
+        return frozenset()
+    return frozenset(hit.group("short") for hit in m.short_name_rx.finditer(view)
+                     if m.is_unit(hit.group("full")) and not m.is_unit(hit.group("short")))
+
+
 def scope_notes(view: str, rules: RuleSet) -> list[tuple[int, list[Fact]]]:
     """Notes such as （…以下均需各市、县人民政府落实，不再一一列出） that assign units to
     every later item: (where the note ends, its unit facts, role responsible)."""
@@ -584,12 +607,13 @@ def _first_listed_lead(facts: list[Fact]) -> list[Fact]:
 
 
 def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
-               first_lead_from: int | None = None) -> list[Fact]:
+               first_lead_from: int | None = None, known: frozenset[str] = frozenset()) -> list[Fact]:
     """Every unit assignment inside the given spans of the match view.
 
     ``first_lead_from``: the offset after which lists name their lead first
-    (see first_listed_lead_from)."""
-    m = matcher(rules)
+    (see first_listed_lead_from). ``known``: the document's short names for units
+    (see document_short_names)."""
+    m = matcher(rules).with_known(known)
 
     def listed(found: list[Fact], at: int) -> list[Fact]:
         return _first_listed_lead(found) if first_lead_from is not None and at >= first_lead_from else found
