@@ -192,7 +192,7 @@ def clean(doc: Document, rules: RuleSet) -> Document:
     # A title set on several lines starts at its first line: 国务院办公厅关于推进 / …的意见
     for _ in range(2):
         if 0 < body_start and continues_title(views[body_start - 1], views[body_start], rules) \
-                and not _first(rules, cfg["rules"], views[body_start - 1]):
+                and not _first(rules, cfg["rules"] + cfg.get("head_rules", []), views[body_start - 1]):
             body_start -= 1
     furniture = doc.page_meta.setdefault("furniture", [])
     kept = []

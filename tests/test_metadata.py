@@ -161,6 +161,19 @@ def _meta_of_text(text, rules):
     # an order's number is the 发文字号
     ("国务院关于修改部分行政法规的决定\n中华人民共和国国务院令第752号\n现公布本决定，自公布之日起施行。\n总理 李强\n2022年3月29日\n",
      {"doc_number": "中华人民共和国国务院令第752号", "issued_on": "2022-03-29"}),
+    # a repost quotes the whole title line in 《》; the issuer comes from the title
+    ("《某某市人民政府办公厅关于建立政府工作落实情况报告制度的通知》\n浏览量： 时间：2018-11-13 15:36:26\n"
+     "各区（市）县政府，市政府各部门：\n一、报告内容。各部门要按月报告落实情况。\n",
+     {"title": "某某市人民政府办公厅关于建立政府工作落实情况报告制度的通知", "issuer": "某某市人民政府办公厅",
+      "doc_type": "通知"}),
+    # a crawled page glues the body to the 主送 line
+    ("某某区管委会办公室关于印发《某某办法》的通知\n各片区管理局，区直各单位，各区属国企：《某某办法》已经研究同意，"
+     "现印发给你们，请认真贯彻执行。\n某某区管委会办公室 2021年5月31日\n某某办法\n第一条 为规范管理，制定本办法。\n",
+     {"recipients": ["各片区管理局", "区直各单位", "各区属国企"]}),
+    # a crawler's field label before the 主送 line, and the 发文字号 glued in front of it
+    ("某某区管委会办公室关于印发《某某实施方案》的通知\n发文字号：\n岚综管办〔2022〕44号\n"
+     "岚综管办〔2022〕44号各片区管理局，区直各单位：\n《某某实施方案》已经研究同意，现印发给你们。\n一、各片区要按时完成排查。\n",
+     {"recipients": ["各片区管理局", "区直各单位"]}),
     # 秘书处 …印发 is the printing date, not the 成文日期
     ("某某市会议纪要\n一、会议议定事项。各部门要抓好落实。\n某某市人民政府秘书处 2023年1月6日印发\n",
      {"issued_on": None}),
@@ -286,3 +299,15 @@ def test_a_page_headline_naming_the_enclosed_document_is_the_notices_title():
         meta = process_file(p)["document"]
     assert meta["title"] == "某市商务局等5部门印发《关于促进餐饮业发展的若干措施》的通知"
     assert meta["doc_type"] == "通知"
+
+
+def test_a_page_section_marker_above_the_title_is_not_part_of_it(rules):
+    """头部 (the page's header marker) stands alone above the title of a crawled page: the
+    cleaner drops it instead of reading it as the first line of a two-line title."""
+    from pipeline.process import analyse, ingest
+
+    text = ("头部\n某某市机关事务管理局转发某某省机关事务管理局关于做好办公用房统计工作的通知\n"
+            "各镇(乡)人民政府、市直各有关单位：\n一、各单位要按时完成统计报告工作。\n")
+    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+    assert meta["title"] == "某某市机关事务管理局转发某某省机关事务管理局关于做好办公用房统计工作的通知"
+    assert meta["issuer"] == "某某市机关事务管理局"

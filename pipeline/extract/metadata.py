@@ -29,7 +29,7 @@ REQUIRED = ("title-about", "title-doc-type", "title-forwards", "title-tail", "ti
             "title-qualifier", "title-version-note", "title-status-mark", "seal-note", "doc-number", "order-number", "title-core",
             "date", "date-chinese-numerals", "date-roc", "date-line", "promulgated", "published-date",
             "unit-end", "issuer-in-title", "issuer-before-year", "self-named-issuer", "not-an-issuer",
-            "recipients-line", "not-recipients", "place-name", "heading-number", "cc-label",
+            "recipients-line", "recipients-inline", "not-recipients", "place-name", "heading-number", "cc-label",
             "attachments-label", "attachment-item", "printed-line", "enclosing-title",
             "classification", "urgency", "year-stated")
 _TITLE_RULES = ("title-about", "title-doc-type", "title-forwards")
@@ -314,6 +314,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     status = mr.match("title-status-mark", title) if title else None
     if title and status:
         title = title[status.end():]     # [已废止]…的通知: the site's label
+    if title and re.fullmatch(r"《[^《》]+》", title):
+        title = title[1:-1]              # a repost quotes the whole title: 《…关于…的通知》
 
     # 发文字号: a line of its own near the top, the title line, or the page's table.
     doc_number = None
@@ -460,13 +462,31 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             continue
         m = mr.match("recipients-line", v)
         if m and len(v) <= 300 and not mr.match("heading-number", v) and not mr.search("not-recipients", v):
-            names = _split_names(blocks[i].text.strip().rstrip(":："), rules)
+            line = blocks[i].text.strip()
+            number = mr.search("doc-number", v)
+            if number and number.start() == 0:
+                line = line[number.end():]       # 岚综管办〔2022〕44号各片区管理局，…： (glued by a crawler)
+            names = _split_names(line.rstrip(":："), rules)
+            if len(v) <= 10 and not _mostly_units(names, rules):
+                continue    # a crawler's field label (发文字号：) before the 主送 line
             if names and all(len(n) <= 40 for n in names) and _mostly_units(names, rules):
                 recipients = names
                 break
             if names and _mostly_units(names, rules) is False and len(v) > 60:
                 continue    # a sentence ending in a colon (…提出如下工作措施：) is not the 主送 line
             break
+
+    if not recipients:
+        # a crawled page glues the body to the 主送 line (各片区管理局，区直各单位：《…》已经…
+        # 同意，现印发给你们): two or more names that are all organisations, then the body
+        for i, v in enumerate(bviews[:8]):
+            m = mr.match("recipients-inline", v)
+            if blocks[i].kind == "table_row" or not m or mr.match("heading-number", v):
+                continue
+            names = _split_names(blocks[i].text.strip()[m.start(1):m.end(1)], rules)
+            if len(names) >= 2 and all(len(n) <= 40 and _mostly_units([n], rules) for n in names):
+                recipients = names
+                break
 
     def after_label(label_rule: str) -> list[str]:
         for i, v in enumerate(bviews):
