@@ -167,11 +167,11 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
     return tasks
 
 
-_DUTY = re.compile(r"^\s*([^,。;:\s]{2,20}?)(?:负责|牵头|主要负责|具体负责)")
+_DUTY = re.compile(r"^\s*([^,。;:\s]{2,20}?)(?:负责|牵头|主要负责|具体负责|会同|配合|协助)")
 
 
 def _unit_duty(text: str, rules) -> bool:
-    """A paragraph that opens with a unit's duty: 团省委负责…, 省妇联牵头…"""
+    """A paragraph that opens with a unit's duty: 团省委负责…, 省妇联牵头…, 市财政局会同…"""
     m = _DUTY.match(text)
     return bool(m and units_mod.matcher(rules).is_unit(m.group(1)))
 
@@ -232,6 +232,8 @@ def _has_body(text: str) -> bool:
     return bool(m and text[m.end():].strip())
 
 
+# a row of a task table pasted as text: its number glued to the unit (2区市场监管局牵头…)
+_ROW_OPENS_UNIT = re.compile(r"\d{1,2}(?=[区市县省州镇乡各])")
 _LABEL_START = re.compile(r"\s*[\u4e00-\u9fff]{2,6}\s*[:：]")
 
 
@@ -249,7 +251,8 @@ def _group(doc, blocks, rules, bview, view) -> list[list[tuple[int, bool]]]:
         is_unit_line = units_mod.is_unit_line(bview(i), rules)
         hit = classify(bview(i), rules)
         # a closing clause (本通知自印发之日起执行…) is a paragraph of its own, never the tail of an item
-        starts_item = (hit is not None and hit[0] in inline) or _any(obligation, bview(i)) or _any(closing, bview(i))
+        starts_item = (hit is not None and hit[0] in inline) or _any(obligation, bview(i)) or _any(closing, bview(i)) \
+            or (_ROW_OPENS_UNIT.match(bview(i)) is not None and _unit_duty(bview(i), rules))
         if is_unit_line and groups:
             groups[-1].append((i, True))
             closed = True
