@@ -135,10 +135,10 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         body = [i for i in node.body if i < cut and doc.blocks[i].kind != "table_row"]
         if node.block is None or node.children:
             # Outside any item, or an item with sub-items: only paragraphs that state an
-            # obligation of their own (各部门要…) are tasks.
+            # obligation of their own (各部门要…, 电网企业负责…) are tasks.
             for g in _group(doc, body, rules, bview, view):
                 first = bview(g[0][0])
-                if _any(obligation, first) and _any(action, first):
+                if (_any(obligation, first) or _unit_duty(first, rules)) and _any(action, first):
                     tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, action, origin="paragraph"))
             continue
         blocks = [node.block, *body]
@@ -198,7 +198,8 @@ def _assigned_leaf(doc, node: Node, view: str, rules) -> bool:
 def _unit_heading(doc, node: Node | None, view: str, rules,
                   known: frozenset[str] = frozenset()) -> tuple[int, int] | None:
     """The span of a heading that is a unit's name and a colon, nothing else
-    (（二）核安会：), whose numbered items are that unit's duties."""
+    (（二）核安会：), whose numbered items are that unit's duties. (A heading that is a bare
+    name is not enough: （五）加快建设服务型政府 ends like a unit.)"""
     if node is None or node.block is None:
         return None
     b = doc.blocks[node.block]
