@@ -280,8 +280,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     # Title: the first title-like line near the top; a forwarded plan's title later.
     title, title_i = None, None
     for i, v in enumerate(bviews[:25]):
-        if blocks[i].kind == "table_row" or len(v) > 150 or v.endswith("。") or mr.match("heading-number", v):
-            continue
+        if blocks[i].kind == "table_row" or len(v) > 150 or v.endswith("。") or mr.match("heading-number", v) \
+                or mr.match("attachments-label", v):
+            continue    # (附件：1.某某设立指引 names an attachment, not this document)
         # a title set on several lines: 重庆市粮食局 重庆市财政局 / 关于印发《… / …》的通知
         j, joined = i, v
         while j > 0 and i - j < 2 and continues_title(bviews[j - 1], joined, rules):
