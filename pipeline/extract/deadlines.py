@@ -77,6 +77,7 @@ register_schema(
             "anchor_accept_pattern": _STR,
             "clause_anchor_pattern": _STR,
             "clause_anchor_reach": {"type": "integer", "minimum": 1},
+            "stage_before_pattern": _STR,
             "window_before_pattern": _STR,
             "window_after_pattern": _STR,
             "recover_years_before": {"type": "integer", "minimum": 0},
@@ -148,6 +149,7 @@ class DeadlineRules:
         self.anchor_accept = top("anchor_accept_pattern", "anchor_accept_pattern")
         self.clause_anchor = top("clause_anchor_pattern", "clause_anchor_pattern")
         self.clause_anchor_reach = int(cfg.get("clause_anchor_reach", 40))
+        self.stage_before = top("stage_before_pattern", "stage_before_pattern")
         self.window_before_rx = top("window_before_pattern", "window_before_pattern")
         self.window_after_rx = top("window_after_pattern", "window_after_pattern")
         self.date_reject_before = top("date_reject_before_pattern", "date_reject_before_pattern")
@@ -270,7 +272,10 @@ def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
             s, e = m.span("quote") if "quote" in rule.rx.groupindex else m.span()
             if s >= e or _rejected(rule, text, *m.span()):
                 continue
-            fact = _interpret(rule, m, dr, doc_date, self_names, year_date)
+            # a stage of the plan names its period (企业自查阶段（2016年4月5日至4月20日）): planned,
+            # even when the document was signed after that period began
+            staged = dr.stage_before is not None and dr.stage_before.search(text, max(0, s - 12), s) is not None
+            fact = _interpret(rule, m, dr, doc_date, self_names, year_date, staged)
             if fact is not None and fact is not NARRATIVE and rule.spec.get("anchor_from_clause"):
                 fact = _anchored_in_clause(fact, text, m, rule, dr, doc_date, self_names)
             if fact is not None and fact is not NARRATIVE and fact.data.get("type") in ("relative", "duration"):
@@ -391,13 +396,14 @@ def _groups(m: re.Match) -> dict[str, str]:
 
 
 def _interpret(rule: _Rule, m: re.Match, dr: DeadlineRules, doc_date: dt.date | None,
-               self_names: frozenset[str] = frozenset(), year_date: dt.date | None = None) -> Fact | None:
+               self_names: frozenset[str] = frozenset(), year_date: dt.date | None = None,
+               staged: bool = False) -> Fact | None:
     g = _groups(m)
     kind = rule.type
     if rule.spec.get("narrative"):
         return NARRATIVE
     if kind == "date":
-        data = _date_data(g, rule, dr, year_date or doc_date, m.group(0), issued=doc_date)
+        data = _date_data(g, rule, dr, year_date or doc_date, m.group(0), issued=None if staged else doc_date)
     elif kind == "relative":
         data = _relative_data(g, rule, dr, doc_date, self_names)
     elif kind == "duration":
