@@ -39,6 +39,7 @@ register_schema(
             "head_window": {"type": "integer", "minimum": 0},
             "head_max_chars": {"type": "integer", "minimum": 0},
             "head_rules": _PATTERN_LIST,
+            "signatory_pattern": {"type": "string"},
             "keep_rules": _PATTERN_LIST,
             "spam_rules": _PATTERN_LIST,
             "mojibake": _PATTERN_LIST,
@@ -117,7 +118,9 @@ def _split_runon(doc: Document, rules: RuleSet, cfg: dict) -> None:
             out.append(b)
             continue
         view = match_view(b.text)
-        cut_set = {m.start() for rx in rxs for m in rx.finditer(view)}
+        # a rule with a group ``at`` cuts where that group starts (a cut after a variable-width
+        # context, which a lookbehind cannot express)
+        cut_set = {m.start("at") if "at" in rx.groupindex else m.start() for rx in rxs for m in rx.finditer(view)}
         # a page whose paragraphs were joined with single spaces: many such spaces are breaks
         spaces = {m.start() for rx in space_rxs for m in rx.finditer(view)}
         if len(spaces) >= space_min:
@@ -130,6 +133,25 @@ def _split_runon(doc: Document, rules: RuleSet, cfg: dict) -> None:
         doc.warn("runon_line", f"a {len(b.text)}-character line was split at {len(cuts)} headings or breaks")
     doc.blocks = out
     doc.build()
+
+
+def _signature_block(views: list[str], rules: RuleSet, cfg: dict) -> set[int]:
+    """The signatories of a joint notice, one per line above its dated signature line
+    (某某局 / 某某局 / 某某局 2023年3月22日): kept with it, though short lines before the
+    body are otherwise furniture."""
+    sig = [r for r in cfg.get("keep_rules", []) if r["name"] == "signature-line"]
+    who = cfg.get("signatory_pattern")
+    if not sig or not who:
+        return set()
+    sig_rx, who_rx = rules.regex(sig[0]["pattern"]), rules.regex(who)
+    keep: set[int] = set()
+    for i, v in enumerate(views):
+        if sig_rx.search(v):
+            k = i - 1
+            while k >= 0 and i - k <= 16 and who_rx.fullmatch(v if k == i else views[k]):
+                keep.add(k)
+                k -= 1
+    return keep
 
 
 _LONG = 20   # characters: a paragraph long enough that a verbatim repeat is a copy
@@ -195,10 +217,11 @@ def clean(doc: Document, rules: RuleSet) -> Document:
                 and not _first(rules, cfg["rules"] + cfg.get("head_rules", []), views[body_start - 1]):
             body_start -= 1
     furniture = doc.page_meta.setdefault("furniture", [])
+    keep = _signature_block(views, rules, cfg)
     kept = []
     for i, (block, view) in enumerate(zip(doc.blocks, views)):
         reason = None
-        if block.kind != "table_row" and not _first(rules, cfg.get("keep_rules", []), view):
+        if block.kind != "table_row" and i not in keep and not _first(rules, cfg.get("keep_rules", []), view):
             reason = _first(rules, cfg["rules"], view) or _first(rules, cfg.get("spam_rules", []), view)
             if reason is None and i < body_start and (
                 len(view) <= cfg.get("head_max_chars", 40) or _first(rules, cfg.get("head_rules", []), view)

@@ -363,19 +363,22 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             continue
         issued_on, date_source = iso, "signature" if not re.fullmatch(r"\d+", d) else "signature_recovered"
         who = (m.group("who") or "").strip()
-        if who and mr.search("unit-end", who):
-            signer = blocks[i].text.strip()[: len(who)].strip()
-        else:
-            # joint signatures stand on several lines above the date: the first signs first
-            def unsealed(x: int) -> str:     # 某联席会议（代章） signs as 某联席会议
-                seal = mr.search("seal-note", bviews[x])
-                return bviews[x][: seal.start()] if seal else bviews[x]
 
-            k = i
-            while k > 0 and i - k < _MAX_SIGNATORIES and mr.search("unit-end", unsealed(k - 1)) and len(bviews[k - 1]) <= 40 \
-                    and blocks[k - 1].kind != "table_row" and not mr.match("heading-number", bviews[k - 1]):
-                k -= 1
-            signers = [blocks[x].text.strip()[: len(unsealed(x))].strip() for x in range(k, i)]
+        def unsealed(x: int) -> str:     # 某联席会议（代章） signs as 某联席会议
+            seal = mr.search("seal-note", bviews[x])
+            return bviews[x][: seal.start()] if seal else bviews[x]
+
+        # joint signatures stand on several lines above the date (the last may share the
+        # date's line): the first signs first
+        k = i
+        while k > 0 and i - k < _MAX_SIGNATORIES and mr.search("unit-end", unsealed(k - 1)) and len(bviews[k - 1]) <= 40 \
+                and blocks[k - 1].kind != "table_row" and not mr.match("heading-number", bviews[k - 1]):
+            k -= 1
+        signers = [blocks[x].text.strip()[: len(unsealed(x))].strip() for x in range(k, i)]
+        if who and mr.search("unit-end", who):
+            signers = signers + [blocks[i].text.strip()[: len(who)].strip()] if signers else []
+            signer = signers[0] if signers else blocks[i].text.strip()[: len(who)].strip()
+        else:
             signer = signers[0] if signers else None
         break
     if issued_on is None:
