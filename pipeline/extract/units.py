@@ -39,6 +39,7 @@ register_schema(
             "first_listed_lead_pattern": {"type": "string"},
             "scope_note_pattern": {"type": "string"},
             "short_name_pattern": {"type": "string"},
+            "other_field_pattern": {"type": "string"},
             "not_a_unit_pattern": {"type": "string"},
             "government_level_pattern": {"type": "string"},
         },
@@ -110,6 +111,7 @@ class UnitMatcher:
                               if cfg.get("first_listed_lead_pattern") else None)
         self.scope_rx = rules.regex(cfg["scope_note_pattern"]) if cfg.get("scope_note_pattern") else None
         self.short_name_rx = rules.regex(cfg["short_name_pattern"]) if cfg.get("short_name_pattern") else None
+        self.other_field_rx = rules.regex(cfg["other_field_pattern"]) if cfg.get("other_field_pattern") else None
         self.known: frozenset[str] = frozenset()     # short names the document defines for units
 
     def with_known(self, names: frozenset[str]) -> "UnitMatcher":
@@ -228,8 +230,12 @@ class UnitMatcher:
 _OTHER_FIELD = re.compile(r"[;；。]|[\u4e00-\u9fff]{2,6}\s*:")
 
 
-def _until_other_field(seg: str) -> str:
-    """A labelled unit list ends where another field starts: 责任单位:X;完成时限:Y."""
+def _until_other_field(seg: str, known: re.Pattern | None = None) -> str:
+    """A labelled unit list ends where another field starts: 责任单位:X;完成时限:Y; a field
+    the rules name (``other_field_pattern``) ends it even when glued: 办公室完成时限:6月25日前."""
+    if known is not None:
+        k = known.search(seg)
+        seg = seg[: k.start()] if k else seg
     m = _OTHER_FIELD.search(seg)
     return seg[: m.start()] if m else seg
 
@@ -389,7 +395,7 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
     if labels and labels[0].start() == len(content) - len(content.lstrip()):
         for k, lab in enumerate(labels):
             seg_end = labels[k + 1].start() if k + 1 < len(labels) else len(content)
-            seg = _until_other_field(content[lab.end():seg_end]).rstrip(" ,;，；。")
+            seg = _until_other_field(content[lab.end():seg_end], m.other_field_rx).rstrip(" ,;，；。")
             items = m.split_list(seg, s + lab.end(), accept_bare=True)
             facts += _facts_for_list(m, items, m.labels[re.sub(r"\s", "", lab.group("label"))], "bracket-label")
         return facts
@@ -450,7 +456,7 @@ def _line_facts(view: str, s: int, e: int, m: UnitMatcher) -> list[Fact]:
             continue
         label = hit.group("label")
         if label in m.labels:
-            seg = _until_other_field(hit.group("units")).rstrip(" ,;，；。")
+            seg = _until_other_field(hit.group("units"), m.other_field_rx).rstrip(" ,;，；。")
             items = m.split_list(seg, s + hit.start("units"), accept_bare=True)
             return _facts_for_list(m, items, m.labels[label], r["name"])
         if r["name"] != "unit-line":
