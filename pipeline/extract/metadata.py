@@ -26,7 +26,7 @@ _STR = {"type": "string"}
 _WORDS = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
 # the rules the extractor reads by name: a rule file without one of them is refused
 REQUIRED = ("title-about", "title-doc-type", "title-forwards", "title-tail", "title-complete",
-            "title-qualifier", "title-version-note", "title-status-mark", "seal-note", "doc-number", "order-number", "title-core",
+            "title-qualifier", "title-version-note", "title-number-tail", "title-status-mark", "seal-note", "doc-number", "order-number", "title-core",
             "date", "date-chinese-numerals", "date-roc", "date-line", "promulgated", "published-date",
             "unit-end", "issuer-in-title", "issuer-before-year", "self-named-issuer", "not-an-issuer",
             "recipients-line", "recipients-inline", "not-recipients", "place-name", "heading-number", "cc-label",
@@ -317,6 +317,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         title = title[status.end():]     # [已废止]…的通知: the site's label
     if title and re.fullmatch(r"《[^《》]+》", title):
         title = title[1:-1]              # a repost quotes the whole title: 《…关于…的通知》
+    glued = mr.search("title-number-tail", match_view(title)) if title else None
+    if title and glued:
+        title = title[: glued.start("number")].rstrip()    # …的通告桂政通〔2017〕6号: the number follows the title
 
     # 发文字号: a line of its own near the top, the title line, or the page's table.
     doc_number = None
