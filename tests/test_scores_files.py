@@ -47,3 +47,16 @@ def test_evaluate_writes_both_files(tmp_path):
     m = json.loads(metrics.read_text(encoding="utf-8"))
     assert {"tasks", "units_strict", "deadlines_normalised", "thresholds"} <= set(m)
     assert json.loads(plots.read_text(encoding="utf-8"))[0]["document"] == "000_616882cabf01649c.txt"
+
+
+def test_batch_ranges_do_not_overlap():
+    """A document belongs to one batch: overlapping ranges in corpus/parts.yml would score a
+    new batch's first-run documents under an older batch (the first range that matches wins)."""
+    from pathlib import Path
+
+    from pipeline.evaluate import load_parts
+
+    batches = load_parts(Path(__file__).resolve().parent.parent / "corpus" / "parts.yml")["batches"]
+    ranges = sorted((lo, hi, name) for name, rs in batches.items() for lo, hi in rs)
+    for (lo1, hi1, n1), (lo2, hi2, n2) in zip(ranges, ranges[1:]):
+        assert hi1 < lo2, f"{n1} [{lo1}, {hi1}] overlaps {n2} [{lo2}, {hi2}]"
