@@ -317,9 +317,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         title = title[status.end():]     # [已废止]…的通知: the site's label
     if title and re.fullmatch(r"《[^《》]+》", title):
         title = title[1:-1]              # a repost quotes the whole title: 《…关于…的通知》
-    glued = mr.search("title-number-tail", match_view(title)) if title else None
-    if title and glued:
-        title = title[: glued.start("number")].rstrip()    # …的通告桂政通〔2017〕6号: the number follows the title
+    number_tail = mr.search("title-number-tail", match_view(title)) if title else None
+    if title and number_tail:
+        title = title[: number_tail.start("number")].rstrip()    # …的通告桂政通〔2017〕6号: the number follows the title
 
     # 发文字号: a line of its own near the top, the title line, or the page's table.
     doc_number = None
