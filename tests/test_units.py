@@ -94,20 +94,26 @@ def test_first_listed_unit_leads_after_a_note(rules):
     assert isinstance(doc, Document)
 
 
-def test_a_scope_note_gives_its_units_to_every_later_item(rules):
-    """（…以下均需各区政府落实，不再一一列出）: each later item also names 各区政府; the item
-    holding the note keeps its own list; the note is never read as a unit list itself."""
+def _units_by_task(text: str, rules) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A TXT document's tasks, each with its units (as written) and their roles."""
     from pipeline.ingest import read_bytes
     from pipeline.process import analyse
 
+    doc = read_bytes(text.encode("utf-8"), "x.txt")
+    a = analyse(doc, rules)
+    return [(doc.text[t.start:t.end], [(doc.text[f.start:f.end], f.data["role"]) for f in facts if f.kind == "unit"])
+            for t, facts in zip(a.tasks, a.task_facts)]
+
+
+def test_a_scope_note_gives_its_units_to_every_later_item(rules):
+    """（…以下均需各区政府落实，不再一一列出）: each later item also names 各区政府; the item
+    holding the note keeps its own list; the note is never read as a unit list itself."""
     text = ("某某市促进消费若干措施\n"
             "一、加强保供稳价。做好重要商品储备调节。（市发展改革委、市商务局按职责分工负责，"
             "各区政府负责落实。以下均需各区政府落实，不再一一列出）\n"
             "二、开展购物季活动。组织促销活动。（市商务局负责）\n"
             "三、提振餐饮消费。开展美食评选活动。\n")
-    doc = read_bytes(text.encode("utf-8"), "x.txt")
-    a = analyse(doc, rules)
-    got = [[(doc.text[f.start:f.end], f.data["role"]) for f in facts if f.kind == "unit"] for facts in a.task_facts]
+    got = [units for _, units in _units_by_task(text, rules)]
     assert got == [[("市发展改革委", "responsible"), ("市商务局", "responsible"), ("各区政府", "responsible")],
                    [("市商务局", "responsible"), ("各区政府", "responsible")],
                    [("各区政府", "responsible")]]
@@ -117,9 +123,6 @@ def test_a_short_name_the_document_defines_is_a_unit(rules):
     """核能安全委员会（以下简称核安会）: 核安会 ends in no unit suffix, yet in this document it
     names a unit, so a heading （二）核安会： gives it to each numbered duty below; a short
     name for something that is no unit (以下简称《通知》) stays no unit."""
-    from pipeline.ingest import read_bytes
-    from pipeline.process import analyse
-
     text = ("某某核灾应变作业要点\n"
             "一、为应对境外核灾，由核能安全委员会（以下简称核安会）统筹，依据《应变规定》（以下简称规定）办理。\n"
             "二、任务分工：\n"
@@ -128,10 +131,7 @@ def test_a_short_name_the_document_defines_is_a_unit(rules):
             "2.辐射防护与管制之督导及协调。\n"
             "（二）规定：\n"
             "1.相关事项另行通知。\n")
-    doc = read_bytes(text.encode("utf-8"), "x.txt")
-    a = analyse(doc, rules)
-    got = {doc.text[t.start:t.end]: [(doc.text[f.start:f.end], f.data["role"]) for f in facts if f.kind == "unit"]
-           for t, facts in zip(a.tasks, a.task_facts)}
+    got = dict(_units_by_task(text, rules))
     assert got["1.全国环境辐射监测及可能影响评估。"] == [("核安会", "responsible")]
     assert got["2.辐射防护与管制之督导及协调。"] == [("核安会", "responsible")]
     assert "1.相关事项另行通知。" not in got
