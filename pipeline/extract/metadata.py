@@ -378,11 +378,11 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                 and blocks[k - 1].kind != "table_row" and not mr.match("heading-number", bviews[k - 1]):
             k -= 1
         signers = [blocks[x].text.strip()[: len(unsealed(x))].strip() for x in range(k, i)]
-        if who and mr.search("unit-end", who):
-            signers = signers + [blocks[i].text.strip()[: len(who)].strip()] if signers else []
-            signer = signers[0] if signers else blocks[i].text.strip()[: len(who)].strip()
-        else:
-            signer = signers[0] if signers else None
+        # the signatory on the date's line (某某局 2021年6月4日) signs, last of the joint ones
+        own = blocks[i].text.strip()[: len(who)].strip() if who and mr.search("unit-end", who) else None
+        if own and signers:
+            signers.append(own)
+        signer = signers[0] if signers else own
         break
     if issued_on is None:
         for i, v in enumerate(bviews[:12]):

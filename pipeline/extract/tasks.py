@@ -233,8 +233,6 @@ def _has_body(text: str) -> bool:
     return bool(m and text[m.end():].strip())
 
 
-# a row of a task table pasted as text: its number glued to the unit (2区市场监管局牵头…)
-_ROW_OPENS_UNIT = re.compile(r"\d{1,2}(?=[区市县省州镇乡各])")
 _LABEL_START = re.compile(r"\s*[\u4e00-\u9fff]{2,6}\s*[:：]")
 
 
@@ -253,7 +251,7 @@ def _group(doc, blocks, rules, bview, view) -> list[list[tuple[int, bool]]]:
         hit = classify(bview(i), rules)
         # a closing clause (本通知自印发之日起执行…) is a paragraph of its own, never the tail of an item
         starts_item = (hit is not None and hit[0] in inline) or _any(obligation, bview(i)) or _any(closing, bview(i)) \
-            or (_ROW_OPENS_UNIT.match(bview(i)) is not None and _unit_duty(bview(i), rules))
+            or (units_mod.ROW_NUMBER.match(bview(i)) is not None and _unit_duty(bview(i), rules))  # 2区某局牵头…
         if is_unit_line and groups:
             groups[-1].append((i, True))
             closed = True

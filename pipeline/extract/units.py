@@ -352,14 +352,15 @@ def trailing_unit_span(view: str, start: int, end: int, rules: RuleSet) -> tuple
 _ALIAS_NOTE = re.compile(r"\s*(?:以下简称|以下称|下称|简称)")
 
 
-_ROW_NUMBER = re.compile(r"\d{1,2}(?=[区市县省州镇乡各])")
+# a row of a task table pasted as text: its number glued to the unit (2区市场监管局牵头…)
+ROW_NUMBER = re.compile(r"\d{1,2}(?=[区市县省州镇乡各])")
 
 
 def _fact(m: UnitMatcher, s, e, name, role, rule, *, each=False, jointly=False, context_prefix="") -> Fact:
     core = _strip_trailing_bracket(name)
     if core != name and _ALIAS_NOTE.match(name[len(core) + 1:]):
         e, name = e - (len(name) - len(core)), core    # 市发展改革委(以下简称市发改委): the name, not its short form
-    row = _ROW_NUMBER.match(name)
+    row = ROW_NUMBER.match(name)
     if row:
         s, name = s + row.end(), name[row.end():]    # 2区市场监管局: a flattened table's row number
     data = {"unit": name, "role": role}
