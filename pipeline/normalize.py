@@ -44,6 +44,18 @@ def to_simplified(text: str) -> str:
 
 
 def match_view(text: str) -> str:
+    # Blocks, headings and cells are viewed again by each stage that reads them (junk,
+    # structure, tasks, tables, metadata): remember the short ones.
+    if len(text) > _CACHED_UP_TO:
+        return fold_width(to_simplified(text))
+    return _cached_view(text)
+
+
+_CACHED_UP_TO = 20_000
+
+
+@lru_cache(maxsize=16_384)
+def _cached_view(text: str) -> str:
     return fold_width(to_simplified(text))
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import SCHEMA_VERSION
 from .model import Document, Fact
-from .normalize import detect_script, match_view, to_simplified
+from .normalize import detect_script, fold_width, match_view, to_simplified
 from .rules import RuleSet
 
 
@@ -45,7 +45,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     from .structure import build_tree
 
     simplified = to_simplified(doc.text)
-    view = match_view(doc.text)
+    view = fold_width(simplified)          # match_view(doc.text), without simplifying twice
     root = build_tree(doc, rules)
     meta = metadata.extract(doc, view, root, rules)
     doc_date = _as_date(meta.get("issued_on"))

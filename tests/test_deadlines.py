@@ -143,7 +143,8 @@ def test_trigger_windows_change_nothing(rules):
             continue
         for t in texts:
             full = [m.span() for m in rule.rx.finditer(t)]
-            windowed = [m.span() for m in deadlines._scan(rule, t, dr.window_before, dr.window_after)]
+            windows = deadlines._windows(rule.trigger, t, dr.window_before, dr.window_after)
+            windowed = [m.span() for m in deadlines._scan(rule, t, windows)]
             assert windowed == full, rule.name
 
 

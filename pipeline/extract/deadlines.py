@@ -262,12 +262,20 @@ def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
     candidates: list[tuple[int, int, int, Fact]] = []
     stripped_start = len(text) - len(text.lstrip())
     stripped_end = len(text.rstrip())
+    windows_of: dict[re.Pattern, list[list[int]]] = {}   # rules share triggers (内, 每): scan each once
     for rule in dr.rules:
         if rule.spec.get("whole_text"):
             m = rule.rx.fullmatch(text, stripped_start, stripped_end)
             matches = [m] if m else []
+        elif rule.trigger is None:
+            matches = rule.rx.finditer(text)
         else:
-            matches = _scan(rule, text, dr.window_before, dr.window_after)
+            windows = windows_of.get(rule.trigger)
+            if windows is None:
+                windows = windows_of[rule.trigger] = _windows(rule.trigger, text, dr.window_before, dr.window_after)
+            if not windows:
+                continue
+            matches = _scan(rule, text, windows)
         for m in matches:
             s, e = m.span("quote") if "quote" in rule.rx.groupindex else m.span()
             if s >= e or _rejected(rule, text, *m.span()):
@@ -338,15 +346,12 @@ def _as_yearly(fact: Fact, m: re.Match, rule: _Rule, dr: DeadlineRules) -> Fact:
                 data={"type": "recurring", "period": "year", "by": by})
 
 
-def _scan(rule: _Rule, text: str, before: int, after: int):
-    """Matches of a rule. With a trigger (a word every match contains) only the text
-    around the trigger's occurrences is searched: the same matches, much faster."""
-    if rule.trigger is None:
-        yield from rule.rx.finditer(text)
-        return
+def _windows(trigger: re.Pattern, text: str, before: int, after: int) -> list[list[int]]:
+    """The stretches of text around a trigger's occurrences (a word every match of the
+    rule contains): searching only these gives the same matches, much faster."""
     windows: list[list[int]] = []
     n = len(text)
-    for t in rule.trigger.finditer(text):
+    for t in trigger.finditer(text):
         s, e = max(0, t.start() - before), min(n, t.end() + after)
         nl = text.find("\n", e, e + after)        # end at a line end when one is near,
         e = nl if nl >= 0 else min(n, e + after)   # so lookaheads see what follows
@@ -354,6 +359,11 @@ def _scan(rule: _Rule, text: str, before: int, after: int):
             windows[-1][1] = max(windows[-1][1], e)
         else:
             windows.append([s, e])
+    return windows
+
+
+def _scan(rule: _Rule, text: str, windows: list[list[int]]):
+    """Matches of a rule inside its trigger's windows."""
     for s, e in windows:
         yield from rule.rx.finditer(text, s, e)
 

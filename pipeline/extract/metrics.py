@@ -575,14 +575,20 @@ def _line_tokens(view: str, s: int, e: int, cfg) -> list[tuple[int, int, str]] |
     return [(a, b, k) for (a, b), k in zip(cells, kinds)]
 
 
+_LONGEST_CELL = 40     # no value, dash or unit cell is longer: a longer line is a name or prose
+
+
 def _line_kind(v: str, cfg) -> str:
+    squashed = len(_squash(v))
+    if squashed > cfg.max_name_chars and squashed > _LONGEST_CELL:
+        return "other"           # most lines of a document: skip the value parsing
     if parse_value(v, cfg) is not None:
         return "value"
     if _is_dash(v, cfg):
         return "dash"
     if _is_unit(v, cfg):
         return "unit"
-    if len(_squash(v)) <= cfg.max_name_chars and "。" not in v:
+    if squashed <= cfg.max_name_chars and "。" not in v:
         return "text"
     return "other"
 

@@ -482,7 +482,12 @@ def _jieba_for(words: tuple[str, ...]):
 
 
 def tokenizer(rules: RuleSet):
-    """A jieba tokenizer that knows unit names: gazetteer × admin prefixes, aliases."""
+    """A jieba tokenizer that knows unit names: gazetteer × admin prefixes, aliases
+    (built once per RuleSet: the word list has thousands of entries)."""
+    return rules.built("units.tokenizer", lambda: _build_tokenizer(rules))
+
+
+def _build_tokenizer(rules: RuleSet):
     m = matcher(rules)
     words = set(m.gazetteer)
     for g in m.gazetteer:
@@ -527,9 +532,10 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
             return items
     starts = []
     pos = 0
-    gaz = set(m.gazetteer)
+    prefixes, gaz, gaz_ends = _token_tests(rules)
     for tok in tokenizer(rules).cut(text, HMM=False):
-        if tok.startswith(tuple(m.prefixes)) or tok in gaz or any(tok.endswith(g) for g in m.gazetteer if len(g) > 1 and len(tok) > len(g)):
+        # a token that opens with an admin prefix, is a unit, or ends with one (卫健委)
+        if tok.startswith(prefixes) or tok in gaz or tok.endswith(gaz_ends):
             starts.append(pos)
         pos += len(tok)
     for st in starts:
@@ -537,6 +543,14 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
         if items:
             return items
     return []
+
+
+def _token_tests(rules: RuleSet) -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
+    def build():
+        m = matcher(rules)
+        # a token equal to a one-character name is in the set; longer names may also end one
+        return tuple(m.prefixes), frozenset(m.gazetteer), tuple(g for g in m.gazetteer if len(g) > 1)
+    return rules.built("units.token_tests", build)
 
 
 # words no department name contains (应急, 安全 are names; 应当, 要 are not)
