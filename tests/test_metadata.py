@@ -328,3 +328,39 @@ def test_a_crawled_notice_keeps_its_joint_signature_above_the_enclosed_plan(rule
     meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
     assert meta["issued_on"] == "2023-03-22"
     assert meta["issuers"] == ["某某区经济发展局", "某某区公安局", "某某区市场监督管理局"]
+
+
+def test_a_crawled_joint_title_keeps_its_first_signatory_from_the_page_headline(rules):
+    """A crawler's page puts the breadcrumb, a joint title (甲会 乙局关于…) and the date on one
+    line; splitting it leaves 甲会 among the short lines of page furniture. The page's
+    标题 field holds the whole title; every signatory signs, a people's organisation
+    (联合会) included, and the signatory whose place prefix is long (某某综合实验区) is cut
+    from the one glued after it."""
+    from pipeline.process import analyse, ingest
+
+    title = "某某综合实验区残疾人联合会 某某综合实验区财政金融局关于印发《助学项目实施方案》的通知"
+    text = (f"标题: {title}\n发布时间: 2021-06-18 16:36\n文号: \n发布机构: 某某综合实验区残疾人联合会\n栏目: 部门文件\n"
+            "原文链接: https://www.example.gov.cn/zwgk/t20210730_27369.htm\n"
+            "==================== 正文 ====================\n"
+            f"当前位置： 首页政务公开最新文件部门文件 {title} 时间：2021-06-18 16:36 微信 微博 QQ空间 某残联〔2021〕14号"
+            " 关于印发《助学项目实施方案》的通知 各片区管理局、区社会事业发展服务中心：现将《助学项目实施方案》印发给你们，请结合实际，"
+            "抓好贯彻落实。 某某综合实验区残疾人联合会 某某综合实验区财政金融局某某综合实验区社会事业局 2021年6月17日 "
+            "助学项目实施方案 为加大对学前特殊教育支持，减轻残疾人家庭的经济负担，帮助学前教育阶段残疾儿童解决就学难的问题，制定本方案。"
+            " 一、 项目资助对象资助对象为在政府有关部门审批的具有办学资质的学前教育机构接受教育的家庭经济困难残疾儿童。"
+            " 二、 项目实施流程各片区要做好资助对象的摸底工作，每年10月30日前将资助资金发放给受助残疾儿童的监护人。\n")
+    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+    assert match_view(meta["title"]).replace(" ", "") == \
+        "某某综合实验区残疾人联合会某某综合实验区财政金融局关于印发《助学项目实施方案》的通知"
+    assert meta["issuers"] == ["某某综合实验区残疾人联合会", "某某综合实验区财政金融局", "某某综合实验区社会事业局"]
+    assert meta["issuer"] == "某某综合实验区残疾人联合会"
+
+
+def test_an_office_signing_by_its_short_name_is_a_joint_signatory():
+    """省某某办 省财政厅 on the signature line: two signatories, the 办 one first."""
+    from pipeline import process_text
+
+    text = ("各市（州）发改委、财政局：\n现将《专项资金申报指南》印发给你们，请认真组织申报。\n"
+            "省振兴办 省财政厅\n2017年12月12日\n")
+    meta = process_text(text)["document"]
+    assert meta["issuers"] == ["省振兴办", "省财政厅"]
+    assert meta["issuer"] == "省振兴办"

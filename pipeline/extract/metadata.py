@@ -235,7 +235,7 @@ def _order_number(m: re.Match) -> str:
     return f"{m.group('who')}令第{m.group('n')}号"
 
 
-_PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}?(?:省|市|自治区|自治州|县|区|州|盟|旗))")
+_PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{0,6}?(?:省|市|自治区|自治州|县|区|州|盟|旗))")
 
 
 def _split_glued_signers(name: str, mr: MetaRules) -> list[str]:
@@ -254,6 +254,16 @@ def _split_glued_signers(name: str, mr: MetaRules) -> list[str]:
     if len(parts) > 1 and all(mr.search("unit-end", match_view(x)) for x in parts):
         return parts
     return [name]
+
+
+def _names_joint_issuers(page_title: str, title: str, mr: MetaRules) -> bool:
+    """The page's headline is the title with more signatories in front (甲会 乙局关于…)."""
+    full, own = match_view(page_title).replace(" ", ""), match_view(title).replace(" ", "")
+    if len(full) <= len(own) or not full.endswith(own) or not mr.match("issuer-in-title", own):
+        return False
+    head = match_view(page_title)[: len(match_view(page_title).rstrip()) - len(match_view(title).strip())].strip()
+    names = head.split()
+    return bool(names) and all(mr.search("unit-end", n) for n in names)
 
 
 def _mostly_units(names: list[str], rules) -> bool:
@@ -310,6 +320,10 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             and f"《{match_view(title).strip()}》" in match_view(page_title).replace(" ", ""):
         # the body opens with the enclosed document (a notice with no title line of its own):
         # the page's headline, X印发《<that document>》的通知, is the notice's title
+        title = page_title
+    elif page_title and _names_joint_issuers(page_title, title, mr):
+        # 甲会 乙局关于…的通知: the crawler split the joint title line and the body kept
+        # only 乙局关于…; the page's headline has both signatories
         title = page_title
     title = re.sub(r"\s+", "", title) if title and re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", title) else title
     status = mr.match("title-status-mark", title) if title else None
