@@ -364,3 +364,14 @@ def test_an_office_signing_by_its_short_name_is_a_joint_signatory():
     meta = process_text(text)["document"]
     assert meta["issuers"] == ["省振兴办", "省财政厅"]
     assert meta["issuer"] == "省振兴办"
+
+
+def test_a_bureau_named_by_its_short_form_in_the_title_is_the_signatorys_full_name():
+    """某区安监局关于… signed 某区安全生产监督管理局: the issuer is the full name; a different
+    bureau signing is not taken for the title's issuer."""
+    from pipeline import process_text
+
+    text = "某区安监局关于开展隐患排查的通知\n各乡镇安监站：\n现就有关事项通知如下。\n某区安全生产监督管理局\n2015年6月3日\n"
+    assert process_text(text)["document"]["issuer"] == "某区安全生产监督管理局"
+    other = text.replace("某区安全生产监督管理局", "某区应急管理局")
+    assert process_text(other)["document"]["issuer"] == "某区安监局"

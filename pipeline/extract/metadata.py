@@ -256,6 +256,15 @@ def _split_glued_signers(name: str, mr: MetaRules) -> list[str]:
     return [name]
 
 
+def _abbreviates(short: str, full: str) -> bool:
+    """某区安监局 is short for 某区安全生产监督管理局: the same first and last characters,
+    and every character of the short name in the full one, in order."""
+    if len(short) < 3 or len(short) >= len(full) or short[0] != full[0] or short[-1] != full[-1]:
+        return False
+    rest = iter(full)
+    return all(ch in rest for ch in short)
+
+
 def _names_joint_issuers(page_title: str, title: str, mr: MetaRules) -> bool:
     """The page's headline is the title with more signatories in front (甲会 乙局关于…)."""
     full, own = match_view(page_title).replace(" ", ""), match_view(title).replace(" ", "")
@@ -461,8 +470,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         issuer = signers[0]          # a joint title (甲局 乙局关于…): the first signatory
     elif issuer and len(signers) > 1 and match_view(issuer) in {match_view(x) for x in signers[1:]}:
         issuer = signers[0]          # a co-signer's letterhead on a joint document: the first signs first
-    if issuer and signer and match_view(signer).replace("人民政府", "政府") == match_view(issuer):
-        issuer = signer              # 常州市政府关于… signed 常州市人民政府: the full name
+    if issuer and signer and (match_view(signer).replace("人民政府", "政府") == match_view(issuer)
+                              or _abbreviates(match_view(issuer), match_view(signer))):
+        issuer = signer              # 常州市政府关于… signed 常州市人民政府; 某区安监局 signed 某区安全生产监督管理局: the full name
     issuer = issuer or signer
     if issuer is None:
         for c in (*(info.get(k) for k in mr.fields("issuer")), meta_tags.get("ContentSource")):
