@@ -61,7 +61,10 @@ def _any(pats, text) -> bool:
 def is_report(doc: Document, view: str, rules: RuleSet, title: str | None = None) -> bool:
     """A report (年度报告, 总结, 通报) describes the past: its title says so."""
     report = _patterns(rules, "report_title")
-    heads = [match_view(title)] if title else [view[b.start:b.end].strip() for b in doc.blocks[:5]]
+    # without a title line, the first lines stand for it; a numbered or bulleted one is a
+    # section of the body (• 上次会议决议执行情形报告), not the document naming itself
+    heads = [match_view(title)] if title else [v for b in doc.blocks[:5]
+                                               if not classify(v := view[b.start:b.end].strip(), rules)]
     return any(_any(report, h) for h in heads)
 
 
