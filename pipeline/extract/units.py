@@ -222,11 +222,15 @@ class UnitMatcher:
         spans = [(0, len(piece))]
         for m in _AND_SEP.finditer(piece):
             left, right = piece[: m.start()], piece[m.end():]
-            if self.is_unit(left.split("、")[-1]) and self.is_unit(right):
+            last = left.split("、")[-1]
+            if m.group() == "与" and _PLACE_END.search(last) and not last.startswith("各"):
+                continue      # 风景区与旅游执法支队, 经济区与开发区管理局: one name, the place is part of it
+            if self.is_unit(last) and self.is_unit(right):
                 return [(0, m.start()), (m.end(), len(piece))]
         return spans
 
 
+_PLACE_END = re.compile(r"[区县市镇乡州]$")
 _OTHER_FIELD = re.compile(r"[;；。]|[\u4e00-\u9fff]{2,6}\s*:")
 
 
