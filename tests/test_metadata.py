@@ -375,3 +375,19 @@ def test_a_bureau_named_by_its_short_form_in_the_title_is_the_signatorys_full_na
     assert process_text(text)["document"]["issuer"] == "某区安全生产监督管理局"
     other = text.replace("某区安全生产监督管理局", "某区应急管理局")
     assert process_text(other)["document"]["issuer"] == "某区安监局"
+
+
+def test_a_joint_title_with_a_space_before_about_names_both_issuers(rules):
+    """甲局 乙局 关于… in the page's headline (a space before 关于 too), 乙局关于… in the body, no
+    signature: the title is the headline's, both bodies issue it and the first is the issuer."""
+    from pipeline.process import analyse, ingest
+
+    title = "某某区农业农村局 某某区自然资源与生态环境局 关于印发《大棚房问题回头看方案》的通知"
+    text = (f"标题: {title}\n发布时间: 2021-06-25 10:00\n发布机构: 某某区农业农村局\n"
+            "==================== 正文 ====================\n"
+            "某某区自然资源与生态环境局关于印发《大棚房问题回头看方案》的通知\n"
+            "各片区管理局：\n现将《大棚房问题回头看方案》印发给你们，请认真贯彻落实。\n一、各片区要全面开展排查。\n")
+    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+    assert match_view(meta["title"]).replace(" ", "") == match_view(title).replace(" ", "")
+    assert meta["issuers"] == ["某某区农业农村局", "某某区自然资源与生态环境局"]
+    assert meta["issuer"] == "某某区农业农村局"

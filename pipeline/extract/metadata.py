@@ -270,7 +270,13 @@ def _names_joint_issuers(page_title: str, title: str, mr: MetaRules) -> bool:
     full, own = match_view(page_title).replace(" ", ""), match_view(title).replace(" ", "")
     if len(full) <= len(own) or not full.endswith(own) or not mr.match("issuer-in-title", own):
         return False
-    head = match_view(page_title)[: len(match_view(page_title).rstrip()) - len(match_view(title).strip())].strip()
+    # the headline's characters before the title, counted without spaces (甲局 乙局 关于… / 乙局关于…)
+    want, head = len(full) - len(own), ""
+    for ch in match_view(page_title):
+        if want == 0:
+            break
+        head += ch
+        want -= not ch.isspace()
     names = head.split()
     return bool(names) and all(mr.search("unit-end", n) for n in names)
 
@@ -458,8 +464,10 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         parts = g.split()
         return parts if len(parts) > 1 and all(mr.search("unit-end", match_view(x)) for x in parts) else [g]
 
-    if issuer and not signers and len(spaced(issuer)) > 1:
-        signers = spaced(issuer)         # 海南省农业农村厅 海南省财政厅关于…: joint issuers in the title
+    if issuer and not signers:
+        # 海南省农业农村厅 海南省财政厅关于… (or the two glued): joint issuers in the title
+        in_title = [x for p in spaced(issuer) for x in _split_glued_signers(p, mr)]
+        signers = in_title if len(in_title) > 1 else []
     # signatories one per line, several to a line, or glued with no separator: each is an issuer
     glued = [x for g in (signers or ([signer] if signer else [])) for p in spaced(g) for x in _split_glued_signers(p, mr)]
     if len(glued) > max(1, len(signers)):
