@@ -69,7 +69,7 @@ def _title_rx(rules: RuleSet) -> dict[str, re.Pattern]:
         r["name"]: re.compile(r["pattern"]) for r in (rules.get("junk.yml") or {}).get("title_lines") or []})
 
 
-def continues_title(prev: str, cur: str, rules: RuleSet) -> bool:
+def continues_title(prev: str, cur: str, rules: RuleSet, above: str | None = None) -> bool:
     """Whether the line ``prev`` (match view) is the start of a title set on several
     lines that goes on with ``cur``: 国务院办公厅关于推进 / …的意见; 鄂温克族自治旗人民政府办公室 /
     关于印发…的通知; 道县文广新局2013年度信息公开工作 / 年度报告. The words are junk.yml's
@@ -93,6 +93,12 @@ def continues_title(prev: str, cur: str, rules: RuleSet) -> bool:
     # 上海保险分支机构高级管理人员 / 任职资格考试管理办法: a title broken mid-phrase
     if len(cur) <= 12 and has("doc-end", cur) and not has("site-end", prev) \
             and re.search(r"[\u4e00-\u9fff]{4}$", prev):
+        return True
+    # 关于印发某市与某州 / 共同推进城市群建设2020年 / 重点任务清单的通知: a middle line, with the
+    # title's head on the line above it (``above``)
+    above = (above or "").strip()
+    if above and len(above) <= 40 and not re.search(r"[。:;,!?]$", above) and has("title-head", above) \
+            and len(prev) <= 30 and has("doc-end", cur):
         return True
     return len(cur) <= 8 and bool(re.search(r"[\u4e00-\u9fff]{4}$", prev))
 
@@ -212,8 +218,9 @@ def clean(doc: Document, rules: RuleSet) -> Document:
             body_start = i
             break
     # A title set on several lines starts at its first line: 国务院办公厅关于推进 / …的意见
-    for _ in range(2):
-        if 0 < body_start and continues_title(views[body_start - 1], views[body_start], rules) \
+    for _ in range(3):
+        above = views[body_start - 2] if body_start >= 2 else None
+        if 0 < body_start and continues_title(views[body_start - 1], views[body_start], rules, above) \
                 and not _first(rules, cfg["rules"] + cfg.get("head_rules", []), views[body_start - 1]):
             body_start -= 1
     furniture = doc.page_meta.setdefault("furniture", [])

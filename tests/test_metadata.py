@@ -391,3 +391,30 @@ def test_a_joint_title_with_a_space_before_about_names_both_issuers(rules):
     assert match_view(meta["title"]).replace(" ", "") == match_view(title).replace(" ", "")
     assert meta["issuers"] == ["某某区农业农村局", "某某区自然资源与生态环境局"]
     assert meta["issuer"] == "某某区农业农村局"
+
+
+def test_a_title_set_on_four_lines_keeps_its_middle_lines(rules):
+    """Issuer / 关于印发…与… / …建设2020年 / 重点任务清单的通知: all four lines are the title (the
+    short middle lines are not page furniture)."""
+    from pipeline.process import analyse, ingest
+
+    text = ("网站无障碍\n首页 > 政府信息公开\n某市人民政府办公室\n关于印发某市与某州、某县\n共同推进城市群建设2020年\n"
+            "重点任务清单的通知\n各县区人民政府，市政府有关部门：\n《重点任务清单》已经市政府同意，现印发给你们，请认真组织实施。\n"
+            "2020年10月9日\n")
+    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+    assert meta["title"] == "某市人民政府办公室关于印发某市与某州、某县共同推进城市群建设2020年重点任务清单的通知"
+    assert meta["issuer"] == "某市人民政府办公室"
+
+
+def test_a_signature_glued_to_the_last_sentence_of_a_crawled_notice(rules):
+    """…请认真抓好贯彻落实。某市人民政府2023年9月5日（此件公开发布）某市储备粮管理办法第一章…: the
+    signature is cut out (成文日期, issuer), and the 主送 names keep their bracketed alias."""
+    from pipeline.process import analyse, ingest
+
+    body = "".join(f"第{n}条 市粮食和物资储备局负责市级储备粮的行政管理，会同市财政局按年核定储存费用补贴。" for n in "一二三四五六七八")
+    text = ("各县、自治县、区人民政府（管委会），市政府各工作部门：现将《某市储备粮管理办法》印发给你们，请认真抓好贯彻落实。"
+            f"某市人民政府2023年9月5日（此件公开发布）某市储备粮管理办法第一章  总则{body}\n")
+    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+    assert meta["issued_on"] == "2023-09-05"
+    assert meta["issuer"] == "某市人民政府"
+    assert meta["recipients"] == ["各县、自治县、区人民政府（管委会）", "市政府各工作部门"]

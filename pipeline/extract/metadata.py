@@ -310,7 +310,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             continue    # (附件：1.某某设立指引 names an attachment, not this document)
         # a title set on several lines: 重庆市粮食局 重庆市财政局 / 关于印发《… / …》的通知
         j, joined = i, v
-        while j > 0 and i - j < 2 and continues_title(bviews[j - 1], joined, rules):
+        while j > 0 and i - j < 3 and continues_title(bviews[j - 1], joined, rules, bviews[j - 2] if j >= 2 else None):
             j -= 1
             joined = bviews[j] + joined
         if any(mr.search(name, joined) for name in _TITLE_RULES):
