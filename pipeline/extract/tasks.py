@@ -192,10 +192,16 @@ def _assigned_leaf(doc, node: Node, view: str, rules) -> bool:
     a unit line): a task even under a preamble heading (（一）总体要求和主要目标)."""
     if node.block is None or node.children:
         return False
-    b = doc.blocks[node.block]
-    if units_mod.trailing_unit_span(view, b.start, b.end, rules) is not None:
-        return True
-    return any(units_mod.is_unit_line(view[doc.blocks[i].start:doc.blocks[i].end], rules) for i in node.body[:3])
+    for i in [node.block, *node.body[:3]]:
+        b = doc.blocks[i]
+        if b.kind == "table_row":
+            continue
+        # its heading or a paragraph under it closes with a role bracket, or a unit line follows
+        if units_mod.trailing_unit_span(view, b.start, b.end, rules) is not None \
+                or (i != node.block and (units_mod.is_unit_line(view[b.start:b.end], rules)
+                                         or _bracketed_items(view, b.start, b.end, rules))):
+            return True
+    return False
 
 
 def _unit_heading(doc, node: Node | None, view: str, rules,
@@ -276,6 +282,26 @@ def _group(doc, blocks, rules, bview, view) -> list[list[tuple[int, bool]]]:
 _INLINE_SPLIT = re.compile(r"(?:(?<=^)|(?<=[。;:!?]))\s*(?=(?:[一二三四五六七八九十]{1,3}|第[一二三四五六七八九十]{1,3})是)")
 
 
+_CLOSE = re.compile(r"(?<=。)\([^()]{2,80}?(?:牵头|负责|配合|参与|协办|责任单位|责任部门)[^()]{0,40}\)")
+
+
+def _bracketed_items(view: str, start: int, end: int, rules) -> list[tuple[int, int]]:
+    """The items of a paragraph that lists several sentences, each closed by a role
+    bracket (…左右。(市经委牵头)), as (start, end) spans; [] unless there are two such brackets."""
+    cuts = [m.end() for m in _CLOSE.finditer(view, start, end)
+            if units_mod.trailing_unit_span(view, start, m.end(), rules) is not None]
+    inner = [c for c in cuts if view[c:end].strip()]
+    if len(cuts) < 2 or not inner:
+        return []
+    spans, s = [], start
+    for c in inner + [end]:
+        lead = len(view[s:c]) - len(view[s:c].lstrip())
+        if view[s:c].strip():
+            spans.append((s + lead, c))
+        s = c
+    return spans
+
+
 def _tasks_of_group(doc, node, group, view, rules, inline, action, origin,
                     heading_unit: tuple[int, int] | None = None,
                     known: frozenset[str] = frozenset()) -> list[Task]:
@@ -297,6 +323,17 @@ def _tasks_of_group(doc, node, group, view, rules, inline, action, origin,
     if not assigned and not _any(action, text):
         assigned = _opens_with_unit(view, start, end, rules, known)
     if len(cuts) < 2 and not (len(cuts) == 1 and cuts[0] == 0):
+        # (in the paragraphs under an item's heading, not in the numbered item's own line:
+        # an item's own sentences share its brackets)
+        own = prose[0] == node.block
+        listed = [] if cuts or (own and len(prose) < 2) else \
+            _bracketed_items(view, doc.blocks[prose[1]].start if own else start, end, rules)
+        if listed:
+            listed[0] = (start, listed[0][1])     # the heading goes with the first item
+            # 常住人口控制在1150万人左右。(市人口计生委牵头)能源消耗降低20%。(市经委牵头)…: one
+            # paragraph listing items, each closed by its own role bracket
+            return [Task(path, s, e, shared, origin) for s, e in listed
+                    if units_mod.trailing_unit_span(view, s, e, rules) is not None or _any(action, view[s:e])]
         return [Task(path, start, end, shared, origin)] if assigned or _any(action, text) else []
     if len(cuts) == 1:  # a paragraph that is one 一是 item
         return [Task(path, start, end, shared, "inline" if origin == "item" else origin)] \
