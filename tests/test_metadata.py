@@ -418,3 +418,31 @@ def test_a_signature_glued_to_the_last_sentence_of_a_crawled_notice(rules):
     assert meta["issued_on"] == "2023-09-05"
     assert meta["issuer"] == "某市人民政府"
     assert meta["recipients"] == ["各县、自治县、区人民政府（管委会）", "市政府各工作部门"]
+
+
+def test_a_signature_date_followed_by_the_enclosed_titles_year_is_cut_there(rules):
+    """…贯彻落实。 某某片区管理局 2023年4月7日 2023年农村生活垃圾分类工作方案 为…: the date line ends
+    at the date, so it is the 成文日期 (not the next day's publication)."""
+    from pipeline.process import analyse, ingest
+
+    body = "为持续推进辖区内农村生活垃圾分类工作，结合实际，制定本方案。一、工作目标 各村要在6月底前完成分类设施建设。" * 6
+    text = ("标题: 某某片区管理局关于印发《2023年农村生活垃圾分类工作方案》的通知\n发布时间: 2023-04-08 10:00\n"
+            "==================== 正文 ====================\n"
+            "各处室，各村（居）：现将《2023年农村生活垃圾分类工作方案》印发给你们，请结合工作实际，认真抓好贯彻落实。 "
+            f"某某片区管理局 2023年4月7日 2023年农村生活垃圾分类工作方案 {body}\n")
+    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+    assert meta["issued_on"] == "2023-04-07"
+    assert meta["date_source"] == "signature"
+
+
+def test_a_title_that_opens_with_its_issuers_name(rules):
+    """某县人民政府森林禁火令 | (a page headline with its separator), no signature: the title is
+    kept (禁火令 is a kind of document) and its issuer read from it; 某市人民政府督查室关于… is
+    the office's, not the government's."""
+    from pipeline import process_text
+
+    meta = process_text("某县人民政府森林禁火令 |\n当前森林防火已进入特险期，县政府决定发布森林禁火令。\n"
+                        "一、禁火期内严禁携带火种进入林区。\n")["document"]
+    assert (meta["title"], meta["issuer"], meta["doc_type"]) == ("某县人民政府森林禁火令", "某县人民政府", "禁火令")
+    meta = process_text("某市人民政府督查室关于开展人居环境整治专项督查的通知\n各乡镇：\n一、各乡镇要开展自查。\n")["document"]
+    assert meta["issuer"] == "某市人民政府督查室"

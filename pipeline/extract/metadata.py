@@ -28,7 +28,7 @@ _WORDS = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItem
 REQUIRED = ("title-about", "title-doc-type", "title-forwards", "title-tail", "title-complete",
             "title-qualifier", "title-version-note", "title-number-tail", "title-status-mark", "seal-note", "doc-number", "order-number", "title-core",
             "date", "date-chinese-numerals", "date-roc", "date-line", "promulgated", "published-date",
-            "unit-end", "issuer-in-title", "issuer-before-year", "self-named-issuer", "not-an-issuer",
+            "unit-end", "issuer-in-title", "issuer-before-year", "issuer-opens-title", "self-named-issuer", "not-an-issuer",
             "recipients-line", "recipients-inline", "not-recipients", "place-name", "heading-number", "cc-label",
             "attachments-label", "attachment-item", "printed-line", "enclosing-title",
             "classification", "urgency", "year-stated")
@@ -487,6 +487,10 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             if c and not mr.search("not-an-issuer", match_view(str(c)).strip()):
                 issuer = str(c).strip()
                 break
+    if issuer is None and title:
+        m = mr.match("issuer-opens-title", match_view(title))
+        if m:
+            issuer = title[: len(m.group("who"))]
     if issuer is None:
         for v, b in zip(bviews[:12], blocks[:12]):
             m = mr.search("self-named-issuer", v)
