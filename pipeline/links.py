@@ -18,8 +18,9 @@ def _key(title: str | None) -> str | None:
     return _PUNCT.sub("", match_view(title)) if title else None
 
 
-def link_references(out_dir: Path, outcomes) -> list[dict]:
-    """Edges {from, to, to_id, by, cited}; records are updated with ``links_to``."""
+def link_references(out_dir: Path, outcomes, rewrite: bool = True) -> list[dict]:
+    """Edges {from, to, to_id, by, cited}; records are updated with ``links_to``
+    (``rewrite=False``: the batch is the last run's, unchanged, so its records already are)."""
     by_title, by_number = {}, {}
     for o in outcomes:
         if o.info.get("id") is None and o.output and (out_dir / o.output).exists():
@@ -43,7 +44,7 @@ def link_references(out_dir: Path, outcomes) -> list[dict]:
                 links[i] = target.info["id"]
                 edges.append({"from": o.source, "to": target.source, "to_id": target.info["id"], "by": by,
                               "cited": ref.get("title") or ref.get("doc_number")})
-        if links and o.output:
+        if links and o.output and rewrite:
             _write_links(out_dir / o.output, links)
     return edges
 

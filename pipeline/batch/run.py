@@ -162,7 +162,9 @@ def _finish(job, inputs, out_dir: Path, entries, outcomes: dict, manifest: dict,
     if job == "run":
         from ..links import link_references
 
-        report["reference_graph"] = link_references(out_dir, ordered)
+        # the same documents, none changed: the records' links are the last run's
+        same = set(manifest) == set(outcomes) and all(o.status == "unchanged" for o in ordered)
+        report["reference_graph"] = link_references(out_dir, ordered, rewrite=not same)
     write_atomic(out_dir / "report.yml", dump_yaml(report))
     if interrupted:
         return EXIT_INTERRUPTED, report
