@@ -441,3 +441,18 @@ def test_hanging_indent_lines_join_but_a_signature_stays_apart():
     doc = _doc(next((CORPUS / "raw/more").glob("907_*.pdf")))
     texts = [b.text.strip() for b in doc.blocks]
     assert "2017年5月3日" in texts and "南京市住房保障和房产局" in texts
+
+
+def test_a_line_is_ordered_by_the_centres_of_its_glyph_boxes():
+    """A CJK glyph's box (as PDFium reports it, 12 pt text) can be wider than its advance
+    and start left of the punctuation before it: ordered by x0, 1.研究 read 1研.究 (measured
+    on a real PDF of the corpus, 1044); by the boxes' centres it reads as printed."""
+    from pipeline.ingest.pdf.layout import group_lines
+
+    def ch(text, x0, x1):
+        return {"text": text, "x0": x0, "x1": x1, "top": 212.0, "bottom": 224.0, "size": 12.0}
+
+    chars = [ch("1", 84.98, 90.98), ch(".", 90.74, 93.74), ch("研", 87.7, 105.5), ch("究", 101.59, 117.14),
+             ch("紀", 114.35, 128.78)]
+    [line] = group_lines(chars)
+    assert "".join(c["text"] for c in line) == "1.研究紀"

@@ -30,7 +30,7 @@ REQUIRED = ("title-about", "title-doc-type", "title-forwards", "title-tail", "ti
             "date", "date-chinese-numerals", "date-roc", "date-line", "promulgated", "published-date",
             "unit-end", "issuer-in-title", "issuer-before-year", "issuer-opens-title", "self-named-issuer", "not-an-issuer",
             "recipients-line", "recipients-inline", "not-recipients", "place-name", "heading-number", "cc-label",
-            "attachments-label", "attachment-item", "printed-line", "enclosing-title",
+            "attachments-label", "annex-heading", "attachment-item", "printed-line", "enclosing-title",
             "classification", "urgency", "year-stated")
 _TITLE_RULES = ("title-about", "title-doc-type", "title-forwards")
 
@@ -306,11 +306,12 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     title, title_i = None, None
     for i, v in enumerate(bviews[:25]):
         if blocks[i].kind == "table_row" or len(v) > 150 or v.endswith("。") or mr.match("heading-number", v) \
-                or mr.match("attachments-label", v):
+                or mr.match("attachments-label", v) or mr.match("annex-heading", v):
             continue    # (附件：1.某某设立指引 names an attachment, not this document)
         # a title set on several lines: 重庆市粮食局 重庆市财政局 / 关于印发《… / …》的通知
         j, joined = i, v
-        while j > 0 and i - j < 3 and continues_title(bviews[j - 1], joined, rules, bviews[j - 2] if j >= 2 else None):
+        while j > 0 and i - j < 3 and not mr.match("annex-heading", bviews[j - 1]) \
+                and continues_title(bviews[j - 1], joined, rules, bviews[j - 2] if j >= 2 else None):
             j -= 1
             joined = bviews[j] + joined
         if any(mr.search(name, joined) for name in _TITLE_RULES):

@@ -22,7 +22,6 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
 from statistics import median
 
 from ...model import Block, Document
@@ -112,6 +111,10 @@ class Page:
 # ---------------------------------------------------------------------------- lines
 
 
+def _centre(c: dict) -> float:
+    return c["x0"] + c["x1"]
+
+
 def group_lines(chars: list[dict]) -> list[list[dict]]:
     """Group characters into lines by vertical overlap; each line sorted by x."""
     if not chars:
@@ -140,9 +143,10 @@ def group_lines(chars: list[dict]) -> list[list[dict]]:
         top, bottom = ct, cb
     lines.append(cur)
     tops.append(top)
-    x0 = itemgetter("x0")
+    # by the box's centre: a CJK glyph's box can be wider than its advance and start left of
+    # the punctuation before it (1.研究 read as 1研.究 when sorted by x0)
     for ln in lines:
-        ln.sort(key=x0)
+        ln.sort(key=_centre)
     order = sorted(range(len(lines)), key=tops.__getitem__)    # stable, as sorting the lines was
     return [lines[k] for k in order]
 
