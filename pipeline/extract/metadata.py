@@ -485,7 +485,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     issuer = issuer or signer
     if issuer is None:
         for c in (*(info.get(k) for k in mr.fields("issuer")), meta_tags.get("ContentSource")):
-            if c and not mr.search("not-an-issuer", match_view(str(c)).strip()):
+            # (a cell holds a name: not an empty table's separators, 发布机构: | |)
+            if c and re.search(r"[\u4e00-\u9fffA-Za-z]", str(c)) and not mr.search("not-an-issuer", match_view(str(c)).strip()):
                 issuer = str(c).strip()
                 break
     if issuer is None and title:
