@@ -28,7 +28,7 @@ _WORDS = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItem
 REQUIRED = ("title-about", "title-doc-type", "title-forwards", "title-tail", "title-complete",
             "title-qualifier", "title-version-note", "title-number-tail", "title-status-mark", "seal-note", "doc-number", "order-number", "title-core",
             "date", "date-chinese-numerals", "date-roc", "date-line", "promulgated", "published-date",
-            "unit-end", "issuer-in-title", "issuer-before-year", "issuer-opens-title", "self-named-issuer", "not-an-issuer",
+            "unit-end", "issuer-in-title", "issuer-before-year", "source-line", "issuer-opens-title", "self-named-issuer", "not-an-issuer",
             "recipients-line", "recipients-inline", "not-recipients", "place-name", "heading-number", "cc-label",
             "attachments-label", "annex-heading", "attachment-item", "printed-line", "enclosing-title",
             "classification", "urgency", "year-stated")
@@ -488,6 +488,13 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             # (a cell holds a name: not an empty table's separators, 发布机构: | |)
             if c and re.search(r"[\u4e00-\u9fffA-Za-z]", str(c)) and not mr.search("not-an-issuer", match_view(str(c)).strip()):
                 issuer = str(c).strip()
+                break
+    if issuer is None:
+        for line in pm.get("furniture") or []:
+            m = mr.search("source-line", match_view(str(line)))
+            if m and mr.search("unit-end", m.group("who")) and not mr.search("not-an-issuer", m.group("who")):
+                at = match_view(str(line)).find(m.group("who"))
+                issuer = str(line)[at:at + len(m.group("who"))]
                 break
     if issuer is None and title:
         m = mr.match("issuer-opens-title", match_view(title))
