@@ -5,6 +5,7 @@ import bisect
 import datetime as dt
 import hashlib
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +49,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     view = fold_width(simplified)          # match_view(doc.text), without simplifying twice
     root = build_tree(doc, rules)
     meta = metadata.extract(doc, view, root, rules)
-    doc_date = _as_date(meta.get("issued_on"))
+    doc_date = _numbered_year(_as_date(meta.get("issued_on")), meta.get("doc_number"))
     year_hint = meta.get("year") if doc_date is None else None
     standing = tasks.is_standing(meta.get("title"), rules)   # its year-less dates recur yearly
     found = tasks.find_tasks(doc, root, rules, meta.get("title"))
@@ -131,6 +132,23 @@ def _shift(facts: list[Fact], offset: int) -> list[Fact]:
         f.start += offset
         f.end += offset
     return facts
+
+
+_NUMBER_YEAR = re.compile(r"[〔\[(（【]\s*((?:19|20)\d{2})\s*[〕\])）】]")
+
+
+def _numbered_year(date: dt.date | None, doc_number: str | None) -> dt.date | None:
+    """The date that places year-less dates (8月底前). A 发文字号 is given in the year the
+    document is issued: a signature dated an earlier year (2014年4月16日 under 〔2015〕69号)
+    is a slip, and its month and day are read in the number's year. The record keeps the
+    signature as written."""
+    m = _NUMBER_YEAR.search(doc_number or "")
+    if date is None or m is None or int(m.group(1)) <= date.year:
+        return date
+    try:
+        return date.replace(year=int(m.group(1)))
+    except ValueError:          # 29 February
+        return date.replace(year=int(m.group(1)), day=28)
 
 
 def _as_date(value) -> dt.date | None:

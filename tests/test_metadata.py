@@ -446,3 +446,16 @@ def test_a_title_that_opens_with_its_issuers_name(rules):
     assert (meta["title"], meta["issuer"], meta["doc_type"]) == ("某县人民政府森林禁火令", "某县人民政府", "禁火令")
     meta = process_text("某市人民政府督查室关于开展人居环境整治专项督查的通知\n各乡镇：\n一、各乡镇要开展自查。\n")["document"]
     assert meta["issuer"] == "某市人民政府督查室"
+
+
+def test_a_signature_year_earlier_than_the_document_numbers_places_dates_in_the_numbers_year():
+    """岚综管办〔2015〕69号 signed 2014年4月16日 (a slip): the record keeps the signature as
+    written, but 5月底前 is read in 2015, the year the number was given."""
+    from pipeline import process_text
+
+    text = ("某区管委会办公室关于印发网上公开试点工作方案的通知\n某综管办〔2015〕69号\n各部门：\n"
+            "一、确定权力清单。各部门要在5月底前完成权力清单的确定工作。\n某区管委会办公室\n2014年4月16日\n")
+    r = process_text(text)
+    assert r["document"]["issued_on"] == "2014-04-16"
+    [task] = r["tasks"]
+    assert [d["date"] for d in task["deadlines"]] == ["2015-05-31"]
