@@ -485,8 +485,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     issuer = issuer or signer
     if issuer is None:
         for c in (*(info.get(k) for k in mr.fields("issuer")), meta_tags.get("ContentSource")):
-            # (a cell holds a name: not an empty table's separators, 发布机构: | |)
-            if c and re.search(r"[\u4e00-\u9fffA-Za-z]", str(c)) and not mr.search("not-an-issuer", match_view(str(c)).strip()):
+            # (a cell holds an organisation's name: not an empty table's separators, 发布机构: | |,
+            # nor the site's name, 发布机构: 中国平潭)
+            if c and mr.search("unit-end", match_view(str(c)).strip()) and not mr.search("not-an-issuer", match_view(str(c)).strip()):
                 issuer = str(c).strip()
                 break
     if issuer is None:
