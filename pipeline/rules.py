@@ -156,7 +156,10 @@ class _LStr(str):
     line: int | None = None
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):   # libyaml's parser: rule files load 3x faster
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml's parser: rule files load 3x faster
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     """SafeLoader that records the source line of every mapping as ``__line__`` (and of
     every string), refuses duplicate keys and reports impossible dates with their line."""
 
