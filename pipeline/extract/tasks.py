@@ -179,6 +179,16 @@ def _unit_duty(text: str, rules) -> bool:
     return bool(m and units_mod.matcher(rules).is_unit(m.group(1)))
 
 
+_UNIT_COLON = re.compile(r"^\s*([^\s。,;:、()]{2,20}):(?=\S{4})")
+
+
+def _unit_colon_duty(text: str, rules) -> bool:
+    """A paragraph that opens with a unit's name and a colon, then its duties (an
+    emergency plan's 区气象局：加强监测预警预报…): one piece of work per unit."""
+    m = _UNIT_COLON.match(text)
+    return bool(m) and units_mod.matcher(rules).is_unit(m.group(1)) and not units_mod.is_unit_line(text, rules)
+
+
 def _closes_with_units(doc, group, view, rules) -> bool:
     """A group whose last paragraph ends in a role bracket （责任单位：…） assigns work."""
     if any(is_line for _, is_line in group):
@@ -260,7 +270,8 @@ def _group(doc, blocks, rules, bview, view) -> list[list[tuple[int, bool]]]:
         hit = classify(bview(i), rules)
         # a closing clause (本通知自印发之日起执行…) is a paragraph of its own, never the tail of an item
         starts_item = (hit is not None and hit[0] in inline) or _any(obligation, bview(i)) or _any(closing, bview(i)) \
-            or (units_mod.ROW_NUMBER.match(bview(i)) is not None and _unit_duty(bview(i), rules))  # 2区某局牵头…
+            or (units_mod.ROW_NUMBER.match(bview(i)) is not None and _unit_duty(bview(i), rules)) \
+            or _unit_colon_duty(bview(i), rules)      # 2区某局牵头…; 区气象局：加强监测预警…
         if is_unit_line and groups:
             groups[-1].append((i, True))
             closed = True
