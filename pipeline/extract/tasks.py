@@ -179,7 +179,8 @@ def _unit_duty(text: str, rules) -> bool:
     return bool(m and units_mod.matcher(rules).is_unit(m.group(1)))
 
 
-_UNIT_COLON = re.compile(r"^\s*([^\s。,;:、()]{2,20}):(?=\S{4})")
+# (not a body's membership: 办公室：主任由某某兼任, 领导小组：组长…)
+_UNIT_COLON = re.compile(r"^\s*([^\s。,;:、()]{2,20}):(?!\s*(?:主任|副主任|组长|副组长|成员|负责人|联系人))(?=\S{4})")
 
 
 def _unit_colon_duty(text: str, rules) -> bool:
