@@ -459,3 +459,15 @@ def test_a_signature_year_earlier_than_the_document_numbers_places_dates_in_the_
     assert r["document"]["issued_on"] == "2014-04-16"
     [task] = r["tasks"]
     assert [d["date"] for d in task["deadlines"]] == ["2015-05-31"]
+
+
+def test_a_crawled_headline_gives_way_to_the_notices_own_title_line_naming_its_issuer(rules):
+    """The page shows the headline 关于…的通知 and, after the 发文字号, the notice's own title line
+    某某局关于…的通知: the title is the one that names its issuer."""
+    from pipeline import process_text
+
+    text = ("关于印发《整改方案》的通知\n某管〔2020〕12号\n某某片区管理局关于印发《整改方案》的通知\n各村居：\n"
+            "现将《整改方案》印发给你们，请认真抓好落实。\n一、各村要在2020年底前完成整改。\n")
+    meta = process_text(text)["document"]
+    assert meta["title"] == "某某片区管理局关于印发《整改方案》的通知"
+    assert meta["issuer"] == "某某片区管理局"

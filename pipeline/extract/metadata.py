@@ -324,6 +324,16 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             if i + 1 < len(bviews) and mr.match("title-qualifier", bviews[i + 1]):
                 title, title_i = title + blocks[i + 1].text.strip(), i + 1
             break
+    if title is not None and title_i is not None:
+        # a crawled page shows the headline (关于…的通知) and, a few lines on, the notice's own
+        # title line naming its issuer (某某局关于…的通知): the issuer's line is the title
+        own = match_view(title).replace(" ", "")
+        for k in range(title_i + 1, min(len(bviews), title_i + 8)):
+            v = bviews[k].replace(" ", "")
+            if len(v) > len(own) and v.endswith(own) and mr.search("unit-end", v[: len(v) - len(own)]) \
+                    and mr.match("issuer-in-title", v):
+                title, title_i = blocks[k].text.strip(), k
+                break
     if title is None and page_field("title"):
         # a database's version note is not part of the title: 最低工资法（112.12.27制定）
         title = str(page_field("title")).strip()
