@@ -471,3 +471,17 @@ def test_a_crawled_headline_gives_way_to_the_notices_own_title_line_naming_its_i
     meta = process_text(text)["document"]
     assert meta["title"] == "某某片区管理局关于印发《整改方案》的通知"
     assert meta["issuer"] == "某某片区管理局"
+
+
+def test_a_page_headline_naming_the_enclosed_document_without_quotes_is_the_notices_title(rules):
+    """标题: 某办公室关于印发某某考评管理办法的通知 over a body that opens with the 主送 line and
+    the enclosed 办法 (no title line of the notice's own): the headline is the title."""
+    from pipeline.process import analyse, ingest
+
+    text = ("标题: 某区管委会办公室关于印发某区专项资金考评管理办法的通知\n发布时间: 2023-05-30 09:43\n"
+            "发布机构: 某区管委会办公室\n栏目: 区管委会办公室文件\n"
+            "==================== 正文 ====================\n"
+            "各片区管理局，区直各单位：\n《某区专项资金考评管理办法》已经研究同意，现印发给你们，请认真贯彻执行。\n"
+            "某区管委会办公室\n2023年5月30日\n某区专项资金考评管理办法\n第一条 为规范专项资金管理，制定本办法。\n")
+    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+    assert meta["title"] == "某区管委会办公室关于印发某区专项资金考评管理办法的通知"

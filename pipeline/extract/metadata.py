@@ -343,7 +343,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     if title is None:
         title = page_title
     elif page_title and doc_type_of(page_title, rules) == "通知" and doc_type_of(title, rules) != "通知" \
-            and f"《{match_view(title).strip()}》" in match_view(page_title).replace(" ", ""):
+            and (f"《{match_view(title).strip()}》" in match_view(page_title).replace(" ", "")
+                 or re.search("(?:印发|转发)" + re.escape(match_view(title).strip()) + "的通知$",
+                              match_view(page_title).replace(" ", "")) is not None):
         # the body opens with the enclosed document (a notice with no title line of its own):
         # the page's headline, X印发《<that document>》的通知, is the notice's title
         title = page_title
