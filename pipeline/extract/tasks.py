@@ -20,7 +20,7 @@ register_schema(
     rule_list_schema(
         {
             "kind": {"enum": ["skip_section", "action", "obligation_paragraph", "end_of_body",
-                              "report_title", "plan_section", "report_problem", "flat_exclude",
+                              "report_title", "plan_section", "report_problem", "report_remedy", "flat_exclude",
                               "condition_item", "standing_title", "standing_duty", "closing_clause"]},
             "pattern": {"type": "string"},
         },
@@ -77,6 +77,7 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
     view = match_view(doc.text)
     report_doc = is_report(doc, view, rules, title)
     plan = _patterns(rules, "plan_section")
+    remedy = _patterns(rules, "report_remedy")
     skip = _patterns(rules, "skip_section")
     action = _patterns(rules, "action")
     obligation = _patterns(rules, "obligation_paragraph")
@@ -121,8 +122,9 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         titles = [match_view(n.title) for n in _lineage(node)]
         if any(p.match(t) for p in skip for t in titles) and not _assigned_leaf(doc, node, view, rules):
             continue  # a preamble, unless a numbered item under it names its units
-        if report_doc and not any(_any(plan, h) for h in headings):
-            continue
+        if report_doc and not any(_any(plan, h) for h in headings) \
+                and not any(_any(remedy, bview(i)) for i in node.body[:4]):
+            continue      # a report's past work, unless the item states its remedy (整改措施：…)
         if node.block is not None and not node.children and not node.body and _any(condition, bview(node.block)):
             continue  # （二）有组织的考场作弊行为的；
         if node.block is None and not node.children and not report_doc:
