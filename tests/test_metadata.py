@@ -330,14 +330,19 @@ def test_a_crawled_notice_keeps_its_joint_signature_above_the_enclosed_plan(rule
     assert meta["issuers"] == ["某某区经济发展局", "某某区公安局", "某某区市场监督管理局"]
 
 
+def _cleaned_meta(text: str, rules) -> dict:
+    """The metadata of a TXT page after junk removal (the run-on splits these tests need)."""
+    from pipeline.process import analyse, ingest
+
+    return analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+
+
 def test_a_crawled_joint_title_keeps_its_first_signatory_from_the_page_headline(rules):
     """A crawler's page puts the breadcrumb, a joint title (甲会 乙局关于…) and the date on one
     line; splitting it leaves 甲会 among the short lines of page furniture. The page's
     标题 field holds the whole title; every signatory signs, a people's organisation
     (联合会) included, and the signatory whose place prefix is long (某某综合实验区) is cut
     from the one glued after it."""
-    from pipeline.process import analyse, ingest
-
     title = "某某综合实验区残疾人联合会 某某综合实验区财政金融局关于印发《助学项目实施方案》的通知"
     text = (f"标题: {title}\n发布时间: 2021-06-18 16:36\n文号: \n发布机构: 某某综合实验区残疾人联合会\n栏目: 部门文件\n"
             "原文链接: https://www.example.gov.cn/zwgk/t20210730_27369.htm\n"
@@ -348,7 +353,7 @@ def test_a_crawled_joint_title_keeps_its_first_signatory_from_the_page_headline(
             "助学项目实施方案 为加大对学前特殊教育支持，减轻残疾人家庭的经济负担，帮助学前教育阶段残疾儿童解决就学难的问题，制定本方案。"
             " 一、 项目资助对象资助对象为在政府有关部门审批的具有办学资质的学前教育机构接受教育的家庭经济困难残疾儿童。"
             " 二、 项目实施流程各片区要做好资助对象的摸底工作，每年10月30日前将资助资金发放给受助残疾儿童的监护人。\n")
-    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+    meta = _cleaned_meta(text, rules)
     assert match_view(meta["title"]).replace(" ", "") == \
         "某某综合实验区残疾人联合会某某综合实验区财政金融局关于印发《助学项目实施方案》的通知"
     assert meta["issuers"] == ["某某综合实验区残疾人联合会", "某某综合实验区财政金融局", "某某综合实验区社会事业局"]
@@ -380,14 +385,12 @@ def test_a_bureau_named_by_its_short_form_in_the_title_is_the_signatorys_full_na
 def test_a_joint_title_with_a_space_before_about_names_both_issuers(rules):
     """甲局 乙局 关于… in the page's headline (a space before 关于 too), 乙局关于… in the body, no
     signature: the title is the headline's, both bodies issue it and the first is the issuer."""
-    from pipeline.process import analyse, ingest
-
     title = "某某区农业农村局 某某区自然资源与生态环境局 关于印发《大棚房问题回头看方案》的通知"
     text = (f"标题: {title}\n发布时间: 2021-06-25 10:00\n发布机构: 某某区农业农村局\n"
             "==================== 正文 ====================\n"
             "某某区自然资源与生态环境局关于印发《大棚房问题回头看方案》的通知\n"
             "各片区管理局：\n现将《大棚房问题回头看方案》印发给你们，请认真贯彻落实。\n一、各片区要全面开展排查。\n")
-    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+    meta = _cleaned_meta(text, rules)
     assert match_view(meta["title"]).replace(" ", "") == match_view(title).replace(" ", "")
     assert meta["issuers"] == ["某某区农业农村局", "某某区自然资源与生态环境局"]
     assert meta["issuer"] == "某某区农业农村局"
@@ -396,12 +399,10 @@ def test_a_joint_title_with_a_space_before_about_names_both_issuers(rules):
 def test_a_title_set_on_four_lines_keeps_its_middle_lines(rules):
     """Issuer / 关于印发…与… / …建设2020年 / 重点任务清单的通知: all four lines are the title (the
     short middle lines are not page furniture)."""
-    from pipeline.process import analyse, ingest
-
     text = ("网站无障碍\n首页 > 政府信息公开\n某市人民政府办公室\n关于印发某市与某州、某县\n共同推进城市群建设2020年\n"
             "重点任务清单的通知\n各县区人民政府，市政府有关部门：\n《重点任务清单》已经市政府同意，现印发给你们，请认真组织实施。\n"
             "2020年10月9日\n")
-    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+    meta = _cleaned_meta(text, rules)
     assert meta["title"] == "某市人民政府办公室关于印发某市与某州、某县共同推进城市群建设2020年重点任务清单的通知"
     assert meta["issuer"] == "某市人民政府办公室"
 
@@ -409,12 +410,10 @@ def test_a_title_set_on_four_lines_keeps_its_middle_lines(rules):
 def test_a_signature_glued_to_the_last_sentence_of_a_crawled_notice(rules):
     """…请认真抓好贯彻落实。某市人民政府2023年9月5日（此件公开发布）某市储备粮管理办法第一章…: the
     signature is cut out (成文日期, issuer), and the 主送 names keep their bracketed alias."""
-    from pipeline.process import analyse, ingest
-
     body = "".join(f"第{n}条 市粮食和物资储备局负责市级储备粮的行政管理，会同市财政局按年核定储存费用补贴。" for n in "一二三四五六七八")
     text = ("各县、自治县、区人民政府（管委会），市政府各工作部门：现将《某市储备粮管理办法》印发给你们，请认真抓好贯彻落实。"
             f"某市人民政府2023年9月5日（此件公开发布）某市储备粮管理办法第一章  总则{body}\n")
-    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+    meta = _cleaned_meta(text, rules)
     assert meta["issued_on"] == "2023-09-05"
     assert meta["issuer"] == "某市人民政府"
     assert meta["recipients"] == ["各县、自治县、区人民政府（管委会）", "市政府各工作部门"]
@@ -423,14 +422,12 @@ def test_a_signature_glued_to_the_last_sentence_of_a_crawled_notice(rules):
 def test_a_signature_date_followed_by_the_enclosed_titles_year_is_cut_there(rules):
     """…贯彻落实。 某某片区管理局 2023年4月7日 2023年农村生活垃圾分类工作方案 为…: the date line ends
     at the date, so it is the 成文日期 (not the next day's publication)."""
-    from pipeline.process import analyse, ingest
-
     body = "为持续推进辖区内农村生活垃圾分类工作，结合实际，制定本方案。一、工作目标 各村要在6月底前完成分类设施建设。" * 6
     text = ("标题: 某某片区管理局关于印发《2023年农村生活垃圾分类工作方案》的通知\n发布时间: 2023-04-08 10:00\n"
             "==================== 正文 ====================\n"
             "各处室，各村（居）：现将《2023年农村生活垃圾分类工作方案》印发给你们，请结合工作实际，认真抓好贯彻落实。 "
             f"某某片区管理局 2023年4月7日 2023年农村生活垃圾分类工作方案 {body}\n")
-    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+    meta = _cleaned_meta(text, rules)
     assert meta["issued_on"] == "2023-04-07"
     assert meta["date_source"] == "signature"
 
@@ -476,12 +473,10 @@ def test_a_crawled_headline_gives_way_to_the_notices_own_title_line_naming_its_i
 def test_a_page_headline_naming_the_enclosed_document_without_quotes_is_the_notices_title(rules):
     """标题: 某办公室关于印发某某考评管理办法的通知 over a body that opens with the 主送 line and
     the enclosed 办法 (no title line of the notice's own): the headline is the title."""
-    from pipeline.process import analyse, ingest
-
     text = ("标题: 某区管委会办公室关于印发某区专项资金考评管理办法的通知\n发布时间: 2023-05-30 09:43\n"
             "发布机构: 某区管委会办公室\n栏目: 区管委会办公室文件\n"
             "==================== 正文 ====================\n"
             "各片区管理局，区直各单位：\n《某区专项资金考评管理办法》已经研究同意，现印发给你们，请认真贯彻执行。\n"
             "某区管委会办公室\n2023年5月30日\n某区专项资金考评管理办法\n第一条 为规范专项资金管理，制定本办法。\n")
-    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+    meta = _cleaned_meta(text, rules)
     assert meta["title"] == "某区管委会办公室关于印发某区专项资金考评管理办法的通知"

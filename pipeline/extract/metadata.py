@@ -327,10 +327,10 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     if title is not None and title_i is not None:
         # a crawled page shows the headline (关于…的通知) and, a few lines on, the notice's own
         # title line naming its issuer (某某局关于…的通知): the issuer's line is the title
-        own = match_view(title).replace(" ", "")
+        shown = match_view(title).replace(" ", "")
         for k in range(title_i + 1, min(len(bviews), title_i + 8)):
             v = bviews[k].replace(" ", "")
-            if len(v) > len(own) and v.endswith(own) and mr.search("unit-end", v[: len(v) - len(own)]) \
+            if len(v) > len(shown) and v.endswith(shown) and mr.search("unit-end", v[: len(v) - len(shown)]) \
                     and mr.match("issuer-in-title", v):
                 title, title_i = blocks[k].text.strip(), k
                 break
