@@ -168,6 +168,9 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         tasks = [t for t in tasks if not _any(problem, view[t.start:t.end])]
     closing = _patterns(rules, "closing_clause")   # 本措施自发布之日起施行…由X负责解释
     tasks = [t for t in tasks if not _any(closing, view[t.start:t.end])]
+    if title:       # the document's title line (repeated by a crawled page) is no task
+        own = match_view(title).replace(" ", "")
+        tasks = [t for t in tasks if view[t.start:t.end].replace(" ", "").strip() != own]
     tasks.sort(key=lambda t: t.start)
     return tasks
 
