@@ -123,7 +123,7 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         if any(p.match(t) for p in skip for t in titles) and not _assigned_leaf(doc, node, view, rules):
             continue  # a preamble, unless a numbered item under it names its units
         if report_doc and not any(_any(plan, h) for h in headings) \
-                and not any(_any(remedy, bview(i)) for i in node.body[:4]):
+                and not any(_any(remedy, bview(i)) for i in [*([node.block] if node.block is not None else []), *node.body[:4]]):
             continue      # a report's past work, unless the item states its remedy (整改措施：…)
         if node.block is not None and not node.children and not node.body and _any(condition, bview(node.block)):
             continue  # （二）有组织的考场作弊行为的；
