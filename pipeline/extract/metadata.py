@@ -28,7 +28,7 @@ _WORDS = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItem
 REQUIRED = ("title-about", "title-doc-type", "title-forwards", "title-tail", "title-complete",
             "title-qualifier", "title-version-note", "title-number-tail", "title-status-mark", "seal-note", "doc-number", "order-number", "title-core",
             "date", "date-chinese-numerals", "date-roc", "date-line", "promulgated", "published-date",
-            "unit-end", "issuer-in-title", "issuer-before-year", "source-line", "issuer-opens-title", "self-named-issuer", "not-an-issuer",
+            "unit-end", "issuer-in-title", "issuer-before-year", "issuer-after-year", "source-line", "issuer-opens-title", "self-named-issuer", "not-an-issuer",
             "recipients-line", "recipients-inline", "not-recipients", "place-name", "heading-number", "cc-label",
             "attachments-label", "annex-heading", "attachment-item", "printed-line", "enclosing-title",
             "classification", "urgency", "year-stated")
@@ -473,6 +473,10 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         m = mr.match("issuer-before-year", match_view(title))
         if m:
             issuer = title[: len(m.group("who"))]
+    if title and not issuer:
+        m = mr.match("issuer-after-year", match_view(title))
+        if m:
+            issuer = title[m.start("who"):m.end("who")]
     def spaced(g: str) -> list[str]:   # 海南省农业农村厅 海南省财政厅: two signatories on one line
         parts = g.split()
         return parts if len(parts) > 1 and all(mr.search("unit-end", match_view(x)) for x in parts) else [g]
