@@ -134,7 +134,7 @@ def _shift(facts: list[Fact], offset: int) -> list[Fact]:
     return facts
 
 
-_NUMBER_YEAR = re.compile(r"[〔\[(（【]\s*((?:19|20)\d{2})\s*[〕\])）】]")
+_NUMBER_YEAR = re.compile(r"〔((?:19|20)\d{2})〕")    # the record's 发文字号 is normalised to 〔YYYY〕
 
 
 def _numbered_year(date: dt.date | None, doc_number: str | None) -> dt.date | None:
