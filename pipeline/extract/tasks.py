@@ -299,13 +299,20 @@ def _group(doc, blocks, rules, bview, view) -> list[list[tuple[int, bool]]]:
 _INLINE_SPLIT = re.compile(r"(?:(?<=^)|(?<=[。;:!?]))\s*(?=(?:[一二三四五六七八九十]{1,3}|第[一二三四五六七八九十]{1,3})是)")
 
 
-_CLOSE = re.compile(r"(?<=。)\([^()]{2,80}?(?:牵头|负责|配合|参与|协办|责任单位|责任部门)[^()]{0,40}\)")
+def _closing_brackets(rules) -> re.Pattern:
+    """A role bracket after a sentence end: …左右。(市经委牵头); the role words and labels are
+    rules/roles.yml's."""
+    def build():
+        m = units_mod.matcher(rules)
+        words = sorted({*m.roles, *m.labels}, key=len, reverse=True)
+        return re.compile(r"(?<=。)\([^()]{0,80}?(?:" + "|".join(map(re.escape, words)) + r")[^()]{0,40}\)")
+    return rules.built("tasks.closing_brackets", build)
 
 
 def _bracketed_items(view: str, start: int, end: int, rules) -> list[tuple[int, int]]:
     """The items of a paragraph that lists several sentences, each closed by a role
     bracket (…左右。(市经委牵头)), as (start, end) spans; [] unless there are two such brackets."""
-    cuts = [m.end() for m in _CLOSE.finditer(view, start, end)
+    cuts = [m.end() for m in _closing_brackets(rules).finditer(view, start, end)
             if units_mod.trailing_unit_span(view, start, m.end(), rules) is not None]
     inner = [c for c in cuts if view[c:end].strip()]
     if len(cuts) < 2 or not inner:
