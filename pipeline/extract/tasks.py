@@ -297,6 +297,24 @@ def _group(doc, blocks, rules, bview, view) -> list[list[tuple[int, bool]]]:
 
 
 _INLINE_SPLIT = re.compile(r"(?:(?<=^)|(?<=[。;:!?]))\s*(?=(?:[一二三四五六七八九十]{1,3}|第[一二三四五六七八九十]{1,3})是)")
+_INLINE_NUMBER = re.compile(r"\((\d{1,2})\)")
+
+
+def _inline_numbered_cuts(text: str) -> list[int]:
+    """Where (1)…(N) items run into one paragraph start (a crawled page joined its lines:
+    2.4 某办公室职责(1)受理…。(2)组织…。): numbered from 1 without a gap, every item after
+    the first opening a sentence; [] unless there are two."""
+    cuts: list[int] = []
+    for m in _INLINE_NUMBER.finditer(text):
+        n = int(m.group(1))
+        before = text[:m.start()].rstrip(" \t")[-1:]
+        if before == "\n":
+            return []           # items on lines of their own are the item's sub-list
+        if n == len(cuts) + 1 and (n == 1 or before in ("。", ";")):
+            cuts.append(m.start())
+        elif n == 1 and cuts:
+            break       # a second list starts: keep the first
+    return cuts if len(cuts) >= 2 else []
 
 
 def _closing_brackets(rules) -> re.Pattern:
@@ -340,6 +358,15 @@ def _tasks_of_group(doc, node, group, view, rules, inline, action, origin,
     text = view[start:end]
     # Inline items: split at 一是/二是… that open a sentence.
     cuts = [m.start() for m in _INLINE_SPLIT.finditer(text)]
+    lead_in = None
+    if len(cuts) < 2:
+        # (1)…(N) run into a paragraph after a heading naming a body (2.4 某办公室职责(1)受理…):
+        # the body's duties, one task each, all assigned to it
+        numbered = _inline_numbered_cuts(text)
+        if numbered and numbered[0] > 0:
+            span = (start, start + numbered[0] + 3)     # the heading and its "(1)"
+            if units_mod.find_units(view, [span], rules, known=known):
+                cuts, lead_in = numbered, span
     # An item that names its units is a task even without a verb (2.工业增加值增长5%。
     # 牵头单位:…): the document assigns it.
     assigned = (bool(lines) or heading_unit is not None
@@ -377,11 +404,13 @@ def _tasks_of_group(doc, node, group, view, rules, inline, action, origin,
     own_parens = sum(1 for s, e in parts[:-1] if units_mod.trailing_unit_span(view, s, e, rules))
     if tail and not own_parens:
         shared = shared + [tail]
+    if lead_in is not None:
+        shared = shared + [lead_in]
     for k, (s, e) in enumerate(parts):
         seg = view[s:e]
         if k == 0 and cuts[0] > 0:
             continue  # the item's lead-in before 一是 introduces the parts
-        if not _any(action, seg):
+        if not _any(action, seg) and lead_in is None:
             continue
         tasks.append(Task(path, s, e, shared, "inline"))
     return tasks

@@ -427,6 +427,10 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
         items += m.split_list(units_text, s + cs, accept_bare=False)
         facts += _facts_for_list(m, items, role, "bracket-verb", each=each, jointly=jointly)
     if not facts and pending and trailing:
+        # (区管委会，2016年4月底前完成): the bracket's time limit is no unit
+        timed = [(ps, pe) for ps, pe in pending if _TIME_CLAUSE.match(content[ps:pe].strip())]
+        if timed and len(timed) < len(pending):
+            pending = [p for p in pending if p not in timed]
         items = []
         for ps, pe in pending:
             part = m.split_list(content[ps:pe], s + ps, accept_bare=False) or _mostly_units(m, content[ps:pe], s + ps)
@@ -438,6 +442,8 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
 
 
 _SHORT_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}")
+# a time limit written beside a bracket's units: 2016年4月底前完成, 6月底前, 长期坚持
+_TIME_CLAUSE = re.compile(r"(?:(?:\d{4}|[一二〇○零]{4})年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})?[年月日季][^,;()]{0,10}|(?:长期|持续|常态化|定期|按时)[\u4e00-\u9fff]{0,4}|\d{4}年[^,;()]{0,10}")
 
 
 def _mostly_units(m: UnitMatcher, text: str, offset: int) -> list[tuple[int, int, str, bool]]:
@@ -507,7 +513,9 @@ def _build_tokenizer(rules: RuleSet):
 
 # Where a clause starts (a unit named at a clause start needs no admin prefix:
 # 房管所负责…, 由村委会负责…) and characters no unit name at a clause start contains.
-_CLAUSE_START = set("\n。;:,!?、由.)") | {"会同", "配合"}
+# (成立X小组, 领导小组下设办公室: the body set up starts a name; so does a space after a
+# heading's number: 2.4 应急领导小组办公室职责)
+_CLAUSE_START = set("\n。;:,!?、由.) \t") | {"会同", "配合", "成立", "设立", "组建", "下设"}
 _NOT_A_NAME = re.compile(r"[要将对在把向按请以从为并及时须]|应(?!急)")    # 应急管理局 is a name
 
 
