@@ -196,7 +196,7 @@ DOCUMENT = _closed("the document: where it came from and its 公文 metadata", {
                                                           "published", "promulgated", "adopted", None]),
     "year": _d("the year year-less dates (年底前) belong to: 成文日期, else title, 发文字号 or a heading",
                type=["integer", "null"]),
-    "year_source": _d("where year came from", enum=["issued_on", "title", "doc_number", "heading", None]),
+    "year_source": _d("where year came from", enum=["issued_on", "title", "doc_number", "heading", "cited", None]),
     "recipients": _strings("主送机关"),
     "cc": _strings("抄送机关"),
     "attachments": _strings("附件 titles listed after the body"),

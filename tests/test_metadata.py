@@ -174,6 +174,13 @@ def _meta_of_text(text, rules):
     ("某某区管委会办公室关于印发《某某实施方案》的通知\n发文字号：\n岚综管办〔2022〕44号\n"
      "岚综管办〔2022〕44号各片区管理局，区直各单位：\n《某某实施方案》已经研究同意，现印发给你们。\n一、各片区要按时完成排查。\n",
      {"recipients": ["各片区管理局", "区直各单位"]}),
+    # a 、-list of bodies that each stand on their own is several recipients; a later 各-part
+    # naming only a kind of body (国务院各部委、各直属机构) shares the first's owner
+    ("某某区管委会关于开展环境整治的实施意见\n区直各单位、各片区开发管理局，各乡镇人民政府、各有关单位：\n"
+     "一、各单位要按时完成整治。\n",
+     {"recipients": ["区直各单位", "各片区开发管理局", "各乡镇人民政府", "各有关单位"]}),
+    ("某某市药品监督管理局关于开展药品流通整治的通知\n局机关各处室、各分局：\n一、各分局要按时完成检查。\n",
+     {"recipients": ["局机关各处室、各分局"]}),
     # 秘书处 …印发 is the printing date, not the 成文日期
     ("某某市会议纪要\n一、会议议定事项。各部门要抓好落实。\n某某市人民政府秘书处 2023年1月6日印发\n",
      {"issued_on": None}),

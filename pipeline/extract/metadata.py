@@ -208,6 +208,11 @@ def admin_level(issuer: str | None, rules: RuleSet | None = None) -> tuple[str |
     return None, None
 
 
+# 国务院各部委、各直属机构 and 局机关各处室、各分局: later 各-parts name the first's own
+# subdivisions; 区直各单位、各乡镇人民政府 are two recipients, a 各-part naming places stands alone
+_PLACE_EACH = re.compile(r"各(?:有关|相关)?(?:乡镇|乡|镇|街道|县|区|市|州|省|片区|开发区|园区|村|社区|盟|旗|地)")
+
+
 def _split_names(text: str, rules=None) -> list[str]:
     """Recipient names: split on commas; a 、-group splits into its names only when each
     is a whole unit name (各县(区)人民政府、开发区管委会), not when the names share a
@@ -223,7 +228,7 @@ def _split_names(text: str, rules=None) -> list[str]:
         views = [match_view(p) for p in parts]
         whole = len(parts) > 1 and (
             any(mr.search("place-name", re.sub(r"\([^()]*\)$", "", v)) or (m is not None and not m.is_unit(v)) for v in views)
-            or ("各" in views[0][1:] and all(v.startswith("各") for v in views[1:])))
+            or ("各" in views[0][1:] and all(v.startswith("各") and not _PLACE_EACH.match(v) for v in views[1:])))
         out.extend([group] if whole else parts)
     return [x for x in out if x]
 
@@ -610,6 +615,12 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             if m:
                 year, year_source = int(m.group(0)), source
                 break
+    rx_cited = mr.rx.get("cited-number-year")
+    if year is None and rx_cited is not None:
+        # a notice is no older than the newest document it cites (根据某教〔2003〕2号…)
+        cited = [int(m.group(0)) for v in bviews for m in rx_cited.finditer(v)]
+        if cited:
+            year, year_source = max(cited), "cited"
     return {
         "title": title,
         "enclosed_title": enclosed,
