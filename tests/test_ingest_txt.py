@@ -91,3 +91,19 @@ def test_a_crawlers_header_with_empty_fields_and_a_separator_is_page_metadata(ru
     assert doc.page_meta["info_table"]["标题"] == "某某管委会关于下达2016年建设目标任务的通知"
     assert "文号" not in doc.page_meta["info_table"]
     assert "标题:" not in doc.text and "====" not in doc.text and "links.tsv" not in doc.text
+
+
+def test_a_crawlers_markdown_layout_table_and_line_breaks_are_prose():
+    # a page saved as Markdown: images, and the body in a one-cell layout table joined by <br>
+    md = ("![](https://example.gov.cn/images/logo.png)\n\n| 索引号： | 0001/2025-1 | 生成日期： | 2025-06-18 |\n"
+          "| --- | --- | --- | --- |\n\n|     |\n| --- |\n"
+          "| 各乡镇、县直各部门：<br>为做好秋季防火工作，现将有关事项通知如下：<br>**一、加强巡查**<br>"
+          "各乡镇要在10月底前完成隐患排查。（责任单位：县林业局） |\n"
+          "| 序号 | 任务 | 责任单位 |\n| --- | --- | --- |\n| 1 | 巡查<br>排查 | 县林业局 |\n")
+    doc = read_bytes(md.encode(), "page.txt")
+    paragraphs = [b.text for b in doc.blocks if b.kind != "table_row"]
+    assert "一、加强巡查" in paragraphs
+    assert "各乡镇要在10月底前完成隐患排查。（责任单位：县林业局）" in paragraphs
+    assert not any("<br" in b.text or "![" in b.text or "**" in b.text for b in doc.blocks)
+    rows = [b.text for b in doc.blocks if b.kind == "table_row"]
+    assert any("巡查 排查" in r and "县林业局" in r for r in rows)   # a data row stays a row

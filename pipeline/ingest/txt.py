@@ -235,12 +235,43 @@ def _add_row(doc: Document, cells: list[str], table: int, in_table: bool) -> tup
     return table, True
 
 
+_BR = re.compile(r"<br\s*/?>", re.I)
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_MD_BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
+
+
+def _markdown_export(lines: list[str]) -> list[str]:
+    """A page saved as Markdown by a crawler keeps HTML line breaks (正文<br>各部门：) and
+    image links (![](…/logo.png)): the breaks are lines, the images are nothing to read, bold
+    marks (**（一）商务部门。**) are no text. A
+    layout table's row with one filled cell of prose (| 各部门：<br>为进一步… |) is that prose;
+    a data table's row stays one row (a break inside its cell is a space)."""
+    if not any("<br" in ln.lower() or "![" in ln or "**" in ln for ln in lines):
+        return lines
+    out: list[str] = []
+    for ln in lines:
+        ln = _MD_BOLD.sub(r"\1", _MD_IMAGE.sub("", ln))
+        if not ln.lstrip().startswith("|"):
+            out.extend(_BR.split(ln))
+            continue
+        cells = [c.strip() for c in ln.strip().strip("|").split("|")]
+        filled = [c for c in cells if c]
+        if len(cells) == 1 and (not filled or _RULE_CELL.fullmatch(filled[0])):
+            continue        # a one-column layout table's empty header or its |---|
+        if len(filled) == 1 and (len(cells) == 1 or "<br" in filled[0].lower() or len(filled[0]) >= 60):
+            out.extend(_BR.split(filled[0]))
+        else:
+            out.append(_BR.sub(" ", ln))
+    return out
+
+
 def read(data: bytes, source: str) -> Document:
     text, encoding, bad = decode(data)
     if "\x00" in text:
         raise IngestError("skipped", "binary data of unknown type")
     doc = Document(source=source, format="txt", encoding=encoding)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _markdown_export(lines)
     lines = _front_matter(lines, doc)
     bar_rows = _bar_rows(lines)
     stacked = _stacked_rows(lines)
