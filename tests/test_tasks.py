@@ -23,3 +23,20 @@ def test_task_case(case, rules):
     assert len(starts) == len(case["tasks"]), starts
     for got, want in zip(starts, case["tasks"]):
         assert got.startswith(want), (got, want)
+
+
+def test_an_annex_per_body_assigns_each_body_its_items(rules):
+    # 附件 2016年某局…目标责任 over numbered duties, then the next body's list
+    from pipeline.extract import units as units_mod
+
+    lines = ["附件：2016年县直有关部门环境保护目标责任", "附件 2016年某县环境保护局环境保护目标责任",
+             "一、深化水污染防治。组织实施水污染防治年度任务。", "二、强化大气污染防治。建设空气自动监测站。",
+             "2016年某县交通运输局环境保护目标责任", "一、加强营运车辆监管。组织淘汰黄标车。"]
+    doc = Document("x.txt", "txt", [Block("paragraph", t) for t in lines]).build()
+    view = doc.text
+    got = []
+    for t in find_tasks(doc, build_tree(doc, rules), rules):
+        names = sorted({f.data["unit"] for f in units_mod.find_units(view, t.spans(), rules)})
+        got.append((view[t.start:t.end][:6], names))
+    assert got == [("一、深化水污", ["某县环境保护局"]), ("二、强化大气", ["某县环境保护局"]),
+                   ("一、加强营运", ["某县交通运输局"])]

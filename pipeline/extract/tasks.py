@@ -172,7 +172,26 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         own = match_view(title).replace(" ", "")
         tasks = [t for t in tasks if view[t.start:t.end].replace(" ", "").strip() != own]
     tasks.sort(key=lambda t: t.start)
+    _scope_duty_lists(doc, view, rules, tasks)
     return tasks
+
+
+_DUTY_LIST_END = re.compile(r"(?:目标责任书?|责任清单)[ \t]*$")
+
+
+def _scope_duty_lists(doc, view: str, rules, tasks: list[Task]) -> None:
+    """A line titling one body's duties (附件 2016年某局环境保护目标责任, 某局责任清单) assigns
+    that body to every task after it, up to the next such line: an annex per bureau."""
+    heads = [(b.start, b.end) for b in doc.blocks
+             if b.kind != "table_row" and b.end - b.start <= 60 and _DUTY_LIST_END.search(view, b.start, b.end)
+             and any(f.rule == "duty-list-heading" for f in units_mod.find_units(view, [(b.start, b.end)], rules))]
+    for k, (s, e) in enumerate(heads):
+        upto = heads[k + 1][0] if k + 1 < len(heads) else len(view)
+        for t in tasks:
+            if t.start < s and e <= t.end:      # the next body's title ran into the last item
+                t.end = t.start + len(view[t.start:s].rstrip())
+            if e <= t.start < upto and (s, e) not in t.shared:
+                t.shared.append((s, e))
 
 
 _DUTY = re.compile(r"^\s*([^,。;:\s]{2,20}?)(?:负责|牵头|主要负责|具体负责|会同|配合|协助)")

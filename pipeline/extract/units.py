@@ -514,8 +514,8 @@ def _build_tokenizer(rules: RuleSet):
 # Where a clause starts (a unit named at a clause start needs no admin prefix:
 # 房管所负责…, 由村委会负责…) and characters no unit name at a clause start contains.
 # (成立X小组, 领导小组下设办公室: the body set up starts a name; so does a space after a
-# heading's number: 2.4 应急领导小组办公室职责)
-_CLAUSE_START = set("\n。;:,!?、由.) \t") | {"会同", "配合", "成立", "设立", "组建", "下设"}
+# heading's number: 2.4 应急领导小组办公室职责, or a year: 2016年某局环境保护目标责任)
+_CLAUSE_START = set("\n。;:,!?、由.) \t年") | {"会同", "配合", "成立", "设立", "组建", "下设"}
 _NOT_A_NAME = re.compile(r"[要将对在把向按请以从为并及时须]|应(?!急)")    # 应急管理局 is a name
 
 
@@ -688,8 +688,8 @@ def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
                     if ue - us < 2 or any(a <= us < b or a < ue <= b for a, b in taken):
                         continue
                     verb = hit.group("verb")
-                    role = (r.get("role") or m.roles.get(verb) or m.roles.get(verb.replace("分别", "").replace("共同", ""))
-                            or "responsible")
+                    role = (r.get("role") or m.roles.get(verb) or m.labels.get(verb)
+                            or m.roles.get(verb.replace("分别", "").replace("共同", "")) or "responsible")
                     if r.get("bare_names"):
                         items = _bare_names(view, us, ue, m)
                     else:
