@@ -77,8 +77,9 @@ def test_unclosed_bracket_and_nested_names_of_seed_003(corpus_run):
 
 
 def test_first_listed_unit_leads_after_a_note(rules):
-    """（除标注“分别牵头”外，列第一位为牵头单位，下同）: later lists name their lead first;
-    a list that says 分别牵头 keeps its roles; the note itself is never a unit."""
+    """（除标注“分别牵头”外，列第一位为牵头单位，下同）: later lists name their lead first (the
+    others stay responsible: the note calls nobody 配合); a list that says 分别牵头 keeps its
+    roles; the note itself is never a unit."""
     from pipeline.process import analyse
     from pipeline.model import Document
 
@@ -89,7 +90,7 @@ def test_first_listed_unit_leads_after_a_note(rules):
     doc = read_bytes(text.encode("utf-8"), "x.txt")
     a = analyse(doc, rules)
     got = [[(doc.text[f.start:f.end], f.data["role"]) for f in facts if f.kind == "unit"] for facts in a.task_facts]
-    assert got == [[("市交通运输局", "lead"), ("市公安局", "co"), ("各区政府", "co")],
+    assert got == [[("市交通运输局", "lead"), ("市公安局", "responsible"), ("各区政府", "responsible")],
                    [("市公安局", "lead"), ("市城管局", "lead")]]
     assert isinstance(doc, Document)
 

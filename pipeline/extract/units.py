@@ -427,8 +427,11 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
         items += m.split_list(units_text, s + cs, accept_bare=False)
         facts += _facts_for_list(m, items, role, "bracket-verb", each=each, jointly=jointly)
     if not facts and pending and trailing:
-        # (区管委会，2016年4月底前完成): the bracket's time limit is no unit
-        timed = [(ps, pe) for ps, pe in pending if _TIME_CLAUSE.match(content[ps:pe].strip())]
+        # (区管委会，2016年4月底前完成。列第一位的为牵头单位，下同): the bracket's time limit and its
+        # note on roles are no units
+        timed = [(ps, pe) for ps, pe in pending if _TIME_CLAUSE.match(content[ps:pe].strip())
+                 or content[ps:pe].strip() in ("下同", "以下同")
+                 or (m.first_lead_rx is not None and m.first_lead_rx.search(content[ps:pe]))]
         if timed and len(timed) < len(pending):
             pending = [p for p in pending if p not in timed]
         items = []
@@ -637,11 +640,11 @@ def with_scope_notes(facts: list[Fact], at: int, notes: list[tuple[int, list[Fac
 
 
 def _first_listed_lead(facts: list[Fact]) -> list[Fact]:
-    """One list of units, all 'responsible' and none 'each': the first leads."""
+    """One list of units, all 'responsible' and none 'each': the first leads (the note names
+    the lead only; the others stay responsible, as next to a 牵头单位 line)."""
     if len(facts) < 1 or any(f.data["role"] != "responsible" or f.data.get("each") for f in facts):
         return facts
-    for k, f in enumerate(facts):
-        f.data["role"] = "lead" if k == 0 else "co"
+    facts[0].data["role"] = "lead"
     return facts
 
 

@@ -453,10 +453,11 @@ def _breaks(a: Line, b: Line, first_of_para: bool, st: _Stats) -> bool:
         return False
     ends = a.text.rstrip()[-1:] in _SENT_END
     # a hanging indent, however deep: an item's number stands out and its wrapped lines
-    # start under its text ((1)嚴密監控…（外交部、國防部、經 / 濟部、交通部…等）)
+    # start under its text ((1)嚴密監控…（外交部、國防部、經 / 濟部、交通部…等）, or under the
+    # text after a label: 壹、 計畫緣起：為使… / 生活型態，…)
     # (a line spanning most of the column: a right-aligned signature is short)
     if (same_style and not ends and _full(a, st, b) and not _HEAD_NUM.match(b.text)
-            and a.x0 < b.x0 <= a.x0 + 4 * _p(b, st) and a.x1 - a.x0 > 0.6 * (st.right - st.left)):
+            and a.x0 < b.x0 <= a.x0 + 8 * _p(b, st) and a.x1 - a.x0 > 0.6 * (st.right - st.left)):
         return False
     if _alone(a, st) or _alone(b, st):
         return True

@@ -177,8 +177,10 @@ def read_tables(found, chars: list[dict], page: int) -> tuple[list[Table], list[
     for t in found:
         rows = [r for r in t.rows]
         ncols = max((len(r.cells) for r in rows), default=0)
-        if not rows or ncols == 0 or (len(rows) == 1 and ncols == 1):
-            continue                       # a frame around text is prose, not a table
+        if not rows or ncols <= 1:
+            # a frame around text is prose, not a table: a box, or a stack of one-cell rows
+            # (a Word paragraph border or shading; a hanging label outside it belongs to its line)
+            continue
         boxes.append((t, rows, ncols, t.bbox))      # Table.bbox is recomputed on each access
     if not boxes:
         return [], chars
