@@ -456,3 +456,23 @@ def test_a_line_is_ordered_by_the_centres_of_its_glyph_boxes():
              ch("紀", 114.35, 128.78)]
     [line] = group_lines(chars)
     assert "".join(c["text"] for c in line) == "1.研究紀"
+
+
+def test_one_cell_rows_are_prose_and_a_hanging_label_stays_on_its_line():
+    """A Word PDF that draws a paragraph border round each list (1093, a 實施計畫 as
+    published): pdfplumber finds stacks of one-cell rows whose frames leave the items'
+    labels (一)… outside. Read as tables, the labels fell apart from their text; as prose
+    each label leads its line, and the 主辦單位 list is the plan's own, not a site footer."""
+    from .conftest import CORPUS
+
+    doc = _doc(next((CORPUS / "raw/more").glob("1093_*.pdf")))
+    texts = [_ws(b.text) for b in doc.blocks]
+    assert "(一)參賽資格：具有新北市親師生平台之會員皆可參與。" in texts
+    assert not any(t in ("(一)", "(二)", "(三)") for t in texts)
+    assert not any(b.kind == "table_row" for b in doc.blocks if b.page == 1)
+    from pipeline.ingest import read_path
+    from pipeline.junk import clean
+    from pipeline.rules import load_rules
+
+    cleaned = clean(read_path(next((CORPUS / "raw/more").glob("1093_*.pdf"))), load_rules())
+    assert any("主辦單位：新北市政府" in _ws(b.text) for b in cleaned.blocks)
