@@ -242,14 +242,17 @@ def _assigned_leaf(doc, node: Node, view: str, rules) -> bool:
 def _unit_heading(doc, node: Node | None, view: str, rules,
                   known: frozenset[str] = frozenset()) -> tuple[int, int] | None:
     """The span of a heading that is a unit's name and a colon, nothing else
-    (（二）核安会：), whose numbered items are that unit's duties. (A heading that is a bare
-    name is not enough: （五）加快建设服务型政府 ends like a unit.)"""
+    (（二）核安会：), whose numbered items are that unit's duties, or of the role bracket that
+    closes the heading. (A heading that is a bare name is not enough: （五）加快建设服务型政府
+    ends like a unit.)"""
     if node is None or node.block is None:
         return None
     b = doc.blocks[node.block]
     colon = b.start + len(view[b.start:b.end].rstrip()) - 1
     if view[colon] != ":":
-        return None
+        # （一）精准识别，建档立卡工作。（主办处室：统计信息处）over 1、2、3: the heading's role
+        # bracket assigns every item under it
+        return units_mod.trailing_unit_span(view, b.start, b.end, rules)
     # the unit must end at the colon: 第十条 奖励由…部门负责，标准如下： is no unit heading
     found = units_mod.find_units(view, [(b.start, b.end)], rules, known=known)
     return (b.start, b.end) if any(f.end == colon for f in found) else None

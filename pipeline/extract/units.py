@@ -401,7 +401,8 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
         for k, lab in enumerate(labels):
             seg_end = labels[k + 1].start() if k + 1 < len(labels) else len(content)
             seg = _until_other_field(content[lab.end():seg_end], m.other_field_rx).rstrip(" ,;，；。")
-            items = m.split_list(seg, s + lab.end(), accept_bare=True)
+            # (牵头领导：某副局长 names a person: only a real unit name there is a unit)
+            items = m.split_list(seg, s + lab.end(), accept_bare="领导" not in lab.group("label"))
             facts += _facts_for_list(m, items, m.labels[re.sub(r"\s", "", lab.group("label"))], "bracket-label")
         return facts
     pending: list[tuple[int, int]] = []
@@ -706,7 +707,17 @@ def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
                     jointly = verb in m.jointly_words or any(j for *_, j in items)
                     facts += _facts_for_list(m, items, role, r["name"], each=each, jointly=jointly)
                     taken.append((items[0][0], items[-1][1]))
-    return _dedupe(facts)
+    return _drop_restated(_dedupe(facts))
+
+
+def _drop_restated(facts: list[Fact]) -> list[Fact]:
+    """A unit a task names with a role (主办处室：开发指导处 → lead) and again in a bare bracket
+    of one of its parts (…（开发指导处）) is that role's unit: the bare 'responsible' adds nothing."""
+    roled = {f.data["unit"] for f in facts if f.data["role"] in ("lead", "co")}
+    if not roled:
+        return facts
+    return [f for f in facts if f.data["role"] != "responsible" or f.data["unit"] not in roled
+            or f.rule not in ("bracket-units",)]
 
 
 def _logical_lines(view: str, start: int, end: int) -> list[tuple[int, int]]:
