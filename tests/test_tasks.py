@@ -47,10 +47,12 @@ def test_a_headings_role_bracket_assigns_the_items_under_it(rules):
     # repeating X adds nothing, and the leader is a person, not a unit
     from pipeline.extract import units as units_mod
 
+    from pipeline.normalize import match_view
+
     lines = ["二、工作措施", "（一）精准识别，建档立卡工作。（牵头领导：刘某副局长；主办处室：统计信息处）",
              "1、加强指导督查。各县要加强对乡镇的指导。", "2、建立工作台账。按月报送工作进度。（统计信息处）"]
     doc = Document("x.txt", "txt", [Block("paragraph", t) for t in lines]).build()
-    view = doc.text
+    view = match_view(doc.text)
     got = []
     for t in find_tasks(doc, build_tree(doc, rules), rules):
         got.append(sorted((f.data["unit"], f.data["role"]) for f in units_mod.find_units(view, t.spans(), rules)))
