@@ -103,6 +103,15 @@ def continues_title(prev: str, cur: str, rules: RuleSet, above: str | None = Non
     return len(cur) <= 8 and bool(re.search(r"[\u4e00-\u9fff]{4}$", prev))
 
 
+_LETTER_SPACED = re.compile(r"(?:[\u4e00-\u9fff][ \t\u3000]+)+[\u4e00-\u9fff]")
+
+
+def unspaced(text: str) -> str:
+    """A title word set letter-spaced on a line of its own (通      知) read as written (通知);
+    other spaces stay (某局 某局 关于…: two issuers)."""
+    return re.sub(r"[ \t\u3000]+", "", text) if _LETTER_SPACED.fullmatch(text) else text
+
+
 def _first(rules: RuleSet, items: list[dict], text: str) -> str | None:
     for r in items:
         if rules.regex(r["pattern"]).search(text):
@@ -215,6 +224,12 @@ def clean(doc: Document, rules: RuleSet) -> Document:
     window = cfg.get("head_window", 40)
     for i, v in enumerate(views[:window]):
         if _first(rules, cfg.get("body_start", []), v):
+            body_start = i
+            break
+        # a title broken before its last word, set letter-spaced: 关于开展…活动的 / 通      知
+        nxt = views[i + 1] if i + 1 < len(views) else ""
+        if nxt and len(v) <= 60 and unspaced(nxt) != nxt \
+                and _first(rules, cfg.get("body_start", []), v + unspaced(nxt)):
             body_start = i
             break
     # A title set on several lines starts at its first line: 国务院办公厅关于推进 / …的意见

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..model import Document
 from ..normalize import match_view
-from ..junk import continues_title
+from ..junk import continues_title, unspaced as _unspaced
 from ..rules import RuleError, RuleSet, default_rules, register_schema, rule_list_schema
 from . import placeholders
 from .placeholders import cn_digits, cn_number
@@ -314,13 +314,13 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                 or mr.match("attachments-label", v) or mr.match("annex-heading", v):
             continue    # (附件：1.某某设立指引 names an attachment, not this document)
         # a title set on several lines: 重庆市粮食局 重庆市财政局 / 关于印发《… / …》的通知
-        j, joined = i, v
+        j, joined = i, _unspaced(v)
         while j > 0 and i - j < 3 and not mr.match("annex-heading", bviews[j - 1]) \
                 and continues_title(bviews[j - 1], joined, rules, bviews[j - 2] if j >= 2 else None):
             j -= 1
-            joined = bviews[j] + joined
+            joined = _unspaced(bviews[j]) + joined
         if any(mr.search(name, joined) for name in _TITLE_RULES):
-            title, title_i = "".join(blocks[k].text.strip() for k in range(j, i + 1)), i
+            title, title_i = "".join(_unspaced(blocks[k].text.strip()) for k in range(j, i + 1)), i
             # the rest of a title broken before its last words: …信息报告 / 工作的通知
             if i + 1 < len(bviews) and blocks[i + 1].kind != "table_row" and mr.match("title-tail", bviews[i + 1]) \
                     and not mr.search("title-complete", bviews[i]):
