@@ -329,6 +329,13 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             if i + 1 < len(bviews) and mr.match("title-qualifier", bviews[i + 1]):
                 title, title_i = title + blocks[i + 1].text.strip(), i + 1
             break
+    if title is not None:
+        # a database export's field line (法规名称：某某要点) read as the title keeps no label
+        for label in mr.fields("title"):
+            m_label = re.match(r"\s*" + re.escape(label) + r"\s*[:：]\s*", match_view(title))
+            if m_label and len(title) > m_label.end():
+                title = title[m_label.end():]
+                break
     if title is not None and title_i is not None:
         # a crawled page shows the headline (关于…的通知) and, a few lines on, the notice's own
         # title line naming its issuer (某某局关于…的通知): the issuer's line is the title
