@@ -532,8 +532,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     if issuer is None:
         for v, b in zip(bviews[:12], blocks[:12]):
             m = mr.search("self-named-issuer", v)
-            if m and mr.search("unit-end", m.group("who")):
-                issuer = b.text.strip()[m.start("who"):m.end("who")] if len(b.text.strip()) == len(v) else m.group("who")
+            who = "who_order" if m and m.groupdict().get("who_order") else "who"
+            if m and m.group(who) and mr.search("unit-end", m.group(who)):
+                issuer = b.text.strip()[m.start(who):m.end(who)] if len(b.text.strip()) == len(v) else m.group(who)
                 break
 
     # 主送机关: the first line ending with a colon, before the body.
