@@ -28,7 +28,7 @@ _WORDS = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItem
 REQUIRED = ("title-about", "title-doc-type", "title-forwards", "title-tail", "title-complete",
             "title-qualifier", "title-version-note", "title-number-tail", "title-status-mark", "seal-note", "doc-number", "order-number", "title-core",
             "date", "date-chinese-numerals", "date-roc", "date-line", "promulgated", "published-date",
-            "unit-end", "issuer-in-title", "issuer-before-year", "issuer-after-year", "source-line", "issuer-opens-title", "self-named-issuer", "not-an-issuer",
+            "unit-end", "issuer-in-title", "issuer-before-year", "issuer-after-year", "source-line", "issuer-opens-title", "self-named-issuer", "order-issuer", "not-an-issuer",
             "recipients-line", "recipients-inline", "not-recipients", "place-name", "heading-number", "cc-label",
             "attachments-label", "annex-heading", "attachment-item", "printed-line", "enclosing-title",
             "classification", "urgency", "year-stated")
@@ -531,10 +531,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             issuer = title[: len(m.group("who"))]
     if issuer is None:
         for v, b in zip(bviews[:12], blocks[:12]):
-            m = mr.search("self-named-issuer", v)
-            who = "who_order" if m and m.groupdict().get("who_order") else "who"
-            if m and m.group(who) and mr.search("unit-end", m.group(who)):
-                issuer = b.text.strip()[m.start(who):m.end(who)] if len(b.text.strip()) == len(v) else m.group(who)
+            m = mr.search("self-named-issuer", v) or mr.match("order-issuer", v)
+            if m and mr.search("unit-end", m.group("who")):
+                issuer = b.text.strip()[m.start("who"):m.end("who")] if len(b.text.strip()) == len(v) else m.group("who")
                 break
 
     # 主送机关: the first line ending with a colon, before the body.

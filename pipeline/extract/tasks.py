@@ -329,7 +329,7 @@ def _inline_numbered_cuts(text: str) -> list[int]:
     cuts: list[int] = []
     for m in _INLINE_NUMBER.finditer(text):
         n = int(m.group(1))
-        before = text[:m.start()].rstrip(" \t")[-1:]
+        before = text[max(0, m.start() - 16):m.start()].rstrip(" \t")[-1:]    # (a bounded look back: linear)
         if before == "\n":
             return []           # items on lines of their own are the item's sub-list
         if n == len(cuts) + 1 and (n == 1 or before in ("。", ";")):

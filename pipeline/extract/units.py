@@ -716,8 +716,8 @@ def _drop_restated(facts: list[Fact]) -> list[Fact]:
     roled = {f.data["unit"] for f in facts if f.data["role"] in ("lead", "co")}
     if not roled:
         return facts
-    return [f for f in facts if f.data["role"] != "responsible" or f.data["unit"] not in roled
-            or f.rule not in ("bracket-units",)]
+    return [f for f in facts
+            if not (f.rule == "bracket-units" and f.data["role"] == "responsible" and f.data["unit"] in roled)]
 
 
 def _logical_lines(view: str, start: int, end: int) -> list[tuple[int, int]]:
