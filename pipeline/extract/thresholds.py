@@ -21,6 +21,7 @@ import bisect
 import re
 from typing import Any
 
+from .. import prefilter
 from ..model import Fact
 from ..rules import RuleSet, register_schema, rule_list_schema
 from . import placeholders
@@ -252,6 +253,8 @@ class ThresholdMatcher:
             "SP": r"[ \t\u3000]*",
         }
         self.rules = [(r, re.compile(self.expand(r["pattern"]))) for r in cfg["rules"]]
+        # words every match of a rule contains (pipeline/prefilter.py): a text without them is not scanned
+        self.words = [prefilter.required(rx.pattern) for _, rx in self.rules]
         self.list_rx = re.compile(
             f"(?:{cfg.get('target_list_pattern', '(?!)')})(?P<num>{self.parts['NUM_TARGET']}){self.parts['SP']}(?P<unit>{unit})")
         self.year_rx = re.compile(cfg.get("calendar_year_pattern", r"^(?:19|20)\d{2}$"))
@@ -390,6 +393,9 @@ class ThresholdMatcher:
 
     def candidates(self, text: str, after_ops: dict[str, str]):
         for order, (rule, rx) in enumerate(self.rules):
+            words = self.words[order]
+            if words and not prefilter.could_match(words, text):
+                continue
             for m in rx.finditer(text):
                 for fact in self.build(text, rule, m, after_ops):
                     yield order, fact

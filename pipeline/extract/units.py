@@ -301,12 +301,15 @@ def _closes_on_next_line(view: str, pos: int, end: int) -> bool:
     return False
 
 
+_BRACKET_OR_BREAK = re.compile("[\n" + re.escape(OPEN + CLOSE) + "]")
+
+
 def bracket_groups(view: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     """Top-level bracket groups in view[start:end] as (content start, content end,
     closed). An opening bracket never closed runs to the end of its line."""
     groups, depth, open_at = [], 0, None
-    for i in range(start, end):
-        ch = view[i]
+    for hit in _BRACKET_OR_BREAK.finditer(view, start, end):     # only these characters matter
+        i, ch = hit.start(), hit.group()
         if ch == "\n" and depth and not _closes_on_next_line(view, i + 1, end):
             groups.append((open_at + 1, i, False))
             depth, open_at = 0, None
