@@ -37,6 +37,7 @@ register_schema(
             "collective": _NAMED_PATTERNS, "gazetteer": _STR_LIST, "admin_prefixes": _STR_LIST,
             "place_only_pattern": {"type": "string"},
             "first_listed_lead_pattern": {"type": "string"},
+            "bracket_name_ends": {"type": "string"},
             "scope_note_pattern": {"type": "string"},
             "short_name_pattern": {"type": "string"},
             "other_field_pattern": {"type": "string"},
@@ -91,6 +92,7 @@ class UnitMatcher:
         self.suffixes = sorted(cfg["suffixes"], key=len, reverse=True)
         self.prefixes = cfg["prefixes"]
         self.admin = cfg.get("admin_prefixes", [])
+        self.bracket_name_ends = tuple(cfg.get("bracket_name_ends", ""))
         self.collective = [rules.regex(c["pattern"]) for c in cfg.get("collective", [])]
         self.line_rules = [r for r in cfg["rules"] if r["kind"] == "line"]
         self.sentence_rules = [r for r in cfg["rules"] if r["kind"] == "sentence"]
@@ -428,7 +430,7 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
         for ps, pe in pending:
             items += m.split_list(content[ps:pe], s + ps, accept_bare=False)
         pending = []
-        items += m.split_list(units_text, s + cs, accept_bare=False)
+        items += _bracket_list(m, units_text, s + cs)
         facts += _facts_for_list(m, items, role, "bracket-verb", each=each, jointly=jointly)
     if not facts and pending and trailing:
         # (区管委会，2016年4月底前完成。列第一位的为牵头单位，下同): the bracket's time limit and its
@@ -451,6 +453,25 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
 _SHORT_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}")
 # a time limit written beside a bracket's units: 2016年4月底前完成, 6月底前, 长期坚持
 _TIME_CLAUSE = re.compile(r"(?:(?:\d{4}|[一二〇○零]{4})年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})?[年月日季][^,;()]{0,10}|(?:长期|持续|常态化|定期|按时)[\u4e00-\u9fff]{0,4}|\d{4}年[^,;()]{0,10}")
+
+
+_BRACKET_NAME = re.compile(r"[\u4e00-\u9fff]{3,8}")   # 区红十字会; not 经费
+
+
+def _bracket_list(m: UnitMatcher, text: str, offset: int) -> list[tuple[int, int, str, bool]]:
+    """The list a bracket's role verb closes (（区红十字会、各乡镇负责）): all unit names, or a
+    list of two or more where some are units and the others short names ending as a body
+    does (units.yml bracket_name_ends: the bracket and its verb already say they are bodies)."""
+    items = m.split_list(text, offset, accept_bare=False)
+    if items:
+        return items
+    items = m.split_list(text, offset, accept_bare=True)
+    if len(items) < 2 or not any(m.is_unit(n) for _, _, n, _ in items):
+        return []
+    if all(m.is_unit(n) or (_BRACKET_NAME.fullmatch(n) and n.endswith(m.bracket_name_ends)
+                             and not _NOT_A_BARE_NAME.search(n)) for _, _, n, _ in items):
+        return items
+    return []
 
 
 def _mostly_units(m: UnitMatcher, text: str, offset: int) -> list[tuple[int, int, str, bool]]:
@@ -535,6 +556,8 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
         if text.endswith(w):
             text = text[: -len(w)]
     at_clause_start = s == 0 or view[s - 1] in _CLAUSE_START or view[max(0, s - 2):s] in _CLAUSE_START
+    if at_clause_start and text[:1] in OPEN:      # （X、Y牵头落实）: the list starts inside the bracket
+        s, text = s + 1, text[1:]
     num = _ITEM_NUMBER.match(text)
     if num and at_clause_start:
         s, text = s + num.end(), text[num.end():]
