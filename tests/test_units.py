@@ -120,6 +120,16 @@ def test_a_scope_note_gives_its_units_to_every_later_item(rules):
                    [("各区政府", "responsible")]]
 
 
+def test_a_scope_note_with_a_role_verb_gives_that_role(rules):
+    """（X牵头，Y配合。以下均需各乡镇配合，不再列出）: 各乡镇 is co on every later item."""
+    text = ("某某县水污染防治方案\n"
+            "一、整治重点行业。开展专项治理。（县生态环境局牵头，县工信局参与，各乡镇配合。以下均需各乡镇配合，不再列出）\n"
+            "二、建设污水管网。推进雨污分流改造。（县住建局牵头）\n")
+    got = [units for _, units in _units_by_task(text, rules)]
+    assert got == [[("县生态环境局", "lead"), ("县工信局", "co"), ("各乡镇", "co")],
+                   [("县住建局", "lead"), ("各乡镇", "co")]]
+
+
 def test_a_short_name_the_document_defines_is_a_unit(rules):
     """核能安全委员会（以下简称核安会）: 核安会 ends in no unit suffix, yet in this document it
     names a unit, so a heading （二）核安会： gives it to each numbered duty below; a short

@@ -640,15 +640,18 @@ def document_short_names(view: str, rules: RuleSet) -> frozenset[str]:
 
 def scope_notes(view: str, rules: RuleSet) -> list[tuple[int, list[Fact]]]:
     """Notes such as （…以下均需各市、县人民政府落实，不再一一列出） that assign units to
-    every later item: (where the note ends, its unit facts, role responsible)."""
+    every later item: (where the note ends, its unit facts; role responsible unless the
+    note's verb gives one: 以下均需相关乡镇配合 → co)."""
     m = matcher(rules)
     if m.scope_rx is None:
         return []
     notes = []
     for hit in m.scope_rx.finditer(view):
         items = m.split_list(hit.group("units"), hit.start("units"), accept_bare=False)
+        verb = hit.groupdict().get("verb")
         if items:
-            notes.append((hit.end(), _facts_for_list(m, items, "responsible", "scope-note")))
+            notes.append((hit.end(), _facts_for_list(m, items, m.roles.get(verb, "responsible") if verb else "responsible",
+                                                     "scope-note")))
     return notes
 
 
