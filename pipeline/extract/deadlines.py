@@ -67,6 +67,7 @@ register_schema(
                 "type": "string", "pattern": r"^(end|\d{1,2}|\d{1,2}-\d{1,2})$"}},
             "year_words": _OFFSETS,
             "month_words": _OFFSETS,
+            "recurring_month_words": {"type": "array", "items": _STR},
             "quarter_words": _OFFSETS,
             "cue_pattern": _STR,
             "roll_forward_after_days": {"type": "integer", "minimum": 0},
@@ -124,6 +125,7 @@ class DeadlineRules:
         self.parts: dict[str, str] = dict(cfg.get("parts") or {})
         self.year_words: dict[str, int] = dict(cfg.get("year_words") or {})
         self.month_words: dict[str, int] = dict(cfg.get("month_words") or {})
+        self.recurring_month_words = frozenset(cfg.get("recurring_month_words") or [])
         self.quarter_words: dict[str, int] = dict(cfg.get("quarter_words") or {})
         self.roll_forward = cfg.get("roll_forward_after_days")
         self.amount_words: dict[str, float] = dict(cfg.get("amount_words") or {})
@@ -290,6 +292,8 @@ def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
                 fact = _as_window(fact, text, m, dr)
             if standing and fact is not None and fact is not NARRATIVE and fact.data.get("type") == "date":
                 fact = _as_yearly(fact, m, rule, dr)
+            if fact is not None and fact is not NARRATIVE and fact.data.get("type") == "date":
+                fact = _as_monthly(fact, m, rule, dr)
             if fact is not None:
                 # NARRATIVE: recognised, but not a deadline; it still hides what it contains
                 # (the 12月31日止 inside a past 自…起至…止 period).
@@ -324,7 +328,9 @@ def _as_window(fact: Fact, text: str, m: re.Match, dr: DeadlineRules) -> Fact:
     事由发生在申请前6个月内的, 自被撤销之日起2年内不得再申请."""
     e = fact.end
     amount_at = m.start("amount")
-    before = dr.window_before_rx is not None and dr.window_before_rx.search(text, max(0, amount_at - 12), amount_at)
+    # 申请前6个月内 looks back over a span; 会议召开前七日 (no 内) is a point before an event
+    before = dr.window_before_rx is not None and text[e - 1:e] == "内" and \
+        dr.window_before_rx.search(text, max(0, amount_at - 12), amount_at)
     after = dr.window_after_rx is not None and dr.window_after_rx.match(text, e, e + 16)
     if not (before or after):
         return fact
@@ -344,6 +350,18 @@ def _as_yearly(fact: Fact, m: re.Match, rule: _Rule, dr: DeadlineRules) -> Fact:
         return fact
     return Fact(kind="deadline", start=fact.start, end=fact.end, rule=f"{fact.rule}:yearly",
                 data={"type": "recurring", "period": "year", "by": by})
+
+
+def _as_monthly(fact: Fact, m: re.Match, rule: _Rule, dr: DeadlineRules) -> Fact:
+    """A day of "the following month" (次月10日前报送上月情况) recurs every month."""
+    g = _groups(m)
+    if g.get("rel_month") not in dr.recurring_month_words or g.get("year") or g.get("rel_year") or not g.get("day"):
+        return fact
+    by = _recurring_by(g, rule, dr, "month")
+    if by is None:
+        return fact
+    return Fact(kind="deadline", start=fact.start, end=fact.end, rule=f"{fact.rule}:monthly",
+                data={"type": "recurring", "period": "month", "by": by})
 
 
 def _windows(trigger: re.Pattern, text: str, before: int, after: int) -> list[list[int]]:
