@@ -395,6 +395,9 @@ def _facts_for_list(m, items, role, rule, each=False, jointly=False) -> list[Fac
     return out
 
 
+_CLAUSE_SEP = re.compile(r"[,;，；。]")
+
+
 def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> list[Fact]:
     """Units in one bracket group: labelled (责任单位：…) or ended by a role verb."""
     content = view[s:e]
@@ -412,7 +415,7 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
         return facts
     pending: list[tuple[int, int]] = []
     # a full stop inside the bracket ends a clause too: （…负责，各市政府负责落实。以下均需…）
-    for cs, ce in _top_level_split(content, re.compile(r"[,;，；。]")):
+    for cs, ce in _top_level_split(content, _CLAUSE_SEP):
         clause = content[cs:ce].rstrip(" 。")
         if m.scope_rx is not None and m.scope_rx.search(clause):
             pending = []
@@ -496,6 +499,10 @@ def _line_facts(view: str, s: int, e: int, m: UnitMatcher) -> list[Fact]:
         label = hit.group("label")
         if label in m.labels:
             seg = _until_other_field(hit.group("units"), m.other_field_rx).rstrip(" ,;，；。")
+            if m.labels[label] == "responsible":
+                roled = _roled_clauses(m, seg, s + hit.start("units"), r["name"])
+                if roled:
+                    return roled
             items = m.split_list(seg, s + hit.start("units"), accept_bare=True)
             return _facts_for_list(m, items, m.labels[label], r["name"])
         if r["name"] != "unit-line":
@@ -506,6 +513,32 @@ def _line_facts(view: str, s: int, e: int, m: UnitMatcher) -> list[Fact]:
                     facts += _facts_for_list(m, items, m.roles[hit.group(vg)], r["name"])
             return facts
     return []
+
+
+_NO_MORE = re.compile(r"不再(?:一一)?列出|(?:以)?下同")
+
+
+def _roled_clauses(m: UnitMatcher, seg: str, offset: int, rule: str) -> list[Fact]:
+    """A 责任单位 line whose clauses end in role verbs names each list's own role:
+    责任单位：区甲局牵头，区乙局等参与，各乡镇负责落实; a clause without one keeps the label's
+    (responsible). [] when no clause has a verb (a scope note such as 以下均需各乡镇落实，
+    不再列出 is left to scope_notes)."""
+    facts: list[Fact] = []
+    verbs = 0
+    for cs, ce in _top_level_split(seg, _CLAUSE_SEP):
+        clause = seg[cs:ce].rstrip(" 。")
+        if not clause.strip() or _NO_MORE.fullmatch(clause.strip()) or \
+                (m.scope_rx is not None and m.scope_rx.search(clause)):
+            continue
+        vm = m.verb_tail.search(clause)
+        mod = vm.group("mod") or "" if vm else ""
+        items = m.split_list(clause[: vm.start()] if vm else clause, offset + cs, accept_bare=True)
+        if not items:
+            return []
+        verbs += vm is not None
+        facts += _facts_for_list(m, items, m.roles[vm.group("verb")] if vm else "responsible", rule,
+                                 each=mod in m.each_words, jointly=mod in m.jointly_words)
+    return facts if verbs else []
 
 
 @lru_cache(maxsize=1)
