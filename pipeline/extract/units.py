@@ -409,9 +409,14 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
         for k, lab in enumerate(labels):
             seg_end = labels[k + 1].start() if k + 1 < len(labels) else len(content)
             seg = _until_other_field(content[lab.end():seg_end], m.other_field_rx).rstrip(" ,;，；。")
+            role = m.labels[re.sub(r"\s", "", lab.group("label"))]
+            roled = _roled_clauses(m, seg, s + lab.end(), "bracket-label") if role == "responsible" else []
+            if roled:       # （责任单位：X牵头，Y参与，相关乡镇配合）
+                facts += roled
+                continue
             # (牵头领导：某副局长 names a person: only a real unit name there is a unit)
             items = m.split_list(seg, s + lab.end(), accept_bare="领导" not in lab.group("label"))
-            facts += _facts_for_list(m, items, m.labels[re.sub(r"\s", "", lab.group("label"))], "bracket-label")
+            facts += _facts_for_list(m, items, role, "bracket-label")
         return facts
     pending: list[tuple[int, int]] = []
     # a full stop inside the bracket ends a clause too: （…负责，各市政府负责落实。以下均需…）
