@@ -107,3 +107,24 @@ def test_a_crawlers_markdown_layout_table_and_line_breaks_are_prose():
     assert not any("<br" in b.text or "![" in b.text or "**" in b.text for b in doc.blocks)
     rows = [b.text for b in doc.blocks if b.kind == "table_row"]
     assert any("巡查 排查" in r and "县林业局" in r for r in rows)   # a data row stays a row
+
+
+def test_a_static_sites_markdown_page_reads_as_its_text(rules):
+    """A regulation kept as a static site's Markdown: YAML front matter (title / date /
+    author, with list values) is page metadata; inline HTML tags are no text and entities
+    are characters; directives (::: tabs, @tab, [[toc]]), a table of contents of anchor
+    links and heading attributes ({align="center"}) are dropped."""
+    from pipeline.process import analyse, ingest
+
+    md = ("---\ntitle: 某省行政执法公示办法\nicon: article\ndate: 2021-05-21\nauthor: 某省人民政府\n"
+          "category:\n  - 规章\ntag:\n  - 地方规章\n---\n\n::: details 目录\n\n::: tabs\n\n@tab 章节\n\n[[toc]]\n\n"
+          "@tab 条例\n\n- 第1~2条：\n\n  [1](#t1)&emsp;[2](#t2)\n\n:::\n\n"
+          "## 第一章&emsp;总则{align=\"center\"}\n\n"
+          "<p id=\"t1\">&emsp;&emsp;<b>第一条</b>&emsp;为了规范行政执法公示行为，制定本办法。</p>\n"
+          "<p id=\"t2\">&emsp;&emsp;<b>第二条</b>&emsp;各级司法行政部门负责组织实施本办法。<br>\n"
+          "&emsp;&emsp;上级行政执法主体应当加强指导和监督。</p>\n")
+    doc = ingest(md.encode("utf-8"), "page.txt", rules)
+    assert not any(x in doc.text for x in ("<p", "</p>", "<b>", "&emsp;", ":::", "@tab", "[[toc]]", "](#t", "{align"))
+    assert "第二条\u2003各级司法行政部门负责组织实施本办法。" in doc.text.replace("\u2003\u2003", "")
+    meta = analyse(doc, rules).meta
+    assert (meta["title"], meta["issuer"], meta["issued_on"]) == ("某省行政执法公示办法", "某省人民政府", "2021-05-21")

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import codecs
+import datetime as dt
+import html
 import re
+
+import yaml
 
 from ..model import Block, Document, IngestError
 
@@ -154,8 +158,26 @@ def _front_matter(lines: list[str], doc: Document) -> list[str]:
             if pairs and all(pairs):
                 doc.page_meta["info_table"] = {m.group(1).strip(): m.group(2).strip() for m in pairs}
                 return lines[end + 1:]
+            fields = _yaml_front_matter("\n".join(lines[first + 1:end]))
+            if fields:
+                doc.page_meta["info_table"] = fields
+                return lines[end + 1:]
             break
     return lines
+
+
+def _yaml_front_matter(block: str) -> dict[str, str]:
+    """A static site's YAML front matter (title: / date: / author: / category: [- 规章]):
+    its one-line values, keyed as written. {} unless it is a YAML mapping."""
+    try:
+        data = yaml.safe_load(block)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k).strip(): str(v).strip() for k, v in data.items()
+            if isinstance(v, (str, int, float, dt.date)) and not isinstance(v, bool) and str(v).strip()
+            and "\n" not in str(v)}
 
 
 def _pipe_cells(line: str) -> list[str] | None:
@@ -238,19 +260,31 @@ def _add_row(doc: Document, cells: list[str], table: int, in_table: bool) -> tup
 _BR = re.compile(r"<br\s*/?>", re.I)
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _MD_BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>\n]*)?/?>")
+_MD_DIRECTIVE = re.compile(r"\s*(?::::|@tab\b|\[\[toc\]\]\s*$)")
+_MD_ANCHOR_LINKS = re.compile(r"(?:\[[^\]\n]{0,40}\]\(#[^)\s]*\)[\s\u2003]*)+")
+_MD_ATTRS = re.compile(r"\{[a-z-]+=\"[^\"]*\"\}\s*$")
 
 
 def _markdown_export(lines: list[str]) -> list[str]:
     """A page saved as Markdown by a crawler keeps HTML line breaks (正文<br>各部门：) and
     image links (![](…/logo.png)): the breaks are lines, the images are nothing to read, bold
-    marks (**（一）商务部门。**) are no text. A
+    marks (**（一）商务部门。**) are no text. A static site's page also keeps inline HTML
+    (<p id="t1">&emsp;<b>第一条</b>…</p>: tags are no text, entities are characters), its
+    directives (::: tabs, @tab 章节, [[toc]]), heading attributes ({align="center"}) and a
+    table of contents of anchor links ([1](#t1)&emsp;[2](#t2)): none of these is text. A
     layout table's row with one filled cell of prose (| 各部门：<br>为进一步… |) is that prose;
     a data table's row stays one row (a break inside its cell is a space)."""
-    if not any("<br" in ln.lower() or "![" in ln or "**" in ln for ln in lines):
+    if not any("<br" in ln.lower() or "![" in ln or "**" in ln or "</" in ln or "&emsp;" in ln or "&nbsp;" in ln
+               for ln in lines):
         return lines
     out: list[str] = []
     for ln in lines:
-        ln = _MD_BOLD.sub(r"\1", _MD_IMAGE.sub("", ln))
+        if "<" in ln or "&" in ln:
+            ln = html.unescape(_HTML_TAG.sub(lambda t: "<br>" if t.group(0)[:3].lower() == "<br" else "", ln))
+        if _MD_DIRECTIVE.match(ln) or _MD_ANCHOR_LINKS.fullmatch(ln.strip()):
+            continue
+        ln = _MD_ATTRS.sub("", _MD_BOLD.sub(r"\1", _MD_IMAGE.sub("", ln)))
         if not ln.lstrip().startswith("|"):
             out.extend(_BR.split(ln))
             continue
