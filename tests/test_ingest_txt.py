@@ -128,3 +128,10 @@ def test_a_static_sites_markdown_page_reads_as_its_text(rules):
     assert "第二条\u2003各级司法行政部门负责组织实施本办法。" in doc.text.replace("\u2003\u2003", "")
     meta = analyse(doc, rules).meta
     assert (meta["title"], meta["issuer"], meta["issued_on"]) == ("某省行政执法公示办法", "某省人民政府", "2021-05-21")
+
+
+def test_markdown_with_front_matter_and_inline_html_is_sniffed_as_text():
+    md = "---\ntitle: 某办法\ndate: 2011-05-01\n---\n\n<p>第一条 为了规范工作，制定本办法。</p>\n<table><tr><td>1</td></tr></table>\n"
+    assert sniff(md.encode("utf-8")) == "txt"
+    assert sniff(b"<html><body><p>x</p></body></html>") == "html"
+    assert sniff("<p>第一条 为了规范工作。</p>".encode("utf-8")) == "html"

@@ -382,11 +382,12 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         if m and (len(v) <= 40 or m.start() == 0 or (title_i is not None and i == title_i)) and "《" not in v[: m.start()]:
             doc_number = normalize_doc_number(blocks[i].text, rules)
             break
+    order_by = None      # who issued the order whose number this is (环境保护部令第17号)
     if doc_number is None:
         for v in bviews[:15]:
             m = mr.search("order-number", v)
             if m and len(v) <= 60:
-                doc_number = _order_number(m)
+                doc_number, order_by = _order_number(m), m.group("who")
                 break
     if doc_number is None and title:
         # an attachment or download named "<发文字号> <title>" (江北管秘〔2020〕15号 关于…的通知.doc)
@@ -511,6 +512,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                               or _abbreviates(match_view(issuer), match_view(signer))):
         issuer = signer              # 常州市政府关于… signed 常州市人民政府; 某区安监局 signed 某区安全生产监督管理局: the full name
     issuer = issuer or signer
+    if issuer is None and order_by and mr.search("unit-end", order_by):
+        issuer = order_by    # the order's own number names its issuer before a page's 发布机构 field does
     if issuer is None:
         for c in (*(info.get(k) for k in mr.fields("issuer")), meta_tags.get("ContentSource")):
             # (a cell holds an organisation's name: not an empty table's separators, 发布机构: | |,

@@ -1,6 +1,8 @@
 """Read a file into a Document. The format is sniffed from the bytes, not the name."""
 from __future__ import annotations
 
+import re
+
 import importlib
 import zipfile
 import io
@@ -52,7 +54,10 @@ def sniff(data: bytes) -> str:
             raise IngestError("skipped", f"unsupported file type: {what}")
     # a page's markup may start after a long server-side prelude (<?php … ?>)
     probe = data[:16384].lower().decode("latin-1")
-    if any(tag in probe for tag in ("<html", "<!doctype html", "<body", "<div", "<p>", "<table", "<meta")):
+    page = any(tag in probe for tag in ("<html", "<!doctype html", "<body"))
+    # a static site's Markdown opens with YAML front matter and may hold inline HTML (<p>, <table>)
+    markdown = re.match(rb"(?:\xef\xbb\xbf)?\s*---[ \t]*\r?\n[^\n]{0,80}:", data[:300]) is not None
+    if page or (not markdown and any(tag in probe for tag in ("<div", "<p>", "<table", "<meta"))):
         return "html"
     # Text must not be full of control bytes (random binary data would be).
     sample = data[:8192]
