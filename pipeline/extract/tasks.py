@@ -21,7 +21,8 @@ register_schema(
         {
             "kind": {"enum": ["skip_section", "action", "obligation_paragraph", "end_of_body",
                               "report_title", "plan_section", "report_problem", "report_remedy", "flat_exclude",
-                              "condition_item", "standing_title", "standing_duty", "closing_clause"]},
+                              "condition_item", "standing_title", "standing_duty", "closing_clause",
+                              "division_heading"]},
             "pattern": {"type": "string"},
         },
         required=("name", "kind", "pattern"),
@@ -197,6 +198,17 @@ def _scope_duty_lists(doc, view: str, rules, tasks: list[Task]) -> None:
 _DUTY = re.compile(r"^\s*([^,。;:\s]{2,20}?)(?:负责|牵头|主要负责|具体负责|会同|配合|协助)")
 
 
+def _unit_sentence_cuts(text: str, rules) -> list[int]:
+    """Where the sentences of a paragraph that each open with a unit's duty start (甲局负责…。
+    乙局负责…。): [] unless two or more in a row do and the paragraph is not only them."""
+    starts = [m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text)]
+    cuts = [p for p in starts if _unit_duty(text[p:p + 40], rules)]
+    return cuts if len(cuts) >= 2 else []
+
+
+_SENTENCE_END = re.compile(r"。|(?<=如下):")
+
+
 def _unit_duty(text: str, rules) -> bool:
     """A paragraph that opens with a unit's duty: 团省委负责…, 省妇联牵头…, 市财政局会同…"""
     m = _DUTY.match(text)
@@ -227,6 +239,11 @@ def _assigned_leaf(doc, node: Node, view: str, rules) -> bool:
     a unit line): a task even under a preamble heading (（一）总体要求和主要目标)."""
     if node.block is None or node.children:
         return False
+    if _any(_patterns(rules, "division_heading"), match_view(node.title or "")):
+        # （二）工作分工。…区甲局负责建立…。区乙局负责…: the division of work names its units in sentences
+        end = doc.blocks[node.body[-1]].end if node.body else doc.blocks[node.block].end
+        if units_mod.find_units(view, [(doc.blocks[node.block].start, end)], rules):
+            return True
     for i in [node.block, *node.body[:3]]:
         b = doc.blocks[i]
         if b.kind == "table_row":
@@ -380,7 +397,7 @@ def _tasks_of_group(doc, node, group, view, rules, inline, action, origin,
     text = view[start:end]
     # Inline items: split at 一是/二是… that open a sentence.
     cuts = [m.start() for m in _INLINE_SPLIT.finditer(text)]
-    lead_in = None
+    lead_in, keep_lead = None, False
     if len(cuts) < 2:
         # (1)…(N) run into a paragraph after a heading naming a body (2.4 某办公室职责(1)受理…):
         # the body's duties, one task each, all assigned to it
@@ -389,6 +406,14 @@ def _tasks_of_group(doc, node, group, view, rules, inline, action, origin,
             span = (start, start + numbered[0] + 3)     # the heading and its "(1)"
             if units_mod.find_units(view, [span], rules, known=known):
                 cuts, lead_in = numbered, span
+    if len(cuts) < 2 and (_any(_patterns(rules, "division_heading"), match_view(node.title or ""))
+                          or "如下:" in text):
+        # （二）工作分工。…具体分工如下：甲局负责…。乙局负责…。: a division of work run into
+        # one paragraph, one task per unit's sentence (what comes before them is one too when
+        # it states work of its own)
+        by_unit = _unit_sentence_cuts(text, rules)
+        if by_unit:
+            cuts, keep_lead = by_unit, True
     # An item that names its units is a task even without a verb (2.工业增加值增长5%。
     # 牵头单位:…): the document assigns it.
     assigned = (bool(lines) or heading_unit is not None
@@ -430,7 +455,7 @@ def _tasks_of_group(doc, node, group, view, rules, inline, action, origin,
         shared = shared + [lead_in]
     for k, (s, e) in enumerate(parts):
         seg = view[s:e]
-        if k == 0 and cuts[0] > 0:
+        if k == 0 and cuts[0] > 0 and not keep_lead:
             continue  # the item's lead-in before 一是 introduces the parts
         if not _any(action, seg) and lead_in is None:
             continue
