@@ -103,6 +103,11 @@ class UnitMatcher:
         self.label_rx = re.compile(
             r"(?P<label>" + "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(self.labels, key=len, reverse=True))
             + r")\s*[:]\s*")
+        # a label run into the item's last sentence, its list to the line's end:
+        # …推动开展许可权工作。责任单位：区审批局牵头，区办公室参加
+        self.tail_label_rx = re.compile(
+            r"(?<=[。;])[ \t]*(?P<label>" + "|".join(map(re.escape, sorted(self.labels, key=len, reverse=True)))
+            + r")[ \t]*:[ \t]*(?P<units>[^。:()]{2,160}?)[。;]?[ \t]*$")
         self.aliases = [(r["alias"], r["canonical"]) for r in rules.rules("unit_aliases.yml")]
         self.gazetteer = cfg.get("gazetteer", [])
         self.place_only = rules.regex(cfg["place_only_pattern"]) if cfg.get("place_only_pattern") else None
@@ -161,6 +166,8 @@ class UnitMatcher:
             piece = text[s:e]
             # 会同 inside a list: 县政府办公室会同县财政局
             sub = _split_on(piece, re.compile("|".join(map(re.escape, self.jointly_words))) if self.jointly_words else None)
+            if any(len(piece[a:b].strip()) < 2 for a, b in sub):
+                sub = [(0, len(piece))]     # 各联合党委 is one name, not 各 + 党委
             jointly = len(sub) > 1
             # X会同Y: X leads, Y is co, whatever verb closes the list
             partner_at = [m.end() for m in self.lead_partner.finditer(piece)] if jointly else []
@@ -520,6 +527,7 @@ def _line_facts(view: str, s: int, e: int, m: UnitMatcher) -> list[Fact]:
     return []
 
 
+_GLUED_ITEM = re.compile(r"[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十\d]{1,3}\)|(?<![\d.])\d{1,2}[.、](?!\d)")
 _NO_MORE = re.compile(r"不再(?:一一)?列出|(?:以)?下同")
 
 
@@ -738,6 +746,20 @@ def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
                 facts += listed(_line_facts(view, ls, le, m), ls)
                 taken.append((ls, le))
                 continue
+            tail = m.tail_label_rx.search(view, ls, le)
+            if tail:
+                us = tail.start("units")
+                seg = tail.group("units")
+                glued = _GLUED_ITEM.search(seg)       # …区交建局三、保障措施: the next heading
+                seg = (seg[: glued.start()] if glued else seg).rstrip(" ,;")
+                role = m.labels[tail.group("label")]
+                # (牵头领导：某某 names a person: only a real unit name there is a unit)
+                found = (_roled_clauses(m, seg, us, "tail-label") if role == "responsible" else []) or \
+                    _facts_for_list(m, m.split_list(seg, us, accept_bare="领导" not in tail.group("label")),
+                                    role, "tail-label")
+                if found:
+                    facts += listed(found, us)
+                    taken.append((tail.start(), le))
             groups = bracket_groups(view, ls, le)
             for k, (gs, ge, closed) in enumerate(groups):
                 tail = view[ge + (1 if closed else 0):le].strip(" 。;,\n")
