@@ -299,6 +299,10 @@ class ThresholdMatcher:
 
     def unit_info(self, written: str) -> tuple[str, bool]:
         """(unit for the record, is a duration) of a unit as written (万元 → 万元)."""
+        if written not in self.units and "/" in written:
+            base, per = written.split("/", 1)     # 万平方米/年: a quantity per a period or a head
+            if base:
+                return self.unit_info(base)[0] + "/" + per, False
         mult = ""
         for m in self.multipliers:
             if written.startswith(m) and written[len(m):] in self.units:
