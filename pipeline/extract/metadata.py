@@ -470,7 +470,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         candidates = [*stated, meta_tags.get("PubDate"), meta_tags.get("pubdate"), *pm.get("furniture", [])]
         for c in candidates:
             # a line of page furniture must say it is a date; a labelled cell or meta tag is one
-            if c and mr.search("published-date", str(c)) or (c and c in (stated[0] if stated else None, meta_tags.get("PubDate"))):
+            if c and mr.search("published-date", match_view(str(c))) or (c and c in (stated[0] if stated else None, meta_tags.get("PubDate"))):
                 iso = parse_date(str(c), rules)
                 if iso:
                     issued_on, date_source = iso, "published"
