@@ -74,7 +74,7 @@ _ALIAS_NOTE = re.compile(r"\((?:以下简称|下称|简称)[^()]{1,30}\)$")
 # an item number before a name at a clause start: 第三十条交易机构负责… / (1)发电企业负责…
 _ITEM_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十百零\d]+条|\(?[一二三四五六七八九十\d]{1,3}[).、]|[一二三四五六七八九十]{1,3}是)\s*")
 # a clause that opens with a verb names no unit: 强化部门协同配合
-_VERB_START = re.compile(r"^(加强|强化|推进|推动|完善|建立|健全|落实|做好|开展|提升|提高|优化|深化|规范|组织|协调|指导|督促|支持|鼓励|引导|积极|主动|密切)")
+_VERB_START = re.compile(r"^(加强|强化|推进|推动|完善|建立|健全|落实|做好|开展|提升|提高|优化|深化|规范|组织|协调|指导|督促|督导|支持|鼓励|引导|积极|主动|密切)")
 
 
 class UnitMatcher:
@@ -622,8 +622,9 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
     pos = 0
     prefixes, gaz, gaz_ends = _token_tests(rules)
     for tok in tokenizer(rules).cut(text, HMM=False):
-        # a token that opens with an admin prefix, is a unit, or ends with one (卫健委)
-        if tok.startswith(prefixes) or tok in gaz or tok.endswith(gaz_ends):
+        # a token that opens with an admin prefix, is a unit, or ends with one (卫健委);
+        # not a counted kind (等5个乡镇: 乡镇 after 个 names no body)
+        if (tok.startswith(prefixes) or tok in gaz or tok.endswith(gaz_ends)) and text[pos - 1:pos] != "个":
             starts.append(pos)
         pos += len(tok)
     for st in starts:
@@ -650,6 +651,8 @@ def _bare_names(view: str, s: int, e: int, m: UnitMatcher):
     """Short department names a phrase like 等部门 vouches for (发展改革、财政、人社;
     …市场监管等部门(单位)和工会、妇联等群团组织)."""
     items = []
+    if view[s:s + 1] == "由" and (s == 0 or view[s - 1] in _CLAUSE_START):
+        s += 1          # 由苏澳、平原等5个乡镇负责: the names follow 由
     pos = s
     for j in [*_GROUP_JOIN.finditer(view, s, e), None]:
         end = j.start() if j else e
