@@ -27,7 +27,7 @@ _WORDS = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItem
 # the rules the extractor reads by name: a rule file without one of them is refused
 REQUIRED = ("title-about", "title-doc-type", "title-forwards", "title-tail", "title-complete",
             "title-qualifier", "title-version-note", "title-number-tail", "title-status-mark", "seal-note", "doc-number", "order-number", "title-core",
-            "date", "date-chinese-numerals", "date-roc", "date-line", "promulgated", "published-date",
+            "date", "date-chinese-numerals", "date-roc", "date-line", "promulgated", "adopted-by-meeting", "published-date",
             "unit-end", "issuer-in-title", "issuer-before-year", "issuer-after-year", "source-line", "issuer-opens-title", "self-named-issuer", "order-issuer", "not-an-issuer",
             "recipients-line", "recipients-inline", "not-recipients", "place-name", "heading-number", "cc-label",
             "attachments-label", "annex-heading", "attachment-item", "printed-line", "enclosing-title",
@@ -439,6 +439,13 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             signers.append(own)
         signer = signers[0] if signers else own
         break
+    if issued_on is None:      # (a standing committee's adoption first: the more specific form)
+        for v in bviews[:6]:
+            m = mr.match("adopted", v)
+            if m and parse_date(m.group("date"), rules):
+                issued_on, date_source = parse_date(m.group("date"), rules), "adopted"
+                signer = signer or m.group("who") + m.group("body")
+                break
     if issued_on is None:
         for i, v in enumerate(bviews[:12]):
             # a promulgation note broken over lines: （2025年12月15日…第320号令发布自 / 2026年…施行）
@@ -452,13 +459,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                     doc_number = _order_number(order)
                 if order and signer is None:    # 中华人民共和国国务院令: the 国务院 signs
                     signer = re.sub(r"^中华人民共和国(?=国务院)", "", order.group("who"))
-                break
-    if issued_on is None:
-        for v in bviews[:6]:
-            m = mr.match("adopted", v)
-            if m and parse_date(m.group("date"), rules):
-                issued_on, date_source = parse_date(m.group("date"), rules), "adopted"
-                signer = signer or m.group("who") + m.group("body")
+                meeting = mr.search("adopted-by-meeting", v)
+                if meeting and signer is None:  # 经某部第6次部务会议通过
+                    signer = meeting.group("who")
                 break
     if issued_on is None:
         for key in mr.fields("issued_on"):
