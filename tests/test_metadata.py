@@ -496,3 +496,16 @@ def test_a_page_headline_naming_the_enclosed_document_without_quotes_is_the_noti
             "某区管委会办公室\n2023年5月30日\n某区专项资金考评管理办法\n第一条 为规范专项资金管理，制定本办法。\n")
     meta = _cleaned_meta(text, rules)
     assert meta["title"] == "某区管委会办公室关于印发某区专项资金考评管理办法的通知"
+
+
+def test_the_notice_title_line_naming_its_issuer_wins_over_the_crawled_headline(rules):
+    """A crawled page: its headline (关于…的通知), the site's widgets, then the notice's own
+    title line, set on two lines, naming the issuer: that line is the title."""
+    from pipeline.process import ingest
+
+    text = ("关于印发2018年政务公开工作任务实施方案的通知\n发文字号：\n某财〔2018〕170号\n微博 QQ空间\n全真版\n文字版\n"
+            "文件下载\n某财〔2018〕170号\n某县财政局关于印发2018年政务公开工作任务实施方案\n的通知\n"
+            "局机关各股室：\n现将方案印发给你们，请认真贯彻执行。\n一、各股室要及时公开预算信息。\n")
+    meta = analyse(ingest(text.encode("utf-8"), "page.txt", rules), rules).meta
+    assert meta["title"] == "某县财政局关于印发2018年政务公开工作任务实施方案的通知"
+    assert meta["issuer"] == "某县财政局"

@@ -339,13 +339,20 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     if title is not None and title_i is not None:
         # a crawled page shows the headline (关于…的通知) and, a few lines on, the notice's own
         # title line naming its issuer (某某局关于…的通知): the issuer's line is the title
+        # (past the page's widgets, and set on two lines: …工作任务实施方案 / 的通知)
         shown = match_view(title).replace(" ", "")
-        for k in range(title_i + 1, min(len(bviews), title_i + 8)):
-            v = bviews[k].replace(" ", "")
-            if len(v) > len(shown) and v.endswith(shown) and mr.search("unit-end", v[: len(v) - len(shown)]) \
-                    and mr.match("issuer-in-title", v):
-                title, title_i = blocks[k].text.strip(), k
-                break
+        for k in range(title_i + 1, min(len(bviews), title_i + 16)):
+            for j in (k, k + 1):
+                if j >= len(bviews) or (j > k and (blocks[j].kind == "table_row" or len(bviews[j]) > 12)):
+                    continue        # (the second line is the title's short tail: 的通知)
+                v = "".join(bviews[k:j + 1]).replace(" ", "")
+                if len(v) > len(shown) and v.endswith(shown) and mr.search("unit-end", v[: len(v) - len(shown)]) \
+                        and mr.match("issuer-in-title", v):
+                    title, title_i = "".join(blocks[x].text.strip() for x in range(k, j + 1)), j
+                    break
+            else:
+                continue
+            break
     if title is None and page_field("title"):
         # a database's version note is not part of the title: 最低工资法（112.12.27制定）
         title = str(page_field("title")).strip()
