@@ -509,3 +509,16 @@ def test_the_notice_title_line_naming_its_issuer_wins_over_the_crawled_headline(
     meta = analyse(ingest(text.encode("utf-8"), "page.txt", rules), rules).meta
     assert meta["title"] == "某县财政局关于印发2018年政务公开工作任务实施方案的通知"
     assert meta["issuer"] == "某县财政局"
+
+
+def test_an_addressee_line_run_into_the_body_is_no_title(rules):
+    """区直各单位:为贯彻落实《…关于…的通知》…: the 主送 line with the body after it quotes a
+    notice's title; it is not this document's title."""
+    from pipeline.process import ingest
+
+    text = ("标题: 某县农业农村局关于印发某补助资金项目实施方案的函\n发布时间: 2022-07-01 09:00\n"
+            "==================== 正文 ====================\n"
+            "区直各单位:为贯彻落实《某省人民政府办公厅关于推动远洋渔业发展的通知》，现将方案印发给你们。\n"
+            "某县农业农村局2022年6月30日\n一、各单位要按时申报补助资金。\n")
+    meta = analyse(ingest(text.encode("utf-8"), "page.txt", rules), rules).meta
+    assert meta["title"] == "某县农业农村局关于印发某补助资金项目实施方案的函"

@@ -233,6 +233,16 @@ def _split_names(text: str, rules=None) -> list[str]:
     return [x for x in out if x]
 
 
+_ADDRESSEE = re.compile(r"^([^《:]{2,60}):")
+
+
+def _addressed(v: str, mr) -> bool:
+    """区直各单位:为贯彻落实《关于…的通知》…: the 主送 line run into the body, no title (a
+    field label before the colon, 法规名称:, is the title's own)."""
+    m = _ADDRESSEE.match(v)
+    return bool(m) and m.group(1).strip() not in mr.fields("title")
+
+
 def _order_number(m: re.Match) -> str:
     """某市人民政府令第125号, or 某市人民政府第320号令 as that document writes it."""
     if m.group("n2"):
@@ -311,7 +321,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     title, title_i = None, None
     for i, v in enumerate(bviews[:25]):
         if blocks[i].kind == "table_row" or len(v) > 150 or v.endswith("。") or mr.match("heading-number", v) \
-                or mr.match("attachments-label", v) or mr.match("annex-heading", v):
+                or mr.match("attachments-label", v) or mr.match("annex-heading", v) or _addressed(v, mr):
             continue    # (附件：1.某某设立指引 names an attachment, not this document)
         # a title set on several lines: 重庆市粮食局 重庆市财政局 / 关于印发《… / …》的通知
         j, joined = i, _unspaced(v)
