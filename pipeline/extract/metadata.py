@@ -233,7 +233,7 @@ def _split_names(text: str, rules=None) -> list[str]:
     return [x for x in out if x]
 
 
-_ADDRESSEE = re.compile(r"^([^《:]{2,60}):")
+_ADDRESSEE = re.compile(r"^((?:各[^《:]{1,58}|[^《:]{1,58}(?:单位|部门|政府|局|委|办|室|处|科|镇|乡|街道|公司))):")
 
 
 def _addressed(v: str, mr) -> bool:
