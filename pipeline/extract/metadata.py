@@ -582,13 +582,15 @@ def extract(doc: Document, view: str, root, rules) -> dict:
 
     if not recipients:
         # a crawled page glues the body to the 主送 line (各片区管理局，区直各单位：《…》已经…
-        # 同意，现印发给你们): two or more names that are all organisations, then the body
-        for i, v in enumerate(bviews[:8]):
+        # 同意，现印发给你们): two or more names that are all organisations, or one collective
+        # (区直各单位:为贯彻落实…), then the body; past a crawled page's header lines
+        for i, v in enumerate(bviews[:20]):
             m = mr.match("recipients-inline", v)
             if blocks[i].kind == "table_row" or not m or mr.match("heading-number", v):
                 continue
             names = _split_names(blocks[i].text.strip()[m.start(1):m.end(1)], rules)
-            if len(names) >= 2 and all(len(n) <= 40 and _mostly_units([n], rules) for n in names):
+            if (len(names) >= 2 or (names and "各" in names[0])) \
+                    and all(len(n) <= 40 and _mostly_units([n], rules) for n in names):
                 recipients = names
                 break
 
