@@ -233,6 +233,16 @@ def _split_names(text: str, rules=None) -> list[str]:
     return [x for x in out if x]
 
 
+def _closing_type(bviews: list[str], mr) -> str | None:
+    """A document with no title still says what it is in its closing formula: 此复 (批复),
+    特此通知, 特此公告 (metadata.yml closing-type: the group that matched names the type)."""
+    for v in reversed(bviews[-12:]):
+        m = mr.match("closing-type", v)
+        if m:
+            return m.lastgroup
+    return None
+
+
 _ADDRESSEE = re.compile(r"^((?:各[^《:]{1,58}|[^《:]{1,58}(?:单位|部门|政府|局|委|办|室|处|科|镇|乡|街道|公司))):")
 
 
@@ -656,7 +666,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     return {
         "title": title,
         "enclosed_title": enclosed,
-        "doc_type": doc_type_of(title, rules),
+        "doc_type": doc_type_of(title, rules) or _closing_type(bviews, mr),
         "doc_number": doc_number,
         "issuer": issuer,
         "issuers": signers if len(signers) > 1 else ([issuer] if issuer else []),
