@@ -250,7 +250,7 @@ def _addressed(v: str, mr) -> bool:
     """区直各单位:为贯彻落实《关于…的通知》…: the 主送 line run into the body, no title (a
     field label before the colon, 法规名称:, is the title's own)."""
     m = _ADDRESSEE.match(v)
-    return bool(m) and m.group(1).strip() not in mr.fields("title")
+    return m is not None and m.group(1).strip() not in mr.fields("title")
 
 
 def _order_number(m: re.Match) -> str:
