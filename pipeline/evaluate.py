@@ -466,8 +466,11 @@ _MULTIPLIERS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000
 
 
 def _quantity(value, unit) -> tuple:
-    """(amount, unit) with 万/亿 folded into the amount: 1.5万元 and 15000元 are one quantity."""
+    """(amount, unit) with 万/亿 folded into the amount: 1.5万元 and 15000元 are one quantity;
+    a counter word before the unit is no part of it (4个小时 and 4小时, 3个月 and 3月)."""
     u, v = norm(unit), _num(value)
+    if len(u) > 1 and u[0] == "个":
+        u = u[1:]
     if len(u) > 1 and u[0] in _MULTIPLIERS and isinstance(v, (int, float)):
         return round(v * _MULTIPLIERS[u[0]], 6), u[1:]
     return (round(v, 6) if isinstance(v, float) else v), u

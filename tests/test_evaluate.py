@@ -15,3 +15,12 @@ def test_quotes_pair_when_their_ends_overlap():
 def test_quotes_that_share_too_little_do_not_pair():
     assert not _overlap("年底前完成", "完成验收")          # 2 characters
     assert not _overlap("不少于30日", "")
+
+
+def test_a_counter_word_before_a_unit_is_no_part_of_the_quantity():
+    from pipeline.evaluate import _quantity
+
+    assert _quantity(4, "个小时") == _quantity(4, "小时")
+    assert _quantity(3, "个月") == _quantity(3, "月")
+    assert _quantity(1.5, "万元") == _quantity(15000, "元")
+    assert _quantity(4, "个") != _quantity(4, "")       # a bare counter stays a unit
