@@ -345,11 +345,7 @@ def _as_yearly(fact: Fact, m: re.Match, rule: _Rule, dr: DeadlineRules) -> Fact:
     g = _groups(m)
     if g.get("year") or g.get("rel_year") or not g.get("month") or any(k.startswith("from_") for k in g):
         return fact
-    by = _recurring_by(g, rule, dr, "year")
-    if by is None:
-        return fact
-    return Fact(kind="deadline", start=fact.start, end=fact.end, rule=f"{fact.rule}:yearly",
-                data={"type": "recurring", "period": "year", "by": by})
+    return _recurring(fact, g, rule, dr, "year")
 
 
 def _as_monthly(fact: Fact, m: re.Match, rule: _Rule, dr: DeadlineRules) -> Fact:
@@ -357,11 +353,17 @@ def _as_monthly(fact: Fact, m: re.Match, rule: _Rule, dr: DeadlineRules) -> Fact
     g = _groups(m)
     if g.get("rel_month") not in dr.recurring_month_words or g.get("year") or g.get("rel_year") or not g.get("day"):
         return fact
-    by = _recurring_by(g, rule, dr, "month")
+    return _recurring(fact, g, rule, dr, "month")
+
+
+def _recurring(fact: Fact, g: dict[str, str], rule: _Rule, dr: DeadlineRules, period: str) -> Fact:
+    """The date fact as a recurring one of ``period`` (unchanged when its due point is unclear)."""
+    by = _recurring_by(g, rule, dr, period)
     if by is None:
         return fact
-    return Fact(kind="deadline", start=fact.start, end=fact.end, rule=f"{fact.rule}:monthly",
-                data={"type": "recurring", "period": "month", "by": by})
+    tag = {"year": "yearly", "month": "monthly"}[period]
+    return Fact(kind="deadline", start=fact.start, end=fact.end, rule=f"{fact.rule}:{tag}",
+                data={"type": "recurring", "period": period, "by": by})
 
 
 def _windows(trigger: re.Pattern, text: str, before: int, after: int) -> list[list[int]]:
