@@ -63,10 +63,10 @@ def test_user_adds_a_unit_alias_without_python(rules_copy):
 
 
 def test_user_adds_a_role_word_and_label_without_python(rules_copy):
-    text = "做好统计工作。\n督办单位：县政府办"
+    text = "做好统计工作。\n监督单位：县政府办"
     assert _units(text, load_rules(rules_copy)) == []
     p = rules_copy / "roles.yml"
-    p.write_text(p.read_text(encoding="utf-8").replace("labels:\n", "labels:\n  督办单位: lead\n", 1), encoding="utf-8")
+    p.write_text(p.read_text(encoding="utf-8").replace("labels:\n", "labels:\n  监督单位: lead\n", 1), encoding="utf-8")
     assert [u[:2] for u in _units(text, load_rules(rules_copy))] == [("县政府办", "lead")]
 
 
