@@ -453,7 +453,11 @@ class ThresholdMatcher:
             if value2 is None or self.is_calendar_year(g["num2"], unit_written):
                 return []
             if g.get("unit1") and g.get("unit1") != g.get("unit"):
-                return []
+                scale = _rescale(g["unit1"], g["unit"])
+                if scale is None:
+                    return []
+                # 2000万元以上1亿元以下: the band in the lower bound's unit, [2000, 10000] 万元
+                value2, (unit, is_time) = value2 * scale, self.unit_info(g["unit1"])
             if g.get("unit1") and self.is_calendar_year(g["num"], g["unit1"]):
                 return []
             op, value = "between", [value, value2]
@@ -546,6 +550,21 @@ def pre_class_of(tm: "ThresholdMatcher", pre: str | None) -> str | None:
         return tm.before_op(pre)[1]
     except KeyError:
         return None
+
+
+_SCALE = {"": 1, "万": 10_000, "亿": 100_000_000}
+
+
+def _rescale(low: str, high: str) -> float | None:
+    """How many of ``low`` one ``high`` is when they differ only by 万/亿 (元 and 万元: 10000);
+    None for units of different kinds."""
+    def split(u: str) -> tuple[str, str]:
+        return (u[0], u[1:]) if len(u) > 1 and u[0] in ("万", "亿") else ("", u)
+    (a, base_a), (b, base_b) = split(low), split(high)
+    if base_a != base_b:
+        return None
+    ratio = _SCALE[b] / _SCALE[a]
+    return int(ratio) if ratio == int(ratio) else ratio
 
 
 def matcher(rules: RuleSet) -> ThresholdMatcher:
