@@ -243,14 +243,18 @@ def _closing_type(bviews: list[str], mr) -> str | None:
     return None
 
 
-_ADDRESSEE = re.compile(r"^((?:各[^《:]{1,58}|[^《:]{1,58}(?:单位|部门|政府|局|委|办|室|处|科|镇|乡|街道|公司))):")
+_ADDRESSEE = re.compile(r"^([^《:]{2,60}):")
 
 
 def _addressed(v: str, mr) -> bool:
-    """区直各单位:为贯彻落实《关于…的通知》…: the 主送 line run into the body, no title (a
-    field label before the colon, 法规名称:, is the title's own)."""
+    """区直各单位:为贯彻落实《关于…的通知》…: the 主送 line run into the body, no title: the
+    part before the colon is a collective (各…) or ends as a body does (unit-end), not a
+    field label (法规名称:, the title's own) nor a title's own colon (…议定事项：关于…)."""
     m = _ADDRESSEE.match(v)
-    return m is not None and m.group(1).strip() not in mr.fields("title")
+    if m is None:
+        return False
+    name = m.group(1).strip()
+    return name not in mr.fields("title") and ("各" in name or mr.search("unit-end", name) is not None)
 
 
 def _order_number(m: re.Match) -> str:

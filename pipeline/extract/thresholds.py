@@ -297,6 +297,17 @@ class ThresholdMatcher:
                 return self.negatable[word[m.end():]]["op"], "plain"
         raise KeyError(word)
 
+    def rescale(self, low: str, high: str) -> float | None:
+        """How many of ``low`` one ``high`` is when they differ only by a multiplier
+        (unit_multipliers: 元 and 万元 → 10000); None for units of different kinds."""
+        def split(u: str) -> tuple[int, str]:
+            m = next((x for x in self.multipliers if u.startswith(x) and len(u) > len(x)), "")
+            return _MULTIPLIER_VALUE.get(m, 0) if m else 1, u[len(m):]
+        (a, base_a), (b, base_b) = split(low), split(high)
+        if base_a != base_b or not a or not b:
+            return None
+        return b // a if b % a == 0 else b / a
+
     def unit_info(self, written: str) -> tuple[str, bool]:
         """(unit for the record, is a duration) of a unit as written (万元 → 万元)."""
         if written not in self.units and "/" in written:
@@ -453,7 +464,7 @@ class ThresholdMatcher:
             if value2 is None or self.is_calendar_year(g["num2"], unit_written):
                 return []
             if g.get("unit1") and g.get("unit1") != g.get("unit"):
-                scale = _rescale(g["unit1"], g["unit"])
+                scale = self.rescale(g["unit1"], g["unit"])
                 if scale is None:
                     return []
                 # 2000万元以上1亿元以下: the band in the lower bound's unit, [2000, 10000] 万元
@@ -543,6 +554,9 @@ class ThresholdMatcher:
         return facts
 
 
+_MULTIPLIER_VALUE = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+
+
 def pre_class_of(tm: "ThresholdMatcher", pre: str | None) -> str | None:
     if not pre:
         return None
@@ -550,21 +564,6 @@ def pre_class_of(tm: "ThresholdMatcher", pre: str | None) -> str | None:
         return tm.before_op(pre)[1]
     except KeyError:
         return None
-
-
-_SCALE = {"": 1, "万": 10_000, "亿": 100_000_000}
-
-
-def _rescale(low: str, high: str) -> float | None:
-    """How many of ``low`` one ``high`` is when they differ only by 万/亿 (元 and 万元: 10000);
-    None for units of different kinds."""
-    def split(u: str) -> tuple[str, str]:
-        return (u[0], u[1:]) if len(u) > 1 and u[0] in ("万", "亿") else ("", u)
-    (a, base_a), (b, base_b) = split(low), split(high)
-    if base_a != base_b:
-        return None
-    ratio = _SCALE[b] / _SCALE[a]
-    return int(ratio) if ratio == int(ratio) else ratio
 
 
 def matcher(rules: RuleSet) -> ThresholdMatcher:

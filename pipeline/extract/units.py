@@ -416,14 +416,7 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
         for k, lab in enumerate(labels):
             seg_end = labels[k + 1].start() if k + 1 < len(labels) else len(content)
             seg = _until_other_field(content[lab.end():seg_end], m.other_field_rx).rstrip(" ,;，；。")
-            role = m.labels[re.sub(r"\s", "", lab.group("label"))]
-            roled = _roled_clauses(m, seg, s + lab.end(), "bracket-label") if role == "responsible" else []
-            if roled:       # （责任单位：X牵头，Y参与，相关乡镇配合）
-                facts += roled
-                continue
-            # (牵头领导：某副局长 names a person: only a real unit name there is a unit)
-            items = m.split_list(seg, s + lab.end(), accept_bare="领导" not in lab.group("label"))
-            facts += _facts_for_list(m, items, role, "bracket-label")
+            facts += _label_facts(m, re.sub(r"\s", "", lab.group("label")), seg, s + lab.end(), "bracket-label")
         return facts
     pending: list[tuple[int, int]] = []
     # a full stop inside the bracket ends a clause too: （…负责，各市政府负责落实。以下均需…）
@@ -511,12 +504,7 @@ def _line_facts(view: str, s: int, e: int, m: UnitMatcher) -> list[Fact]:
         label = hit.group("label")
         if label in m.labels:
             seg = _until_other_field(hit.group("units"), m.other_field_rx).rstrip(" ,;，；。")
-            if m.labels[label] == "responsible":
-                roled = _roled_clauses(m, seg, s + hit.start("units"), r["name"])
-                if roled:
-                    return roled
-            items = m.split_list(seg, s + hit.start("units"), accept_bare=True)
-            return _facts_for_list(m, items, m.labels[label], r["name"])
+            return _label_facts(m, label, seg, s + hit.start("units"), r["name"], bare=True)
         if r["name"] != "unit-line":
             facts = []
             for g, vg in (("units", "verb"), ("units2", "verb2")):
@@ -529,6 +517,19 @@ def _line_facts(view: str, s: int, e: int, m: UnitMatcher) -> list[Fact]:
 
 _GLUED_ITEM = re.compile(r"[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十\d]{1,3}\)|(?<![\d.])\d{1,2}[.、](?!\d)")
 _NO_MORE = re.compile(r"不再(?:一一)?列出|(?:以)?下同")
+
+
+def _label_facts(m: UnitMatcher, label: str, seg: str, offset: int, rule: str, bare: bool = False) -> list[Fact]:
+    """The units a label gives (a line, a bracket, or a label run into the text): each
+    clause's verb its role inside a 责任单位 list, else the label's role for the whole list.
+    ``bare``: a label line's names are units even unknown ones; elsewhere a 领导 label names
+    a person, so only a real unit name there is a unit."""
+    role = m.labels[label]
+    roled = _roled_clauses(m, seg, offset, rule) if role == "responsible" else []
+    if roled:
+        return roled
+    items = m.split_list(seg, offset, accept_bare=bare or "领导" not in label)
+    return _facts_for_list(m, items, role, rule)
 
 
 def _roled_clauses(m: UnitMatcher, seg: str, offset: int, rule: str) -> list[Fact]:
@@ -755,11 +756,7 @@ def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
                 seg = tail.group("units")
                 glued = _GLUED_ITEM.search(seg)       # …区交建局三、保障措施: the next heading
                 seg = (seg[: glued.start()] if glued else seg).rstrip(" ,;")
-                role = m.labels[tail.group("label")]
-                # (牵头领导：某某 names a person: only a real unit name there is a unit)
-                found = (_roled_clauses(m, seg, us, "tail-label") if role == "responsible" else []) or \
-                    _facts_for_list(m, m.split_list(seg, us, accept_bare="领导" not in tail.group("label")),
-                                    role, "tail-label")
+                found = _label_facts(m, tail.group("label"), seg, us, "tail-label")
                 if found:
                     facts += listed(found, us)
                     taken.append((tail.start(), le))

@@ -1,11 +1,10 @@
 """Read a file into a Document. The format is sniffed from the bytes, not the name."""
 from __future__ import annotations
 
-import re
-
 import importlib
-import zipfile
 import io
+import re
+import zipfile
 
 from ..model import Document, IngestError
 
