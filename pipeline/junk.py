@@ -1,6 +1,7 @@
 """Remove site furniture and spam lines; flag mojibake. Patterns: rules/junk.yml."""
 from __future__ import annotations
 
+import bisect
 import re
 
 from .model import Block, Document
@@ -47,6 +48,7 @@ register_schema(
             "runon_min_chars": {"type": "integer", "minimum": 100},
             "runon_split": _PATTERN_LIST,
             "runon_space_split": _PATTERN_LIST,
+            "runon_space_keep": _PATTERN_LIST,
             "runon_space_min": {"type": "integer", "minimum": 2},
             "body_start": _PATTERN_LIST,
             "title_lines": _PATTERN_LIST,
@@ -126,6 +128,7 @@ def _split_runon(doc: Document, rules: RuleSet, cfg: dict) -> None:
         return
     rxs = [rules.regex(r["pattern"]) for r in cfg.get("runon_split", [])]
     space_rxs = [rules.regex(r["pattern"]) for r in cfg.get("runon_space_split", [])]
+    keep_rxs = [rules.regex(r["pattern"]) for r in cfg.get("runon_space_keep", [])]
     space_min = cfg.get("runon_space_min", 10)
     out = []
     for b in doc.blocks:
@@ -139,7 +142,7 @@ def _split_runon(doc: Document, rules: RuleSet, cfg: dict) -> None:
         # a page whose paragraphs were joined with single spaces: many such spaces are breaks
         spaces = {m.start() for rx in space_rxs for m in rx.finditer(view)}
         if len(spaces) >= space_min:
-            cut_set |= spaces
+            cut_set |= _breaking_spaces(view, spaces, cut_set, keep_rxs)
         cuts = sorted(cut_set - {0})
         for s, e in zip([0, *cuts], [*cuts, len(b.text)]):
             piece = b.text[s:e].strip()
@@ -148,6 +151,23 @@ def _split_runon(doc: Document, rules: RuleSet, cfg: dict) -> None:
         doc.warn("runon_line", f"a {len(b.text)}-character line was split at {len(cuts)} headings or breaks")
     doc.blocks = out
     doc.build()
+
+
+def _breaking_spaces(view: str, spaces: set[int], cuts: set[int], keep_rxs: list) -> set[int]:
+    """The spaces that break paragraphs, without those that end a short inline item
+    heading (（三）强化绩效考核。 区农业农村局要…): the heading stays with its body, as
+    items written without the space do. A keep pattern matches from the start of the
+    piece before the space and must end at the space (it may look past it)."""
+    if not keep_rxs:
+        return spaces
+    out = set()
+    starts = sorted(cuts | spaces | {0})
+    for s in sorted(spaces):
+        k = bisect.bisect_left(starts, s)
+        start = starts[k - 1] + (1 if starts[k - 1] in spaces else 0) if k else 0
+        if not any((m := rx.match(view, start)) and m.end() == s for rx in keep_rxs):
+            out.add(s)
+    return out
 
 
 def _signature_block(views: list[str], rules: RuleSet, cfg: dict) -> set[int]:

@@ -81,6 +81,7 @@ register_schema(
             "stage_before_pattern": _STR,
             "window_before_pattern": _STR,
             "window_after_pattern": _STR,
+            "window_act_after_pattern": _STR,
             "recover_years_before": {"type": "integer", "minimum": 0},
             "recover_years_after": {"type": "integer", "minimum": 0},
             "date_reject_before_pattern": _STR,
@@ -154,6 +155,7 @@ class DeadlineRules:
         self.stage_before = top("stage_before_pattern", "stage_before_pattern")
         self.window_before_rx = top("window_before_pattern", "window_before_pattern")
         self.window_after_rx = top("window_after_pattern", "window_after_pattern")
+        self.window_act_after_rx = top("window_act_after_pattern", "window_act_after_pattern")
         self.date_reject_before = top("date_reject_before_pattern", "date_reject_before_pattern")
         self.date_reject_after = top("date_reject_after_pattern", "date_reject_after_pattern")
         self.cue = top("cue_pattern", "cue_pattern")
@@ -331,6 +333,9 @@ def _as_window(fact: Fact, text: str, m: re.Match, dr: DeadlineRules) -> Fact:
     # 申请前6个月内 looks back over a span; 会议召开前七日 (no 内) is a point before an event
     before = dr.window_before_rx is not None and text[e - 1:e] == "内" and \
         dr.window_before_rx.search(text, max(0, amount_at - 12), amount_at)
+    # 在阶段任务结束前3日内报送总结: an act due in the span before an event is a deadline
+    if before and dr.window_act_after_rx is not None and dr.window_act_after_rx.match(text, e, e + 8):
+        before = None
     after = dr.window_after_rx is not None and dr.window_after_rx.match(text, e, e + 16)
     if not (before or after):
         return fact

@@ -128,9 +128,11 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
             continue      # a report's past work, unless the item states its remedy (整改措施：…)
         if node.block is not None and not node.children and not node.body and _any(condition, bview(node.block)):
             continue  # （二）有组织的考场作弊行为的；
-        if node.block is None and not node.children and not report_doc:
-            # A document with no numbered items at all: every substantial action
-            # paragraph is an item (a notice and the measures it issues, unnumbered).
+        if _attachment_name(node, bview):
+            continue  # 附件：1.申报表 ⏎ 2.项目类别表: the list names attachments
+        if node.block is None and not report_doc and all(c.style == "attachment" and not c.children for c in node.children):
+            # A document with no numbered items at all (its attachments aside): every
+            # substantial action paragraph is an item (a notice and the measures it issues).
             for i in node.body:
                 v = bview(i)
                 if (doc.blocks[i].kind != "table_row" and len(v) >= _FLAT_MIN_CHARS and _any(action, v)
@@ -281,6 +283,18 @@ def _opens_with_unit(view: str, start: int, end: int, rules, known: frozenset[st
     line_end = nl if nl >= 0 else end
     colon = view.find(":", start, line_end)
     return colon > 0 and bool(units_mod.find_units(view, [(start, line_end)], rules, known=known))
+
+
+_ATTACHMENT_LIST = re.compile(r"附件\s*[:]?\s*1\s*[.、]")
+
+
+def _attachment_name(node: Node, bview) -> bool:
+    """A bare numbered line under an attachment heading that opens a numbered list
+    (附件：1.某申报表): the next attachment's name, not an item."""
+    parent = node.parent
+    return (parent is not None and parent.style == "attachment" and parent.block is not None
+            and node.block is not None and not node.children and not node.body
+            and _ATTACHMENT_LIST.match(bview(parent.block)) is not None and "。" not in bview(node.block))
 
 
 def _lineage(node: Node) -> list[Node]:

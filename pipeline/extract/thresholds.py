@@ -256,7 +256,7 @@ class ThresholdMatcher:
         # words every match of a rule contains (pipeline/prefilter.py): a text without them is not scanned
         self.words = [prefilter.required(rx.pattern) for _, rx in self.rules]
         self.list_rx = re.compile(
-            f"(?:{cfg.get('target_list_pattern', '(?!)')})(?P<num>{self.parts['NUM_TARGET']}){self.parts['SP']}(?P<unit>{unit})")
+            f"(?:{cfg.get('target_list_pattern', '(?!)')})(?P<num>(?<![\\d.])\\d+\\.\\d+|{self.parts['NUM_TARGET']}){self.parts['SP']}(?P<unit>{unit})")
         self.year_rx = re.compile(cfg.get("calendar_year_pattern", r"^(?:19|20)\d{2}$"))
         self.date_rx = re.compile(cfg["date_context_pattern"]) if cfg.get("date_context_pattern") else None
         self.subject_boundary = re.compile(cfg.get("subject_boundary_pattern", r"[,;。:!?、\n]"))
@@ -273,7 +273,8 @@ class ThresholdMatcher:
         self.statistic = re.compile(cfg["statistic_pattern"]) if cfg.get("statistic_pattern") else None
         self.exclusive_note = re.compile(cfg.get("exclusive_note_pattern") or "(?!)")
         self.definitions = [(re.compile(d["pattern"]), d["word"], d["op"]) for d in cfg.get("comparator_definitions", [])]
-        # contained_only: the exclusion drops only facts inside it (由70%提高至100% keeps the new value)
+        # contained_only: the exclusion drops only facts that end inside it (由70%提高至100% keeps
+        # the new value; 最低工资标准由现行的1150元 ends on the value being replaced)
         self.exclusions = [(re.compile(x["pattern"]), bool(x.get("contained_only"))) for x in cfg.get("exclusions", [])]
         self.deadline_note = re.compile(cfg["deadline_note_pattern"]) if cfg.get("deadline_note_pattern") else None
         # {ACT_TIME}: the acts whose time is a deadline, one list in deadlines.yml (time_limit_set)
@@ -599,7 +600,7 @@ def find_thresholds(text: str, rules: RuleSet, document: str | None = None,
     cands = list(tm.candidates(text, ops))
     for s, e, contained_only in tm.excluded(text):
         if contained_only:
-            cands = [c for c in cands if not (s <= c[1].start and c[1].end <= e)]
+            cands = [c for c in cands if not (s < c[1].end <= e)]
         else:
             cands = [c for c in cands if not (c[1].start < e and s < c[1].end)]
     cands.sort(key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))

@@ -405,6 +405,17 @@ def _facts_for_list(m, items, role, rule, each=False, jointly=False) -> list[Fac
 _CLAUSE_SEP = re.compile(r"[,;，；。]")
 
 
+_OFFICE = re.compile(r"(?![区市县省州镇乡])[\u4e00-\u9fff]{2,16}(?:处|科|室|股|所|站|队)")
+
+
+def _qualifies_unit_before(view: str, s: int, e: int, m: UnitMatcher) -> bool:
+    """A bracket naming one office right after a unit's name qualifies that name
+    (报备至执法应急局（危险化学品安全监督管理处）): it is no list of the item's units."""
+    before = re.search(r"[\u4e00-\u9fff]{2,12}$", view[max(0, s - 13):s - 1])
+    return (before is not None and m.is_unit(before.group())
+            and _OFFICE.fullmatch(view[s:e].strip()) is not None)
+
+
 def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> list[Fact]:
     """Units in one bracket group: labelled (责任单位：…) or ended by a role verb."""
     content = view[s:e]
@@ -440,7 +451,7 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
         pending = []
         items += _bracket_list(m, units_text, s + cs)
         facts += _facts_for_list(m, items, role, "bracket-verb", each=each, jointly=jointly)
-    if not facts and pending and trailing:
+    if not facts and pending and trailing and not _qualifies_unit_before(view, s, e, m):
         # (区管委会，2016年4月底前完成。列第一位的为牵头单位，下同): the bracket's time limit and its
         # note on roles are no units
         timed = [(ps, pe) for ps, pe in pending if _TIME_CLAUSE.match(content[ps:pe].strip())
