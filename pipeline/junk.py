@@ -129,12 +129,17 @@ def _split_runon(doc: Document, rules: RuleSet, cfg: dict) -> None:
     rxs = [rules.regex(r["pattern"]) for r in cfg.get("runon_split", [])]
     space_rxs = [rules.regex(r["pattern"]) for r in cfg.get("runon_space_split", [])]
     keep_rxs = [rules.regex(r["pattern"]) for r in cfg.get("runon_space_keep", [])]
+    # what is no text goes first, so that it hides no break (…相关链接： 1111MicrosoftInternet
+    # Explorer402…Normal0 区直各单位：…, leaked Word properties between two paragraphs)
+    inline = [rules.regex(r["pattern"]) for r in cfg.get("inline", [])]
     space_min = cfg.get("runon_space_min", 10)
     out = []
     for b in doc.blocks:
         if len(b.text) <= limit or b.kind == "table_row":
             out.append(b)
             continue
+        for rx in inline:
+            b.text = _without(b.text, rx)
         view = match_view(b.text)
         # a rule with a group ``at`` cuts where that group starts (a cut after a variable-width
         # context, which a lookbehind cannot express)
@@ -151,6 +156,13 @@ def _split_runon(doc: Document, rules: RuleSet, cfg: dict) -> None:
         doc.warn("runon_line", f"a {len(b.text)}-character line was split at {len(cuts)} headings or breaks")
     doc.blocks = out
     doc.build()
+
+
+def _without(text: str, rx) -> str:
+    """``text`` without the spans ``rx`` finds in its match view (same length as the text)."""
+    for m in reversed(list(rx.finditer(match_view(text)))):
+        text = text[:m.start()] + text[m.end():]
+    return text
 
 
 def _breaking_spaces(view: str, spaces: set[int], cuts: set[int], keep_rxs: list) -> set[int]:

@@ -19,7 +19,8 @@ from .rules import RuleSet, register_schema, rule_list_schema
 register_schema(
     "headings.yml",
     rule_list_schema(
-        {"pattern": {"type": "string"}, "rank": {"type": "integer"}, "inline": {"type": "boolean"}},
+        {"pattern": {"type": "string"}, "rank": {"type": "integer"}, "inline": {"type": "boolean"},
+         "above": {"type": "array", "items": {"type": "string"}}},
         required=("name", "pattern"),
     ),
 )
@@ -95,6 +96,7 @@ def _stated_level(doc: Document, i: int) -> int | None:
 
 def build_tree(doc: Document, rules: RuleSet) -> Node:
     explicit = {r["name"]: r["rank"] for r in rules.rules("headings.yml") if "rank" in r}
+    above = {r["name"]: set(r["above"]) for r in rules.rules("headings.yml") if r.get("above")}
     inline = inline_styles(rules)
     marks: list[tuple[int, str, str] | None] = []
     # The document's title is no section: the headings before its first body paragraph
@@ -144,6 +146,11 @@ def build_tree(doc: Document, rules: RuleSet) -> Node:
             del stack[open_styles.index(style):]
         elif rank is not None:
             while len(stack) > 1 and not (stack[-1].style in explicit and explicit[stack[-1].style] < rank):
+                stack.pop()
+        elif style in above:
+            # 一、 never nests under a 1. or （一） (a numbered list in the preamble: …为：
+            # 1.新开工2912套；2.基本建成1754套。…如下：一、…)
+            while len(stack) > 1 and stack[-1].style in above[style]:
                 stack.pop()
         rest = b.text[len(number):].strip()
         m = _TITLE_END.search(rest)

@@ -71,3 +71,12 @@ def test_parts_circled_and_paren_numbers(rules):
     assert [c.heading for c in one.children] == ["1.公开规划", "2.公开财政"]
     assert [c.style for c in one.children[0].children] == ["arabic-paren", "arabic-paren"]
     assert one.children[0].children[1].children[0].style == "circled"
+
+
+def test_a_numbered_list_in_the_preamble_does_not_hold_the_sections(rules):
+    # …任务为：1.新开工2912套；2.基本建成1754套。…如下：一、… — 一、 never nests under 2.
+    root = build_tree(_doc(["区直各单位：", "下达2016年目标任务为：1.新开工2912套；", "2.基本建成1754套。现将任务分解如下：",
+                            "一、新开工建设目标任务", "1.中原安置小区1052套，责任单位：某某公司。",
+                            "二、其它要求", "1.务必高度重视。各片区要加强组织领导。"]), rules)
+    assert [(n.style, n.number) for n in root.children] == [("arabic-dot", "2."), ("cn-dun", "一、"), ("cn-dun", "二、")]
+    assert [n.number for n in root.children[1].children] == ["1."]

@@ -186,7 +186,8 @@ def doc_type_of(title: str | None, rules: RuleSet | None = None) -> str | None:
     t = re.sub(r"\(.{1,20}\)$", "", match_view(title).strip())
     for dtp in meta_rules(rules).doc_types:
         if t.endswith(dtp):
-            return title.strip()[len(t) - len(dtp):len(t)] if len(title.strip()) >= len(t) else dtp
+            written = title.strip()[len(t) - len(dtp):len(t)] if len(title.strip()) >= len(t) else dtp
+            return written[1:] if dtp == "号令" else written     # 2号令: 号 ends the number
     return None
 
 
