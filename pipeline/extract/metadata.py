@@ -26,7 +26,7 @@ _STR = {"type": "string"}
 _WORDS = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
 # the rules the extractor reads by name: a rule file without one of them is refused
 REQUIRED = ("title-about", "title-doc-type", "title-forwards", "title-tail", "title-complete",
-            "title-qualifier", "title-version-note", "title-number-tail", "title-status-mark", "seal-note", "doc-number", "order-number", "title-core",
+            "title-qualifier", "title-version-note", "title-number-tail", "title-status-mark", "seal-note", "doc-number", "order-number", "title-serial-number", "title-core",
             "date", "date-chinese-numerals", "date-roc", "date-line", "promulgated", "adopted-by-meeting", "published-date",
             "unit-end", "issuer-in-title", "issuer-before-year", "issuer-after-year", "source-line", "issuer-opens-title", "self-named-issuer", "order-issuer", "not-an-issuer",
             "recipients-line", "recipients-inline", "not-recipients", "place-name", "heading-number", "cc-label",
@@ -432,6 +432,12 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             if m and len(core) >= 6 and core in v[m.end():]:
                 doc_number = normalize_doc_number(v[m.start():m.end()], rules)
                 break
+    if doc_number is None and title:
+        # a notice or order numbered in its title: …指挥部通告(第三号), …指挥部2号令
+        serial = mr.search("title-serial-number", match_view(title.strip()))
+        if serial:
+            g = "number" if serial.group("number") else "order"
+            doc_number = title.strip()[serial.start(g):serial.end(g)]
     number_cell = page_field("doc_number")
     if doc_number is None and number_cell:
         doc_number = normalize_doc_number(str(number_cell), rules)
