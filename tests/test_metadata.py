@@ -522,3 +522,13 @@ def test_an_addressee_line_run_into_the_body_is_no_title(rules):
             "某县农业农村局2022年6月30日\n一、各单位要按时申报补助资金。\n")
     meta = analyse(ingest(text.encode("utf-8"), "page.txt", rules), rules).meta
     assert meta["title"] == "某县农业农村局关于印发某补助资金项目实施方案的函"
+
+
+def test_a_signed_date_wins_over_a_bare_date_line_under_the_title(rules):
+    # a copied page puts its own date under the title; the notice is signed at its end
+    doc = _doc(["某市新型冠状病毒感染的肺炎防控应急指挥部通告（第三号）", "2020年1月26日",
+                "为全力做好防控工作，现就有关事项通告如下：", "一、取消全市一切群体性集会活动。",
+                "某市新型冠状病毒感染的肺炎防控应急指挥部", "2020年1月25日"])
+    meta = analyse(doc, rules).meta
+    assert meta["issued_on"] == "2020-01-25" and meta["issuer"] == "某市新型冠状病毒感染的肺炎防控应急指挥部"
+    assert meta["doc_number"] == "第三号"

@@ -447,6 +447,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     signers: list[str] = []
     m_year = re.search(r"(19|20)\d{2}", (title or "") + " " + " ".join(str(v) for v in info.values()))
     year_hint = int(m_year.group(0)) if m_year else None
+    # A dated signature (某局 ⏎ 2021年6月4日) wins over a bare date line found first (a site's
+    # date under the title); without a signed one, the first date line is the date.
+    first_bare = None
     for i, v in enumerate(bviews):
         if blocks[i].kind == "table_row":
             continue
@@ -457,7 +460,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         iso = parse_date(d, rules) if not re.fullmatch(r"\d+", d) else recover_compact_date(d, year_hint)
         if not iso:
             continue
-        issued_on, date_source = iso, "signature" if not re.fullmatch(r"\d+", d) else "signature_recovered"
+        source = "signature" if not re.fullmatch(r"\d+", d) else "signature_recovered"
         who = (m.group("who") or "").strip()
 
         def unsealed(x: int) -> str:     # 某联席会议（代章） signs as 某联席会议
@@ -475,8 +478,13 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         own = blocks[i].text.strip()[: len(who)].strip() if who and mr.search("unit-end", who) else None
         if own and signers:
             signers.append(own)
-        signer = signers[0] if signers else own
-        break
+        if signers or own:
+            issued_on, date_source, signer = iso, source, signers[0] if signers else own
+            break
+        if first_bare is None:
+            first_bare = (iso, source)
+    if issued_on is None and first_bare is not None:
+        issued_on, date_source = first_bare
     if issued_on is None:      # (a standing committee's adoption first: the more specific form)
         for v in bviews[:6]:
             m = mr.match("adopted", v)
