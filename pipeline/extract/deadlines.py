@@ -286,7 +286,9 @@ def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
                 continue
             # a stage of the plan names its period (企业自查阶段（2016年4月5日至4月20日）): planned,
             # even when the document was signed after that period began
-            staged = dr.stage_before is not None and dr.stage_before.search(text, max(0, s - 12), s) is not None
+            # (so is a period in brackets after an item's name: 梳理整改任务清单（9月5日至9月8日）)
+            staged = (dr.stage_before is not None and dr.stage_before.search(text, max(0, s - 12), s) is not None) \
+                or (text[s - 1:s] == "(" and text[e:e + 1] == ")")
             fact = _interpret(rule, m, dr, doc_date, self_names, year_date, staged)
             if fact is not None and fact is not NARRATIVE and rule.spec.get("anchor_from_clause"):
                 fact = _anchored_in_clause(fact, text, m, rule, dr, doc_date, self_names)
