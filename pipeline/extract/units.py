@@ -102,12 +102,13 @@ class UnitMatcher:
         # a converter may break a label across lines (牵头部\n门：): whitespace between its characters
         self.label_rx = re.compile(
             r"(?P<label>" + "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(self.labels, key=len, reverse=True))
-            + r")\s*[:]\s*")
+            + r")(?:\s*\([^()]{1,6}\))?\s*[:]\s*")
         # a label run into the item's last sentence, its list to the line's end:
-        # …推动开展许可权工作。责任单位：区审批局牵头，区办公室参加
+        # …推动开展许可权工作。责任单位：区审批局牵头，区办公室参加 (a label may name its kind
+        # of body in brackets: 责任单位（处室）：)
         self.tail_label_rx = re.compile(
             r"(?<=[。;])[ \t]*(?P<label>" + "|".join(map(re.escape, sorted(self.labels, key=len, reverse=True)))
-            + r")[ \t]*:[ \t]*(?P<units>[^。:()]{2,160}?)[。;]?[ \t]*$")
+            + r")(?:[ \t]*\([^()]{1,6}\))?[ \t]*:[ \t]*(?P<units>[^。:()]{2,160}?)[。;]?[ \t]*$")
         self.aliases = [(r["alias"], r["canonical"]) for r in rules.rules("unit_aliases.yml")]
         self.gazetteer = cfg.get("gazetteer", [])
         self.place_only = rules.regex(cfg["place_only_pattern"]) if cfg.get("place_only_pattern") else None
