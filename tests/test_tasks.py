@@ -57,3 +57,13 @@ def test_a_headings_role_bracket_assigns_the_items_under_it(rules):
     for t in find_tasks(doc, build_tree(doc, rules), rules):
         got.append(sorted((f.data["unit"], f.data["role"]) for f in units_mod.find_units(view, t.spans(), rules)))
     assert got == [[("统计信息处", "lead")], [("统计信息处", "lead")]]
+
+
+def test_a_label_closing_the_last_part_gives_every_part_its_units(rules):
+    from pipeline.process import analyse, ingest
+
+    text = ("（二）聚焦重点，落实措施\n1.星级饭店一要严格标准要求。严禁开展违反标准的经营活动。二要加大培训力度。"
+            "每月应开展服务人员培训不少于1次。三要落实垃圾分类。加强厨余垃圾的再利用。责任单位（处室）：市管处,宣传处")
+    a = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules)
+    units = [sorted(f.data["unit"] for f in facts if f.kind == "unit") for facts in a.task_facts]
+    assert units == [["宣传处", "市管处"]] * 3

@@ -350,6 +350,11 @@ def _group(doc, blocks, rules, bview, view) -> list[list[tuple[int, bool]]]:
 
 
 _INLINE_SPLIT = re.compile(r"(?:(?<=^)|(?<=[。;:!?]))\s*(?=(?:[一二三四五六七八九十]{1,3}|第[一二三四五六七八九十]{1,3})是)")
+# 一要…二要… parts, read when the paragraph is no 一是 item (they may nest inside those)
+_ITEM_SHI = re.compile(r"(?:^|[。;:!?])\s*(?:[一二三四五六七八九十]{1,3}|第[一二三四五六七八九十]{1,3})是")
+_INLINE_SPLIT_YAO = re.compile(r"(?:(?<=^)|(?<=[。;:!?]))\s*(?=(?:[一二三四五六七八九十]{1,3}|第[一二三四五六七八九十]{1,3})要)")
+# the first part run into its subject (星级饭店一要严格标准要求。二要…): a part, not a lead-in
+_FIRST_PART = re.compile(r"(?:^|[\u4e00-\u9fff])(?:一|第一)[是要](?![\u4e00-\u9fff]{0,2}[,，])")
 _INLINE_NUMBER = re.compile(r"\((\d{1,2})\)")
 
 
@@ -411,6 +416,8 @@ def _tasks_of_group(doc, node, group, view, rules, inline, action, origin,
     text = view[start:end]
     # Inline items: split at 一是/二是… that open a sentence.
     cuts = [m.start() for m in _INLINE_SPLIT.finditer(text)]
+    if not cuts and not _ITEM_SHI.search(text):
+        cuts = [m.start() for m in _INLINE_SPLIT_YAO.finditer(text)]
     lead_in, keep_lead = None, False
     if len(cuts) < 2:
         # (1)…(N) run into a paragraph after a heading naming a body (2.4 某办公室职责(1)受理…):
@@ -461,15 +468,18 @@ def _tasks_of_group(doc, node, group, view, rules, inline, action, origin,
     tasks = []
     # A closing parenthesis of units at the end applies to every part unless the parts
     # carry their own.
-    tail = units_mod.trailing_unit_span(view, parts[-1][0], parts[-1][1], rules)
-    own_parens = sum(1 for s, e in parts[:-1] if units_mod.trailing_unit_span(view, s, e, rules))
+    # (or a role label run into the last part: …四要落实垃圾分类。责任单位（处室）：市管处)
+    tail = units_mod.trailing_unit_span(view, parts[-1][0], parts[-1][1], rules) \
+        or units_mod.trailing_label_span(view, parts[-1][0], parts[-1][1], rules)
+    own_parens = sum(1 for s, e in parts[:-1] if units_mod.trailing_unit_span(view, s, e, rules)
+                     or units_mod.trailing_label_span(view, s, e, rules))
     if tail and not own_parens:
         shared = shared + [tail]
     if lead_in is not None:
         shared = shared + [lead_in]
     for k, (s, e) in enumerate(parts):
         seg = view[s:e]
-        if k == 0 and cuts[0] > 0 and not keep_lead:
+        if k == 0 and cuts[0] > 0 and not keep_lead and not _FIRST_PART.search(seg):
             continue  # the item's lead-in before 一是 introduces the parts
         if not _any(action, seg) and lead_in is None:
             continue

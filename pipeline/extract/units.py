@@ -363,6 +363,18 @@ def trailing_unit_span(view: str, start: int, end: int, rules: RuleSet) -> tuple
     return None
 
 
+def trailing_label_span(view: str, start: int, end: int, rules: RuleSet) -> tuple[int, int] | None:
+    """The role label run into the last sentence of view[start:end] (…落实垃圾分类。责任单位
+    （处室）：市管处), if it closes the text and names units."""
+    text = view[start:end].rstrip(" 。;\n")
+    m = matcher(rules)
+    ls = view.rfind("\n", start, start + len(text)) + 1 or start
+    hit = m.tail_label_rx.search(view, max(ls, start), start + len(text))
+    if hit and _label_facts(m, hit.group("label"), hit.group("units"), hit.start("units"), "tail-label"):
+        return (hit.start(), min(end, start + len(text) + 1))
+    return None
+
+
 # -- extraction ---------------------------------------------------------------
 
 # (以下简称本局): the short name a document gives what precedes, never a unit of its own
