@@ -360,14 +360,15 @@ def test_a_year_guessed_from_the_text_does_not_make_earlier_dates_past(rules):
     assert [f.data.get("date") for f in found] == ["2024-12-31"]
 
 
-def test_festival_deadlines_are_the_day_before_in_the_right_year(rules):
-    """春节前 is the day before 春节 (rules/calendar.yml festivals); a notice of December
-    means next year's festival; a stated year wins; 春节期间 is no deadline."""
+def test_festival_deadlines_are_the_festival_day_in_the_right_year(rules):
+    """春节前 is 春节 itself, as 9月30日前 is 9月30日 (rules/calendar.yml festivals; gold 805,
+    1056, 1183); a notice of December means next year's festival; a stated year wins;
+    春节期间 is no deadline."""
     def dates(text, doc_date):
         return [f.data["date"] for f in find_deadlines(match_view(text), rules, doc_date)]
 
-    assert dates("请在春节前整改到位", dt.date(2022, 1, 26)) == ["2022-01-31"]
-    assert dates("请在春节前整改到位", dt.date(2021, 12, 20)) == ["2022-01-31"]
-    assert dates("元宵节前完成复工", dt.date(2026, 2, 1)) == ["2026-03-02"]
-    assert dates("2023年国庆节前完成验收", dt.date(2022, 1, 1)) == ["2023-09-30"]
+    assert dates("请在春节前整改到位", dt.date(2022, 1, 26)) == ["2022-02-01"]
+    assert dates("请在春节前整改到位", dt.date(2021, 12, 20)) == ["2022-02-01"]
+    assert dates("元宵节前完成复工", dt.date(2026, 2, 1)) == ["2026-03-03"]
+    assert dates("2023年国庆节前完成验收", dt.date(2022, 1, 1)) == ["2023-10-01"]
     assert dates("春节期间加强值守", dt.date(2022, 1, 1)) == []

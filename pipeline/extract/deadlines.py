@@ -663,7 +663,7 @@ def _date_data(g, rule, dr, doc_date, matched: str = "", issued: dt.date | None 
 
 
 def _festival_data(g, dr, doc_date) -> dict | None:
-    """春节前, 2022年元宵节前: the day before the festival, in the year stated, else the
+    """春节前, 2022年元宵节前: the festival's day, in the year stated, else the
     first such festival on or after the document's date (a December notice's 春节前 is
     next year's)."""
     name = g["festival"]
@@ -676,10 +676,10 @@ def _festival_data(g, dr, doc_date) -> dict | None:
             year += 1
     else:
         return {"type": "date", "date": None, "recovered": False, "year_from": None}
+    # the festival day itself, as 9月30日前 is 9月30日 (by that day)
     day = festival_day(name, int(year), dr.rules_set) if year else None
-    before = day - dt.timedelta(days=1) if day is not None else None
-    return {"type": "date", "date": before.isoformat() if before else None, "recovered": False,
-            "year_from": year_from if before else None}
+    return {"type": "date", "date": day.isoformat() if day else None, "recovered": False,
+            "year_from": year_from if day else None}
 
 
 # -- relative and duration ------------------------------------------------------------------
