@@ -108,6 +108,7 @@ def test_full_official_document_elements(rules):
 @pytest.mark.parametrize("text,iso", [
     ("2021年6月4日", "2021-06-04"), ("二〇二一年六月四日", "2021-06-04"), ("2020-07-06 08:50", "2020-07-06"),
     ("发布时间：2017-07-28", "2017-07-28"), ("2021 年 4 月 9 日", "2021-04-09"), ("2021年2月30日", None),
+    ("二00八年十二月二十四日", "2008-12-24"), ("二OO八年十二月二十四日", "2008-12-24"),
 ])
 def test_parse_date(text, iso):
     assert parse_date(match_view(text)) == iso

@@ -48,7 +48,8 @@ def cn_number(text: str, mode: str = "smart") -> float | None:
         return None
 
 
-_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
+# (a typed year mixes in the Latin O or the digit 0: 二OO八, 二00八)
+_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "0": 0}
 
 
 def cn_digits(text: str) -> int | None:
