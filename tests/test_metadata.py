@@ -533,3 +533,16 @@ def test_a_signed_date_wins_over_a_bare_date_line_under_the_title(rules):
     meta = analyse(doc, rules).meta
     assert meta["issued_on"] == "2020-01-25" and meta["issuer"] == "某市新型冠状病毒感染的肺炎防控应急指挥部"
     assert meta["doc_number"] == "第三号"
+
+
+def test_the_bodys_own_title_naming_its_issuer_wins_over_the_pages_title_field(rules):
+    # a crawl's header gives 标题: 关于分解…任务; the body's title, set on two lines, names the issuer
+    text = ("标题: 关于分解2012年纠风三项重点工作任务\n发布时间: 2012-10-17 15:02\n文号: \n发布机构: 某县\n栏目: 部门文件\n"
+            "原文链接: https://www.example.gov.cn/zwgk/201210/t20121017_919.htm\n本地目录: zwgk/201210/919\n"
+            "页面链接与图片详见 links.tsv(同目录)\n==================== 正文 ====================\n"
+            "某县国土资源局关于\n分解2012年纠风三项重点工作任务\n各相关科室：\n"
+            "按照实施意见的要求，现将涉及我局的纠风工作任务分解如下。\n"
+            "一、坚决纠正违规用地问题\n严厉查处违规用地行为。（牵头单位：执法监察大队）\n某县国土资源局\n二〇一二年九月六日")
+    from pipeline.process import ingest
+    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+    assert meta["title"] == "某县国土资源局关于分解2012年纠风三项重点工作任务"

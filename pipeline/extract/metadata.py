@@ -234,6 +234,22 @@ def _split_names(text: str, rules=None) -> list[str]:
     return [x for x in out if x]
 
 
+def _own_title_lines(shown_title: str, bviews: list[str], blocks, mr, first: int,
+                     tail: int = 12) -> tuple[str, int] | None:
+    """The notice's own title line (or two: …工作任务实施方案 / 的通知, 某局关于 / 分解…任务) that
+    ends with the title shown and names its issuer before it, within 16 lines from ``first``."""
+    shown = match_view(shown_title).replace(" ", "")
+    for k in range(first, min(len(bviews), first + 16)):
+        for j in (k, k + 1):
+            if j >= len(bviews) or (j > k and (blocks[j].kind == "table_row" or len(bviews[j]) > tail)):
+                continue        # (a second line is the title's tail: 的通知)
+            v = "".join(bviews[k:j + 1]).replace(" ", "")
+            if len(v) > len(shown) and v.endswith(shown) and mr.search("unit-end", v[: len(v) - len(shown)]) \
+                    and mr.match("issuer-in-title", v):
+                return "".join(blocks[x].text.strip() for x in range(k, j + 1)), j
+    return None
+
+
 def _closing_type(bviews: list[str], mr) -> str | None:
     """A document with no title still says what it is in its closing formula: 此复 (批复),
     特此通知, 特此公告 (metadata.yml closing-type: the group that matched names the type)."""
@@ -364,25 +380,17 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     if title is not None and title_i is not None:
         # a crawled page shows the headline (关于…的通知) and, a few lines on, the notice's own
         # title line naming its issuer (某某局关于…的通知): the issuer's line is the title
-        # (past the page's widgets, and set on two lines: …工作任务实施方案 / 的通知)
-        shown = match_view(title).replace(" ", "")
-        for k in range(title_i + 1, min(len(bviews), title_i + 16)):
-            for j in (k, k + 1):
-                if j >= len(bviews) or (j > k and (blocks[j].kind == "table_row" or len(bviews[j]) > 12)):
-                    continue        # (the second line is the title's short tail: 的通知)
-                v = "".join(bviews[k:j + 1]).replace(" ", "")
-                if len(v) > len(shown) and v.endswith(shown) and mr.search("unit-end", v[: len(v) - len(shown)]) \
-                        and mr.match("issuer-in-title", v):
-                    title, title_i = "".join(blocks[x].text.strip() for x in range(k, j + 1)), j
-                    break
-            else:
-                continue
-            break
+        own_title = _own_title_lines(title, bviews, blocks, mr, title_i + 1)
+        if own_title is not None:
+            title, title_i = own_title
     if title is None and page_field("title"):
         # a database's version note is not part of the title: 最低工资法（112.12.27制定）
         title = str(page_field("title")).strip()
         note = mr.search("title-version-note", title)
         title = title[: note.start()] if note else title
+        own_title = _own_title_lines(title, bviews, blocks, mr, 0, tail=40)
+        if own_title is not None:     # the body's own title names the issuer the page's field drops
+            title = own_title[0]
     page_title = str(page_field("title") or meta_tags.get("ArticleTitle") or pm.get("title") or "").strip() or None
     if title is None:
         title = page_title
