@@ -335,14 +335,12 @@ def test_a_crawled_notice_keeps_its_joint_signature_above_the_enclosed_plan(rule
     the enclosed plan's title on one line: the signature is cut out of it and kept (short lines
     before the plan's body are otherwise page furniture), so every signatory signs and the
     date is the 成文日期."""
-    from pipeline.process import analyse, ingest
-
     text = ("各片区管理局，区直各单位：为进一步规范企业内设加油站点监管工作，建立长效管理机制，经研究，现将《企业内设加油站点"
             "报备工作方案》印发给你们，请遵照执行，各单位要按照职责分工抓好落实，确保各项工作措施落到实处，切实规范企业内设"
             "加油站点的建设和运营管理，坚决防范和遏制各类安全生产事故发生，保障人民群众生命财产安全和社会大局稳定。 某某区经济发展局 某某区公安局 某某区市场监督管理局 2023年3月22日企业内设加油站点报备"
             "工作方案 为贯彻落实有关整改要求，进一步规范企业内设加油站点监管工作，制定本方案。一、工作措施（一）建立报备制度。"
             "各片区要做好报备工作，督促辖区企业如实报备内设加油站点的设立情况、油品来源和使用情况。\n")
-    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+    meta = _meta_of_text(text, rules)
     assert meta["issued_on"] == "2023-03-22"
     assert meta["issuers"] == ["某某区经济发展局", "某某区公安局", "某某区市场监督管理局"]
 
@@ -543,6 +541,11 @@ def test_the_bodys_own_title_naming_its_issuer_wins_over_the_pages_title_field(r
             "某县国土资源局关于\n分解2012年纠风三项重点工作任务\n各相关科室：\n"
             "按照实施意见的要求，现将涉及我局的纠风工作任务分解如下。\n"
             "一、坚决纠正违规用地问题\n严厉查处违规用地行为。（牵头单位：执法监察大队）\n某县国土资源局\n二〇一二年九月六日")
+    assert _meta_of_text(text, rules)["title"] == "某县国土资源局关于分解2012年纠风三项重点工作任务"
+
+
+def _meta_of_text(text: str, rules) -> dict:
+    """The metadata of a TXT document, ingested and cleaned as the pipeline does."""
     from pipeline.process import ingest
-    meta = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
-    assert meta["title"] == "某县国土资源局关于分解2012年纠风三项重点工作任务"
+
+    return analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
