@@ -243,11 +243,9 @@ def clean(doc: Document, rules: RuleSet) -> Document:
     for b in doc.blocks:        # block by block: one match view per block unless a rule cuts
         view = match_view(b.text)
         for rx in inline:
-            cuts = [m.span() for m in rx.finditer(view)]
-            if not cuts:
+            if not rx.search(view):
                 continue
-            for s, e in reversed(cuts):
-                b.text = b.text[:s] + b.text[e:]
+            b.text = _without(b.text, rx)
             if b.cells is not None:
                 b.cells = [rx.sub("", match_view(c)) if rx.search(match_view(c)) else c for c in b.cells]
             view = match_view(b.text)

@@ -349,10 +349,11 @@ def _group(doc, blocks, rules, bview, view) -> list[list[tuple[int, bool]]]:
     return groups
 
 
-_INLINE_SPLIT = re.compile(r"(?:(?<=^)|(?<=[。;:!?]))\s*(?=(?:[一二三四五六七八九十]{1,3}|第[一二三四五六七八九十]{1,3})是)")
+_ORDINAL = r"(?:[一二三四五六七八九十]{1,3}|第[一二三四五六七八九十]{1,3})"
+_SENTENCE_START = r"(?:(?<=^)|(?<=[。;:!?]))\s*"
+_INLINE_SPLIT = re.compile(_SENTENCE_START + rf"(?={_ORDINAL}是)")
 # 一要…二要… parts, read when the paragraph is no 一是 item (they may nest inside those)
-_ITEM_SHI = re.compile(r"(?:^|[。;:!?])\s*(?:[一二三四五六七八九十]{1,3}|第[一二三四五六七八九十]{1,3})是")
-_INLINE_SPLIT_YAO = re.compile(r"(?:(?<=^)|(?<=[。;:!?]))\s*(?=(?:[一二三四五六七八九十]{1,3}|第[一二三四五六七八九十]{1,3})要)")
+_INLINE_SPLIT_YAO = re.compile(_SENTENCE_START + rf"(?={_ORDINAL}要)")
 # the first part run into its subject (星级饭店一要严格标准要求。二要…): a part, not a lead-in
 _FIRST_PART = re.compile(r"(?:^|[\u4e00-\u9fff])(?:一|第一)[是要](?![\u4e00-\u9fff]{0,2}[,，])")
 _INLINE_NUMBER = re.compile(r"\((\d{1,2})\)")
@@ -416,7 +417,7 @@ def _tasks_of_group(doc, node, group, view, rules, inline, action, origin,
     text = view[start:end]
     # Inline items: split at 一是/二是… that open a sentence.
     cuts = [m.start() for m in _INLINE_SPLIT.finditer(text)]
-    if not cuts and not _ITEM_SHI.search(text):
+    if not cuts:     # (a 一是 item may hold 一要… parts of its own: it stays whole)
         cuts = [m.start() for m in _INLINE_SPLIT_YAO.finditer(text)]
     lead_in, keep_lead = None, False
     if len(cuts) < 2:

@@ -368,8 +368,8 @@ def trailing_label_span(view: str, start: int, end: int, rules: RuleSet) -> tupl
     （处室）：市管处), if it closes the text and names units."""
     text = view[start:end].rstrip(" 。;\n")
     m = matcher(rules)
-    ls = view.rfind("\n", start, start + len(text)) + 1 or start
-    hit = m.tail_label_rx.search(view, max(ls, start), start + len(text))
+    line_start = max(start, view.rfind("\n", start, start + len(text)) + 1)
+    hit = m.tail_label_rx.search(view, line_start, start + len(text))
     if hit and _label_facts(m, hit.group("label"), hit.group("units"), hit.start("units"), "tail-label"):
         return (hit.start(), min(end, start + len(text) + 1))
     return None
