@@ -228,7 +228,9 @@ def _split_names(text: str, rules=None) -> list[str]:
         parts = [group[a:b].strip() for a, b in _top_level_split(group, re.compile("、"))]
         views = [match_view(p) for p in parts]
         whole = len(parts) > 1 and (
-            any(mr.search("place-name", re.sub(r"\([^()]*\)$", "", v)) or (m is not None and not m.is_unit(v)) for v in views)
+            # a 各-collective names a body too (平潭教师进修学校、各中学: two recipients)
+            any(mr.search("place-name", re.sub(r"\([^()]*\)$", "", v))
+                or (m is not None and not m.is_unit(v) and not (v.startswith("各") and len(v) > 2)) for v in views)
             or ("各" in views[0][1:] and all(v.startswith("各") and not _PLACE_EACH.match(v) for v in views[1:])))
         out.extend([group] if whole else parts)
     return [x for x in out if x]
