@@ -67,3 +67,22 @@ def test_a_label_closing_the_last_part_gives_every_part_its_units(rules):
     a = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules)
     units = [sorted(f.data["unit"] for f in facts if f.kind == "unit") for facts in a.task_facts]
     assert units == [["宣传处", "市管处"]] * 3
+
+
+def test_a_bracket_closing_the_last_item_of_a_group_names_the_units_of_every_item(rules):
+    # under one heading, only the last numbered item ends with a unit bracket: it closes the
+    # group; an item with its own 责任单位 label keeps its own units (and stops the sharing)
+    from pipeline.process import analyse, ingest
+
+    def units_of(text):
+        a = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules)
+        return [sorted({f.data["unit"] for f in facts if f.kind == "unit"}) for facts in a.task_facts]
+
+    shared = ("一、重点任务\n（一）改善乡村基础设施\n1.乡村公路。加快改造提升低等级公路。\n"
+              "2.旅游厕所。全面提升旅游厕所品质。\n3.公共停车场。优化一批公共停车场。（责任单位：县文旅局，交通局）\n"
+              "（二）丰富乡村产品\n1.打造特色餐饮。推出一批特色佳肴。（责任单位：县商务局）\n"
+              "2.发展特色民宿。鼓励发展乡村民宿。（责任单位：县文旅局）")
+    assert units_of(shared) == [["交通局", "县文旅局"]] * 3 + [["县商务局"], ["县文旅局"]]
+    own = ("一、重点任务\n（一）改善乡村基础设施\n1.乡村公路。加快改造提升低等级公路。责任单位：县交通局\n"
+           "2.公共停车场。优化一批公共停车场。（责任单位：县文旅局）")
+    assert units_of(own) == [["县交通局"], ["县文旅局"]]

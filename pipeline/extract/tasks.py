@@ -176,7 +176,30 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         tasks = [t for t in tasks if view[t.start:t.end].replace(" ", "").strip() != own]
     tasks.sort(key=lambda t: t.start)
     _scope_duty_lists(doc, view, rules, tasks)
+    _share_group_bracket(view, rules, tasks)
     return tasks
+
+
+def _share_group_bracket(view: str, rules, tasks: list[Task]) -> None:
+    """Numbered items under one heading of which only the last closes with a unit bracket
+    (1.乡村旅游公路。… 7.智慧旅游系统。…（责任单位：区旅游委，交建局）): the bracket closes the
+    group, as it would close the heading's paragraph, and names the units of every item."""
+    groups: dict[tuple[str, ...], list[Task]] = {}
+    for t in tasks:
+        if t.origin == "item" and len(t.path) >= 2:
+            groups.setdefault(tuple(t.path[:-1]), []).append(t)
+    for group in groups.values():
+        if len(group) < 2 or len({tuple(t.path) for t in group}) != len(group):
+            continue
+        closing = [units_mod.trailing_unit_span(view, t.start, t.end, rules) for t in group]
+        if closing[-1] is None or any(closing[:-1]):
+            continue
+        # an item naming its own units with a label (责任单位：…, 任务分工：…) keeps them
+        label_rx = units_mod.matcher(rules).label_rx
+        if any(label_rx.search(view, s, e) for t in group[:-1] for s, e in t.spans()):
+            continue
+        for t in group[:-1]:
+            t.shared.append(closing[-1])
 
 
 _DUTY_LIST_END = re.compile(r"(?:目标责任书?|责任清单)[ \t]*$")
