@@ -50,6 +50,7 @@ register_schema(
             "runon_space_split": _PATTERN_LIST,
             "runon_space_keep": _PATTERN_LIST,
             "runon_space_min": {"type": "integer", "minimum": 2},
+            "line_split": _PATTERN_LIST,
             "body_start": _PATTERN_LIST,
             "title_lines": _PATTERN_LIST,
             # read by the HTML reader (pipeline/ingest/html.py)
@@ -122,9 +123,11 @@ def _first(rules: RuleSet, items: list[dict], text: str) -> str | None:
 
 
 def _split_runon(doc: Document, rules: RuleSet, cfg: dict) -> None:
-    """Cut lines that lost their breaks in scraping at the headings inside them."""
+    """Cut lines that lost their breaks in scraping at the headings inside them, and cut
+    a signature off the text it was glued to on any line."""
     limit = cfg.get("runon_min_chars", 1200)
-    if not any(len(b.text) > limit and b.kind != "table_row" for b in doc.blocks):
+    line_rxs = [rules.regex(r["pattern"]) for r in cfg.get("line_split", [])]
+    if not line_rxs and not any(len(b.text) > limit and b.kind != "table_row" for b in doc.blocks):
         return
     rxs = [rules.regex(r["pattern"]) for r in cfg.get("runon_split", [])]
     space_rxs = [rules.regex(r["pattern"]) for r in cfg.get("runon_space_split", [])]
@@ -134,28 +137,53 @@ def _split_runon(doc: Document, rules: RuleSet, cfg: dict) -> None:
     inline = [rules.regex(r["pattern"]) for r in cfg.get("inline", [])]
     space_min = cfg.get("runon_space_min", 10)
     out = []
+    changed = False
     for b in doc.blocks:
-        if len(b.text) <= limit or b.kind == "table_row":
+        if b.kind == "table_row":
             out.append(b)
             continue
-        for rx in inline:
-            b.text = _without(b.text, rx)
-        view = match_view(b.text)
-        # a rule with a group ``at`` cuts where that group starts (a cut after a variable-width
-        # context, which a lookbehind cannot express)
-        cut_set = {m.start("at") if "at" in rx.groupindex else m.start() for rx in rxs for m in rx.finditer(view)}
-        # a page whose paragraphs were joined with single spaces: many such spaces are breaks
-        spaces = {m.start() for rx in space_rxs for m in rx.finditer(view)}
-        if len(spaces) >= space_min:
-            cut_set |= _breaking_spaces(view, spaces, cut_set, keep_rxs)
-        cuts = sorted(cut_set - {0})
-        for s, e in zip([0, *cuts], [*cuts, len(b.text)]):
-            piece = b.text[s:e].strip()
-            if piece:
-                out.append(Block("paragraph", piece, page=b.page))
-        doc.warn("runon_line", f"a {len(b.text)}-character line was split at {len(cuts)} headings or breaks")
-    doc.blocks = out
-    doc.build()
+        runon = len(b.text) > limit
+        pieces = [b.text]
+        if runon:
+            for rx in inline:
+                b.text = _without(b.text, rx)
+            view = match_view(b.text)
+            # a rule with a group ``at`` cuts where that group starts (a cut after a variable-width
+            # context, which a lookbehind cannot express)
+            cut_set = {_cut_at(m, rx) for rx in rxs for m in rx.finditer(view)}
+            # a page whose paragraphs were joined with single spaces: many such spaces are breaks
+            spaces = {m.start() for rx in space_rxs for m in rx.finditer(view)}
+            if len(spaces) >= space_min:
+                cut_set |= _breaking_spaces(view, spaces, cut_set, keep_rxs)
+            cuts = sorted(cut_set - {0})
+            pieces = [b.text[s:e].strip() for s, e in zip([0, *cuts], [*cuts, len(b.text)])]
+            doc.warn("runon_line", f"a {len(b.text)}-character line was split at {len(cuts)} headings or breaks")
+        cut_pieces = [p for piece in pieces for p in _cut(piece.strip(), line_rxs)]
+        if not runon and len(cut_pieces) == 1:
+            out.append(b)
+            continue
+        changed = True
+        out += [Block("paragraph", p, page=b.page) for p in cut_pieces if p]
+    if changed:
+        doc.blocks = out
+        doc.build()
+
+
+def _cut(text: str, rxs: list[re.Pattern]) -> list[str]:
+    """``text`` cut where the patterns say, and its pieces again (each stripped)."""
+    if not rxs:
+        return [text]
+    view = match_view(text)
+    cuts = sorted({_cut_at(m, rx) for rx in rxs for m in rx.finditer(view)} - {0, len(text)})
+    if not cuts:
+        return [text]
+    # a cut piece may end where another cut applies (…报送。 附件：某表.xls 某局 2020年10月16日:
+    # the signature first, then the file name)
+    return [p for s, e in zip([0, *cuts], [*cuts, len(text)]) for p in _cut(text[s:e].strip(), rxs)]
+
+
+def _cut_at(m: re.Match, rx: re.Pattern) -> int:
+    return m.start("at") if "at" in rx.groupindex else m.start()
 
 
 def _without(text: str, rx) -> str:

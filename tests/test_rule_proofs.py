@@ -170,7 +170,7 @@ SECTIONS: dict[tuple[str, str], Section] = {
     ("metadata.yml", "rules"): Section(observe_metadata, False),
     ("metadata.yml", "admin_levels"): Section(observe_metadata, False),
     **{("junk.yml", key): Section(observe_cleaned, False)
-       for key in ("rules", "keep_rules", "head_rules", "spam_rules", "runon_split", "runon_space_split", "runon_space_keep", "inline",
+       for key in ("rules", "keep_rules", "head_rules", "spam_rules", "runon_split", "runon_space_split", "runon_space_keep", "line_split", "inline",
                    "mojibake", "body_start",
                    # the HTML reader's page clutter (examples are web pages: sniffed as HTML)
                    "html_chrome", "html_content", "html_junk_tokens", "html_junk_lines", "html_furniture",
