@@ -86,3 +86,17 @@ def test_a_bracket_closing_the_last_item_of_a_group_names_the_units_of_every_ite
     own = ("一、重点任务\n（一）改善乡村基础设施\n1.乡村公路。加快改造提升低等级公路。责任单位：县交通局\n"
            "2.公共停车场。优化一批公共停车场。（责任单位：县文旅局）")
     assert units_of(own) == [["县交通局"], ["县文旅局"]]
+
+
+def test_a_paragraph_naming_a_units_duties_gives_the_items_below_their_unit(rules):
+    # 协调小组负责…。具体职责： over （一）（二）: each item is the group's duty; the lead-in that
+    # introduces them is no task of its own
+    from pipeline.process import analyse, ingest
+
+    text = ("一、工作目标\n全面完成标志牌设置。\n三、工作职责\n协调小组负责项目建设的方案制订、招投标、施工和监督检查工作。具体职责：\n"
+            "（一）分区域分门类编制具体的工作方案，并上报领导小组审定；\n（二）组织标志牌设置工作的勘察、设计和施工招投标工作；\n")
+    doc = ingest(text.encode("utf-8"), "x.txt", rules)
+    a = analyse(doc, rules)
+    got = [(a.view[t.start:t.start + 5], sorted(f.data["unit"] for f in facts if f.kind == "unit"))
+           for t, facts in zip(a.tasks, a.task_facts)]
+    assert got == [("(一)分区", ["协调小组"]), ("(二)组织", ["协调小组"])]

@@ -144,8 +144,11 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         if node.block is None or node.children:
             # Outside any item, or an item with sub-items: only paragraphs that state an
             # obligation of their own (各部门要…, 电网企业负责…) are tasks.
+            lead_in = _duty_lead_in(doc, node, view, rules, short_names)
             for g in _group(doc, body, rules, bview, view):
                 first = bview(g[0][0])
+                if lead_in is not None and doc.blocks[g[0][0]].start == lead_in[0]:
+                    continue    # the unit's duties are the items below it
                 if (_any(obligation, first) or _unit_duty(first, rules)) and _any(action, first):
                     tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, action, origin="paragraph"))
             continue
@@ -289,6 +292,9 @@ def _unit_heading(doc, node: Node | None, view: str, rules,
     ends like a unit.)"""
     if node is None or node.block is None:
         return None
+    lead_in = _duty_lead_in(doc, node, view, rules, known)
+    if lead_in is not None:
+        return lead_in
     b = doc.blocks[node.block]
     colon = b.start + len(view[b.start:b.end].rstrip()) - 1
     if view[colon] != ":":
@@ -298,6 +304,27 @@ def _unit_heading(doc, node: Node | None, view: str, rules,
     # the unit must end at the colon: 第十条 奖励由…部门负责，标准如下： is no unit heading
     found = units_mod.find_units(view, [(b.start, b.end)], rules, known=known)
     return (b.start, b.end) if any(f.end == colon for f in found) else None
+
+
+# 协调小组负责…工作。具体职责：⏎（一）…⏎（二）…: the paragraph names the unit whose duties the items are
+_DUTY_LEAD_IN = re.compile(r"(?:职责|职能|任务分工)(?:是|为|如下|主要有|包括)?\s*:\s*$")
+
+
+def _duty_lead_in(doc, node: Node, view: str, rules, known: frozenset[str] = frozenset()) -> tuple[int, int] | None:
+    """The span of the paragraph under a heading that opens with a unit and introduces the
+    numbered items below as its duties (协调小组负责…。具体职责：)."""
+    if not node.children or not node.body:
+        return None
+    first_child = node.children[0].block
+    before = [i for i in node.body if first_child is None or i < first_child]
+    if not before:
+        return None
+    b = doc.blocks[before[-1]]
+    if b.kind == "table_row" or not _DUTY_LEAD_IN.search(view, b.start, b.end):
+        return None
+    found = units_mod.find_units(view, [(b.start, b.end)], rules, known=known)
+    opens = [f for f in found if f.start - b.start <= 2]
+    return (b.start, b.end) if opens else None
 
 
 def _opens_with_unit(view: str, start: int, end: int, rules, known: frozenset[str] = frozenset()) -> bool:

@@ -637,7 +637,10 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
     owned = re.match(r"其?(所属|下属)的?", text)     # 其所属的渔港监督机构: the unit is what follows
     if at_clause_start and owned and len(text) - owned.end() >= 2:
         s, text = s + owned.end(), text[owned.end():]
-    if at_clause_start and _VERB_START.match(text):
+    verb = _VERB_START.match(text) if at_clause_start else None
+    rest = text[verb.end():] if verb else ""
+    # 协调小组, 组织部: a name that opens like a verb (but 加强部门 is no name)
+    if verb and (rest not in m.suffixes or (m.not_a_unit is not None and m.not_a_unit.fullmatch(rest))):
         return []
     if at_clause_start and len(text) <= 30 and not _NOT_A_NAME.search(text):
         items = m.split_list(text, s, accept_bare=False)
