@@ -241,7 +241,20 @@ def cmd_run(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    return _batch("extract", args)
+    from pathlib import Path
+
+    def ingested(path: str) -> bool:     # a document `ingest -o` wrote (not its manifest)
+        p = Path(path)
+        if p.is_dir():
+            return any(f.name != "manifest.json" for f in p.rglob("*.json"))
+        return p.suffix == ".json" or not p.exists()    # a missing input gets its own error
+    code = _batch("extract", args)     # (output errors first: they are the same for every job)
+    if code == 0 and not any(ingested(p) for p in args.inputs):
+        print("policy-pipeline: extract reads the .json files that `policy-pipeline ingest -o` writes and "
+              "found none in the inputs; to read documents (PDF, DOCX, HTML, TXT …) directly, use "
+              "`policy-pipeline run`", file=sys.stderr)
+        return 2
+    return code
 
 
 def cmd_ingest(args) -> int:

@@ -255,3 +255,10 @@ def test_a_reader_that_stops_early_ends_the_command_quietly():
     err = p.stderr.read().decode("utf-8", "replace") if p.stderr else ""
     assert p.wait(timeout=120) == 141
     assert "Traceback" not in err and "Broken pipe" not in err and "Exception ignored" not in err, err
+
+
+def test_extract_on_documents_that_were_not_ingested_says_to_use_run(tmp_path):
+    # extract reads what `ingest -o` wrote; given a document itself it must not report
+    # "0 documents" and succeed
+    p = cli("extract", SEED, "-o", tmp_path / "out")
+    assert_usage_error(p, "policy-pipeline run")
