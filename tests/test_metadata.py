@@ -549,3 +549,13 @@ def _meta_of_text(text: str, rules) -> dict:
     from pipeline.process import ingest
 
     return analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules).meta
+
+
+def test_a_joint_signature_on_one_line_signs_for_each_body(rules):
+    """某局 某局 2022年6月30日: two signatories on the date's line, the first issues."""
+    text = ("某某区财政金融局 某某区行政审批局关于印发奖补申报指南的通知\n各有关单位：\n现将申报指南印发给你们，请遵照执行。\n"
+            "某某区财政金融局 某某区行政审批局 2022年6月30日\n")
+    meta = _meta_of_text(text, rules)
+    assert meta["issued_on"] == "2022-06-30"
+    assert meta["issuer"] == "某某区财政金融局"
+    assert meta["issuers"] == ["某某区财政金融局", "某某区行政审批局"]

@@ -486,6 +486,10 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         signers = [blocks[x].text.strip()[: len(unsealed(x))].strip() for x in range(k, i)]
         # the signatory on the date's line (某某局 2021年6月4日) signs, last of the joint ones
         own = blocks[i].text.strip()[: len(who)].strip() if who and mr.search("unit-end", who) else None
+        parts = own.split() if own else []
+        if len(parts) > 1 and all(mr.search("unit-end", match_view(x)) for x in parts):
+            signers += parts[:-1]       # 某局 某局 2022年6月30日: a joint signature on one line
+            own = parts[-1]
         if own and signers:
             signers.append(own)
         if signers or own:
