@@ -143,6 +143,10 @@ def _meta_of_text(text, rules):
 
 
 @pytest.mark.parametrize("text, want", [
+    # a page headline of the 发文字号 before the quoted title
+    ("某政办发〔2016〕32号《某某市人民政府办公厅关于下达2016年农村五保供养标准的通知》\n各县(市、区)人民政府：\n"
+     "现将2016年农村五保供养标准下达给你们。\n某某市人民政府办公厅\n2016年5月6日\n",
+     {"title": "某某市人民政府办公厅关于下达2016年农村五保供养标准的通知", "doc_number": "某政办发〔2016〕32号"}),
     # a page heading X印发《Y》 with no 的通知
     ("某某市人民政府办公室印发《某某市优化营商环境实施方案》\n各区人民政府：\n现将《某某市优化营商环境实施方案》印发给你们。\n"
      "某某市人民政府办公室\n2023年5月6日\n",

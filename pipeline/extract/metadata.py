@@ -411,6 +411,10 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     status = mr.match("title-status-mark", title) if title else None
     if title and status:
         title = title[status.end():]     # [已废止]…的通知: the site's label
+    if title:                            # 并政办发〔2016〕32号《…的通知》: the number before the quoted title
+        lead = mr.match("doc-number", match_view(title))
+        if lead and re.fullmatch(r"\s*《[^《》]+》", title[lead.end():]):
+            title = title[lead.end():].strip()
     if title and re.fullmatch(r"《[^《》]+》", title):
         title = title[1:-1]              # a repost quotes the whole title: 《…关于…的通知》
     number_tail = mr.search("title-number-tail", match_view(title)) if title else None
