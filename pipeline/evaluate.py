@@ -8,6 +8,8 @@ the extracted text and its values are equal; matching is one-to-one.
 """
 from __future__ import annotations
 
+import functools
+
 import fnmatch
 import json
 import re
@@ -28,10 +30,25 @@ _DASH = re.compile(r"[‐‑‒–—―－−]")
 
 
 def norm(text) -> str:
-    """Compare texts in the match view, without whitespace and with one kind of dash."""
+    """Compare texts in the match view, without whitespace and with one kind of dash, and
+    without what the cleaner removes from inside lines (junk.yml `inline`: pinyin after a
+    character, zero-width marks): a gold quote is verbatim from the page, a record's text is
+    the cleaned body."""
     if text is None:
         return ""
-    return _DASH.sub("-", _WS.sub("", match_view(str(text))))
+    view = match_view(str(text))
+    for rx in _inline_junk():
+        if rx.search(view):
+            view = rx.sub("", view)
+    return _DASH.sub("-", _WS.sub("", view))
+
+
+@functools.lru_cache(maxsize=1)
+def _inline_junk() -> tuple:
+    from .rules import default_rules
+
+    rules = default_rules()
+    return tuple(rules.regex(r["pattern"]) for r in (rules.get("junk.yml") or {}).get("inline", []))
 
 
 @dataclass

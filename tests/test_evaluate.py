@@ -24,3 +24,11 @@ def test_a_counter_word_before_a_unit_is_no_part_of_the_quantity():
     assert _quantity(3, "个月") == _quantity(3, "月")
     assert _quantity(1.5, "万元") == _quantity(15000, "元")
     assert _quantity(4, "个") != _quantity(4, "")       # a bare counter stays a unit
+
+
+def test_a_gold_quote_keeps_the_pages_pinyin_and_still_matches_the_cleaned_text():
+    # 補(bǔ)貼: the page's pinyin stays in a verbatim quote; the record's text has it removed
+    from pipeline.evaluate import norm
+
+    assert norm("發放一次性生活補(bǔ)貼") == norm("發放一次性生活補貼")
+    assert norm("按(一)(二)项执行") != norm("按项执行")
