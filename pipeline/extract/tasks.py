@@ -22,7 +22,7 @@ register_schema(
             "kind": {"enum": ["skip_section", "action", "obligation_paragraph", "end_of_body",
                               "report_title", "plan_section", "report_problem", "report_remedy", "flat_exclude",
                               "condition_item", "standing_title", "standing_duty", "closing_clause",
-                              "division_heading"]},
+                              "division_heading", "field_line"]},
             "pattern": {"type": "string"},
         },
         required=("name", "kind", "pattern"),
@@ -374,8 +374,10 @@ def _group(doc, blocks, rules, bview, view) -> list[list[tuple[int, bool]]]:
     groups: list[list[tuple[int, bool]]] = []
     closed = True
     bracket_closed = False
+    field_line = _patterns(rules, "field_line")
     for i in blocks:
-        is_unit_line = units_mod.is_unit_line(bview(i), rules)
+        # a task's unit line, or its time limit on a line of its own (完成时限：6月25日前)
+        is_unit_line = units_mod.is_unit_line(bview(i), rules) or _any(field_line, bview(i))
         hit = classify(bview(i), rules)
         # a closing clause (本通知自印发之日起执行…) is a paragraph of its own, never the tail of an item
         starts_item = (hit is not None and hit[0] in inline) or _any(obligation, bview(i)) or _any(closing, bview(i)) \

@@ -108,7 +108,7 @@ class UnitMatcher:
         # of body in brackets: 责任单位（处室）：)
         self.tail_label_rx = re.compile(
             r"(?<=[。;])[ \t]*(?P<label>" + "|".join(map(re.escape, sorted(self.labels, key=len, reverse=True)))
-            + r")(?:[ \t]*\([^()]{1,6}\))?[ \t]*:[ \t]*(?P<units>[^。:()]{2,160}?)[。;]?[ \t]*$")
+            + r")(?:[ \t]*\([^()]{1,6}\))?[ \t]*:[ \t]*(?P<units>(?:[^。:()]|\([^()。:\d]{1,10}\)){2,160}?)[。;]?[ \t]*$")
         self.aliases = [(r["alias"], r["canonical"]) for r in rules.rules("unit_aliases.yml")]
         self.gazetteer = cfg.get("gazetteer", [])
         self.place_only = rules.regex(cfg["place_only_pattern"]) if cfg.get("place_only_pattern") else None
@@ -789,6 +789,8 @@ def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
                     taken.append((tail.start(), le))
             groups = bracket_groups(view, ls, le)
             for k, (gs, ge, closed) in enumerate(groups):
+                if any(a < gs and ge <= b for a, b in taken):
+                    continue        # an alias inside a label's list: 牵头单位：区招商局（产业办）
                 tail = view[ge + (1 if closed else 0):le].strip(" 。;,\n")
                 found = listed(_parse_group(view, gs, ge, m, trailing=not tail), gs)
                 if found:
