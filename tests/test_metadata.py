@@ -143,6 +143,10 @@ def _meta_of_text(text, rules):
 
 
 @pytest.mark.parametrize("text, want", [
+    # the title drops the place the signature names; 片区各工作片 is a collective recipient
+    ("君山片区管理局党政办公室关于印发集中供养工作方案的通知\n片区各工作片，各行政村：现将《集中供养工作方案》印发给你们，请认真贯彻落实。\n"
+     "平潭综合实验区君山片区管理局党政办公室 2020年8月3日\n",
+     {"issuer": "平潭综合实验区君山片区管理局党政办公室", "recipients": ["片区各工作片", "各行政村"]}),
     # a page headline of the 发文字号 before the quoted title
     ("某政办发〔2016〕32号《某某市人民政府办公厅关于下达2016年农村五保供养标准的通知》\n各县(市、区)人民政府：\n"
      "现将2016年农村五保供养标准下达给你们。\n某某市人民政府办公厅\n2016年5月6日\n",

@@ -329,13 +329,21 @@ def _names_joint_issuers(page_title: str, title: str, mr: MetaRules) -> bool:
     return bool(names) and all(mr.search("unit-end", n) for n in names)
 
 
+def _place_prefixed(full: str, short: str) -> bool:
+    """``full`` is ``short`` after the name of its place (平潭综合实验区 + 君山片区管理局党政办公室)."""
+    prefix = full[: len(full) - len(short)] if full.endswith(short) else ""
+    return re.fullmatch(r"[\u4e00-\u9fff]{1,10}?(?:省|市|县|区|州|旗|盟)", prefix) is not None
+
+
 def _mostly_units(names: list[str], rules) -> bool:
     """A 主送 line names organisations: most of its names end like one (局, 政府, 各…)."""
     from .units import matcher
 
     m = matcher(rules)
     views = [match_view(n) for n in names]
-    good = sum(1 for v in views if m.is_unit(re.sub(r"\([^()]*\)$", "", v)) or v.startswith("各") or m.is_collective(v))
+    # (片区各工作片, 区直各单位: a place and 各 name a collective too)
+    good = sum(1 for v in views if m.is_unit(re.sub(r"\([^()]*\)$", "", v)) or v.startswith("各") or m.is_collective(v)
+               or re.match(r"[\u4e00-\u9fff]{1,4}各[\u4e00-\u9fff]", v) is not None)
     return good * 2 >= len(views)
 
 
@@ -576,8 +584,10 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     elif issuer and len(signers) > 1 and match_view(issuer) in {match_view(x) for x in signers[1:]}:
         issuer = signers[0]          # a co-signer's letterhead on a joint document: the first signs first
     if issuer and signer and (match_view(signer).replace("人民政府", "政府") == match_view(issuer)
-                              or _abbreviates(match_view(issuer), match_view(signer))):
-        issuer = signer              # 常州市政府关于… signed 常州市人民政府; 某区安监局 signed 某区安全生产监督管理局: the full name
+                              or _abbreviates(match_view(issuer), match_view(signer))
+                              or _place_prefixed(match_view(signer), match_view(issuer))):
+        issuer = signer              # 常州市政府关于… signed 常州市人民政府; 某区安监局 signed 某区安全生产监督管理局;
+        # 君山片区管理局党政办公室关于… signed 平潭综合实验区君山片区管理局党政办公室: the full name
     issuer = issuer or signer
     if issuer is None and order_by and mr.search("unit-end", order_by):
         issuer = order_by    # the order's own number names its issuer before a page's 发布机构 field does
