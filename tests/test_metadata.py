@@ -143,6 +143,10 @@ def _meta_of_text(text, rules):
 
 
 @pytest.mark.parametrize("text, want", [
+    # a joint title and a joint signature, each glued: the first body issues
+    ("某区党工委办公室某区管委会办公室关于印发\n《某区强化知识产权保护工作实施方案》的通知\n各有关单位：\n现将方案印发给你们。\n"
+     "某区党工委办公室某区管委会办公室 2021年4月29日\n",
+     {"issuer": "某区党工委办公室", "issuers": ["某区党工委办公室", "某区管委会办公室"]}),
     # the title drops the place the signature names; 片区各工作片 is a collective recipient
     ("君山片区管理局党政办公室关于印发集中供养工作方案的通知\n片区各工作片，各行政村：现将《集中供养工作方案》印发给你们，请认真贯彻落实。\n"
      "平潭综合实验区君山片区管理局党政办公室 2020年8月3日\n",

@@ -583,9 +583,11 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         issuer = signers[0]          # a joint title (甲局 乙局关于…): the first signatory
     elif issuer and len(signers) > 1 and match_view(issuer) in {match_view(x) for x in signers[1:]}:
         issuer = signers[0]          # a co-signer's letterhead on a joint document: the first signs first
-    if issuer and signer and (match_view(signer).replace("人民政府", "政府") == match_view(issuer)
-                              or _abbreviates(match_view(issuer), match_view(signer))
-                              or _place_prefixed(match_view(signer), match_view(issuer))):
+    # (one signatory: 甲办公室乙办公室 2021年4月29日 glued is two, and the first issues)
+    if issuer and signer and len(_split_glued_signers(signer, mr)) == 1 and (
+            match_view(signer).replace("人民政府", "政府") == match_view(issuer)
+            or _abbreviates(match_view(issuer), match_view(signer))
+            or _place_prefixed(match_view(signer), match_view(issuer))):
         issuer = signer              # 常州市政府关于… signed 常州市人民政府; 某区安监局 signed 某区安全生产监督管理局;
         # 君山片区管理局党政办公室关于… signed 平潭综合实验区君山片区管理局党政办公室: the full name
     issuer = issuer or signer
