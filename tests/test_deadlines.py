@@ -349,6 +349,12 @@ def test_a_standing_rule_s_yearless_dates_recur_every_year(rules):
     assert [(f.data["type"], f.data["date"]) for f in plan] == [("date", "2024-06-15")]
     dated = find_deadlines(match_view("应于2024年6月15日前完成"), rules, None, standing=True)
     assert [f.data["type"] for f in dated] == ["date"]
+    # 次年3月31日前 in a standing rule: the year after each year, so every year; in a plan, one date
+    view = match_view("奖励资金由旅行社于次年3月31日前提出申请")
+    rec = find_deadlines(view, rules, dt.date(2013, 3, 1), standing=True)
+    assert [(f.data["type"], f.data.get("by")) for f in rec] == [("recurring", "03-31")]
+    plan = find_deadlines(view, rules, dt.date(2013, 3, 1))
+    assert [(f.data["type"], f.data.get("date")) for f in plan] == [("date", "2014-03-31")]
 
 
 def test_a_year_guessed_from_the_text_does_not_make_earlier_dates_past(rules):

@@ -68,6 +68,7 @@ register_schema(
             "year_words": _OFFSETS,
             "month_words": _OFFSETS,
             "recurring_month_words": {"type": "array", "items": _STR},
+            "recurring_year_words": {"type": "array", "items": _STR},
             "quarter_words": _OFFSETS,
             "cue_pattern": _STR,
             "roll_forward_after_days": {"type": "integer", "minimum": 0},
@@ -127,6 +128,7 @@ class DeadlineRules:
         self.year_words: dict[str, int] = dict(cfg.get("year_words") or {})
         self.month_words: dict[str, int] = dict(cfg.get("month_words") or {})
         self.recurring_month_words = frozenset(cfg.get("recurring_month_words") or [])
+        self.recurring_year_words = frozenset(cfg.get("recurring_year_words") or [])
         self.quarter_words: dict[str, int] = dict(cfg.get("quarter_words") or {})
         self.roll_forward = cfg.get("roll_forward_after_days")
         self.amount_words: dict[str, float] = dict(cfg.get("amount_words") or {})
@@ -350,7 +352,9 @@ def _as_window(fact: Fact, text: str, m: re.Match, dr: DeadlineRules) -> Fact:
 def _as_yearly(fact: Fact, m: re.Match, rule: _Rule, dr: DeadlineRules) -> Fact:
     """In a standing rule, a date written without a year is a yearly due date."""
     g = _groups(m)
-    if g.get("year") or g.get("rel_year") or not g.get("month") or any(k.startswith("from_") for k in g):
+    # (次年3月31日前 in a standing rule: the following year of each year, so every year)
+    if g.get("year") or (g.get("rel_year") and g.get("rel_year") not in dr.recurring_year_words) \
+            or not g.get("month") or any(k.startswith("from_") for k in g):
         return fact
     return _recurring(fact, g, rule, dr, "year")
 
