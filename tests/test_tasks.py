@@ -100,3 +100,15 @@ def test_a_paragraph_naming_a_units_duties_gives_the_items_below_their_unit(rule
     got = [(a.view[t.start:t.start + 5], sorted(f.data["unit"] for f in facts if f.kind == "unit"))
            for t, facts in zip(a.tasks, a.task_facts)]
     assert got == [("(一)分区", ["协调小组"]), ("(二)组织", ["协调小组"])]
+
+
+def test_a_heading_naming_the_authority_and_its_duties_gives_each_duty_its_unit(rules):
+    # （一）X是…主管部门，履行下列职责：1.…（the first duty glued after the colon）2.…
+    from pipeline.process import analyse, ingest
+
+    text = ("四、职责分工\n（一）区交建局是全区房屋安全管理工作的主管部门，履行下列职责：1.统筹和指导全区房屋安全管理工作；\n"
+            "2.对房屋安全检测鉴定市场进行监管；\n（二）区资源生态局职责：\n1.协助提供已审批的房屋用地面积；\n")
+    a = analyse(ingest(text.encode("utf-8"), "x.txt", rules), rules)
+    got = [(a.view[t.start:t.start + 4], sorted({f.data["unit"] for f in facts if f.kind == "unit"}))
+           for t, facts in zip(a.tasks, a.task_facts)]
+    assert got == [("1.统筹", ["区交建局"]), ("2.对房", ["区交建局"]), ("1.协助", ["区资源生态局"])]
