@@ -50,6 +50,8 @@ register_schema(
             "runon_space_split": _PATTERN_LIST,
             "runon_space_keep": _PATTERN_LIST,
             "runon_space_min": {"type": "integer", "minimum": 2},
+            "label_head_pattern": {"type": "string"},
+            "label_tail_pattern": {"type": "string"},
             "line_split": _PATTERN_LIST,
             "body_start": _PATTERN_LIST,
             "title_lines": _PATTERN_LIST,
@@ -182,6 +184,27 @@ def _cut(text: str, rxs: list[re.Pattern]) -> list[str]:
     return [p for s, e in zip([0, *cuts], [*cuts, len(text)]) for p in _cut(text[s:e].strip(), rxs)]
 
 
+def _join_broken_labels(doc: Document, rules: RuleSet, cfg: dict) -> None:
+    """A field label a converter broke over two lines (牵头 ⏎ 责任单位:县卫健委) is one line again."""
+    head, tail = cfg.get("label_head_pattern"), cfg.get("label_tail_pattern")
+    if not head or not tail:
+        return
+    head_rx, tail_rx = rules.regex(head), rules.regex(tail)
+    out: list[Block] = []
+    joined = False
+    for b in doc.blocks:
+        prev = out[-1] if out else None
+        if prev is not None and prev.kind != "table_row" and b.kind != "table_row" \
+                and head_rx.fullmatch(match_view(prev.text).strip()) and tail_rx.match(match_view(b.text).lstrip()):
+            out[-1] = Block("paragraph", prev.text.strip() + b.text.lstrip(), page=prev.page)
+            joined = True
+            continue
+        out.append(b)
+    if joined:
+        doc.blocks = out
+        doc.build()
+
+
 def _cut_at(m: re.Match, rx: re.Pattern) -> int:
     return m.start("at") if "at" in rx.groupindex else m.start()
 
@@ -266,6 +289,7 @@ def clean(doc: Document, rules: RuleSet) -> Document:
     """Drop furniture blocks (kept in page_meta['furniture']) and flag mojibake."""
     cfg = rules.get("junk.yml")
     _split_runon(doc, rules, cfg)
+    _join_broken_labels(doc, rules, cfg)
     inline = [rules.regex(r["pattern"]) for r in cfg.get("inline", [])]
     views = []
     for b in doc.blocks:        # block by block: one match view per block unless a rule cuts

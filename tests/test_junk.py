@@ -63,3 +63,15 @@ def test_repeated_short_lines_are_not_a_repeated_body(rules):
     doc = clean(read_bytes(text.encode("utf-8"), "x.txt"), rules)
     assert doc.text.count("（责任单位：县政府办）") == 8
     assert not any(w.code == "repeated_body" for w in doc.warnings)
+
+
+def test_a_label_broken_over_two_lines_is_one_line_again(rules):
+    # 牵头 ⏎ 责任单位:县卫健委 — the converter broke the label; a lone 牵头 in prose stays
+    from pipeline.ingest import read_bytes
+    from pipeline.junk import clean
+
+    text = ("县卫健委2021年政府工作报告任务分解\n1.加快发展健康、养老、育幼服务业\n牵头\n责任单位:县卫健委、县民政局\n主要\n"
+            "协作单位:各乡镇人民政府\n2.加强公共卫生风险防控\n牵头\n由县卫健委负责。\n")
+    lines = [b.text for b in clean(read_bytes(text.encode("utf-8"), "x.txt"), rules).blocks]
+    assert "牵头责任单位:县卫健委、县民政局" in lines and "主要协作单位:各乡镇人民政府" in lines
+    assert "牵头" in lines and "由县卫健委负责。" in lines
