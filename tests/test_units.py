@@ -146,3 +146,17 @@ def test_a_short_name_the_document_defines_is_a_unit(rules):
     assert got["1.全国环境辐射监测及可能影响评估。"] == [("核安会", "responsible")]
     assert got["2.辐射防护与管制之督导及协调。"] == [("核安会", "responsible")]
     assert "1.相关事项另行通知。" not in got
+
+
+def test_a_note_about_the_whole_document_makes_earlier_lists_name_their_lead_first(rules):
+    """本实施细则中…排序在第一位的责任单位是该条款的牵头单位, written after the lists it speaks of."""
+    from pipeline.ingest import read_bytes
+    from pipeline.process import analyse
+
+    text = ("某某区就业创业补助实施细则\n第三条 对新录用人员给予一次性补贴。（责任单位：区人社局、区财政局）\n"
+            "第四条 对创业项目给予租金补贴。（责任单位：区商务局、区财政局）\n"
+            "第五条 本实施细则中责任单位负责审查、复核，排序在第一位的责任单位是该条款的牵头单位。\n")
+    doc = read_bytes(text.encode("utf-8"), "x.txt")
+    a = analyse(doc, rules)
+    got = [[(doc.text[f.start:f.end], f.data["role"]) for f in facts if f.kind == "unit"] for facts in a.task_facts][:2]
+    assert got == [[("区人社局", "lead"), ("区财政局", "responsible")], [("区商务局", "lead"), ("区财政局", "responsible")]]

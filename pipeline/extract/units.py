@@ -37,6 +37,7 @@ register_schema(
             "collective": _NAMED_PATTERNS, "gazetteer": _STR_LIST, "admin_prefixes": _STR_LIST,
             "place_only_pattern": {"type": "string"},
             "first_listed_lead_pattern": {"type": "string"},
+            "first_listed_lead_scope_pattern": {"type": "string"},
             "bracket_name_ends": {"type": "string"},
             "scope_note_pattern": {"type": "string"},
             "short_name_pattern": {"type": "string"},
@@ -117,6 +118,8 @@ class UnitMatcher:
                                  if cfg.get("government_level_pattern") else None)
         self.first_lead_rx = (rules.regex(cfg["first_listed_lead_pattern"])
                               if cfg.get("first_listed_lead_pattern") else None)
+        self.first_lead_scope_rx = (rules.regex(cfg["first_listed_lead_scope_pattern"])
+                                    if cfg.get("first_listed_lead_scope_pattern") else None)
         self.scope_rx = rules.regex(cfg["scope_note_pattern"]) if cfg.get("scope_note_pattern") else None
         self.short_name_rx = rules.regex(cfg["short_name_pattern"]) if cfg.get("short_name_pattern") else None
         self.other_field_rx = rules.regex(cfg["other_field_pattern"]) if cfg.get("other_field_pattern") else None
@@ -702,7 +705,13 @@ def first_listed_lead_from(view: str, rules: RuleSet) -> int | None:
     unit of each later list the lead (the others co); None when the document has none."""
     m = matcher(rules)
     hit = m.first_lead_rx.search(view) if m.first_lead_rx is not None else None
-    return hit.end() if hit else None
+    if hit is None:
+        return None
+    # a note about the whole document (本实施细则中…排序在第一位的…) covers the lists before it too
+    sentence = max(view.rfind(c, 0, hit.start()) for c in "。;\n") + 1
+    if m.first_lead_scope_rx is not None and m.first_lead_scope_rx.search(view, sentence, hit.start()):
+        return 0
+    return hit.end()
 
 
 def document_short_names(view: str, rules: RuleSet) -> frozenset[str]:
