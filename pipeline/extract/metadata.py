@@ -591,6 +591,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         issuer = signer              # 常州市政府关于… signed 常州市人民政府; 某区安监局 signed 某区安全生产监督管理局;
         # 君山片区管理局党政办公室关于… signed 平潭综合实验区君山片区管理局党政办公室: the full name
     issuer = issuer or signer
+    if issuer and "、" in issuer and mr.search("unit-end", match_view(issuer.split("、")[0])):
+        issuer = issuer.split("、")[0]      # 某物价局、财政厅关于…: a joint title, the first body issues
     if issuer is None and order_by and mr.search("unit-end", order_by):
         issuer = order_by    # the order's own number names its issuer before a page's 发布机构 field does
     if issuer is None:
