@@ -8,9 +8,8 @@ the extracted text and its values are equal; matching is one-to-one.
 """
 from __future__ import annotations
 
-import functools
-
 import fnmatch
+import functools
 import json
 import re
 import sys

@@ -125,8 +125,9 @@ def _first(rules: RuleSet, items: list[dict], text: str) -> str | None:
 
 
 def _split_runon(doc: Document, rules: RuleSet, cfg: dict) -> None:
-    """Cut lines that lost their breaks in scraping at the headings inside them, and cut
-    a signature off the text it was glued to on any line."""
+    """Cut lines that lost their breaks in scraping at the headings inside them (long lines,
+    runon_split), and cut what a crawler glued together on any line and on each piece of a
+    cut one (line_split: a signature after its paragraph, a title after a signature's date…)."""
     limit = cfg.get("runon_min_chars", 1200)
     line_rxs = [rules.regex(r["pattern"]) for r in cfg.get("line_split", [])]
     if not line_rxs and not any(len(b.text) > limit and b.kind != "table_row" for b in doc.blocks):

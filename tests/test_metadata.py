@@ -146,7 +146,8 @@ def _meta_of_text(text, rules):
     # a law database's page: a joint title with 、, field lines kept aside, the reply's own type word
     ("法规库 >> 法规正文\n某某自治区物价局、财政厅关于调整标准情报资料部分收费标准的复函\n状态:有效 发布日期:2003-06-23 生效日期: 2003-06-23\n"
      "自治区质量技术监督局:\n你局申请函收悉。经研究，现函复如下。\n",
-     {"title": "某某自治区物价局、财政厅关于调整标准情报资料部分收费标准的复函", "issuer": "某某自治区物价局", "doc_type": "复函"}),
+     {"title": "某某自治区物价局、财政厅关于调整标准情报资料部分收费标准的复函", "issuer": "某某自治区物价局",
+      "issuers": ["某某自治区物价局", "某某自治区财政厅"], "doc_type": "复函"}),
     # a joint title and a joint signature, each glued: the first body issues
     ("某区党工委办公室某区管委会办公室关于印发\n《某区强化知识产权保护工作实施方案》的通知\n各有关单位：\n现将方案印发给你们。\n"
      "某区党工委办公室某区管委会办公室 2021年4月29日\n",

@@ -332,7 +332,7 @@ def _names_joint_issuers(page_title: str, title: str, mr: MetaRules) -> bool:
 def _place_prefixed(full: str, short: str) -> bool:
     """``full`` is ``short`` after the name of its place (平潭综合实验区 + 君山片区管理局党政办公室)."""
     prefix = full[: len(full) - len(short)] if full.endswith(short) else ""
-    return re.fullmatch(r"[\u4e00-\u9fff]{1,10}?(?:省|市|县|区|州|旗|盟)", prefix) is not None
+    return _PLACE_PREFIX.fullmatch(prefix) is not None
 
 
 def _mostly_units(names: list[str], rules) -> bool:
@@ -566,8 +566,12 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         if m:
             issuer = title[m.start("who"):m.end("who")]
     def spaced(g: str) -> list[str]:   # 海南省农业农村厅 海南省财政厅: two signatories on one line
-        parts = g.split()
-        return parts if len(parts) > 1 and all(mr.search("unit-end", match_view(x)) for x in parts) else [g]
+        parts = [x for x in re.split(r"\s+|、", g) if x]
+        if len(parts) < 2 or not all(mr.search("unit-end", match_view(x)) for x in parts):
+            return [g]
+        # 某自治区物价局、财政厅: the names after 、 share the first one's place
+        place = _PLACE_PREFIX.match(parts[0]) if "、" in g else None
+        return [parts[0]] + [x if place is None or _PLACE_PREFIX.match(x) else place.group(0) + x for x in parts[1:]]
 
     if issuer and not signers:
         # 海南省农业农村厅 海南省财政厅关于… (or the two glued): joint issuers in the title
@@ -591,8 +595,6 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         issuer = signer              # 常州市政府关于… signed 常州市人民政府; 某区安监局 signed 某区安全生产监督管理局;
         # 君山片区管理局党政办公室关于… signed 平潭综合实验区君山片区管理局党政办公室: the full name
     issuer = issuer or signer
-    if issuer and "、" in issuer and mr.search("unit-end", match_view(issuer.split("、")[0])):
-        issuer = issuer.split("、")[0]      # 某物价局、财政厅关于…: a joint title, the first body issues
     if issuer is None and order_by and mr.search("unit-end", order_by):
         issuer = order_by    # the order's own number names its issuer before a page's 发布机构 field does
     if issuer is None:

@@ -187,6 +187,7 @@ def _share_group_bracket(view: str, rules, tasks: list[Task]) -> None:
     """Numbered items under one heading of which only the last closes with a unit bracket
     (1.乡村旅游公路。… 7.智慧旅游系统。…（责任单位：区旅游委，交建局）): the bracket closes the
     group, as it would close the heading's paragraph, and names the units of every item."""
+    label_rx = units_mod.matcher(rules).label_rx
     groups: dict[tuple[str, ...], list[Task]] = {}
     for t in tasks:
         if t.origin == "item" and len(t.path) >= 2:
@@ -198,7 +199,6 @@ def _share_group_bracket(view: str, rules, tasks: list[Task]) -> None:
         if closing[-1] is None or any(closing[:-1]):
             continue
         # an item naming its own units with a label (责任单位：…, 任务分工：…) keeps them
-        label_rx = units_mod.matcher(rules).label_rx
         if any(label_rx.search(view, s, e) for t in group[:-1] for s, e in t.spans()):
             continue
         for t in group[:-1]:
