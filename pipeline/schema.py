@@ -187,7 +187,9 @@ DOCUMENT = _closed("the document: where it came from and its 公文 metadata", {
                          type=["number", "null"]),
     "title": _d("标题", type=["string", "null"]),
     "enclosed_title": _d("the title of the plan a notice forwards (关于印发X的通知 → X)", type=["string", "null"]),
-    "doc_type": _d("the title's last type word: 通知 方案 工作要点 实施意见 办法 …", type=["string", "null"]),
+    "enclosed_doc_number": _d("the forwarded document's 发文字号, when a covering notice (主送, 现将《X》转发给你们, "
+                              "signature) precedes it on the page", type=["string", "null"]),
+    "doc_type": _d("the title's last type word: 通知 方案 工作要点 实施意见 办法 … (a covering notice before the document it forwards: 通知)", type=["string", "null"]),
     "doc_number": _d("发文字号, brackets normalised to 〔〕", type=["string", "null"]),
     "issuer": _d("发文机关: as the title names it, else the signature, else the page", type=["string", "null"]),
     "issuers": _strings("every signatory of a joint document, the first first"),

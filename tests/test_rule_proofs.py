@@ -119,7 +119,7 @@ def observe_metrics(rules: RuleSet, text: str, ex: dict) -> list[dict]:
     return [{k: v for k, v in m.items() if k != "span"} for m in _analyse(rules, text).metrics]
 
 
-_META_FIELDS = ("title", "enclosed_title", "doc_type", "doc_number", "issuer", "issuers", "issued_on",
+_META_FIELDS = ("title", "enclosed_title", "enclosed_doc_number", "doc_type", "doc_number", "issuer", "issuers", "issued_on",
                 "date_source", "year", "year_source", "recipients", "cc", "attachments", "printed_by",
                 "printed_on", "classification", "urgency", "region", "admin_level")
 

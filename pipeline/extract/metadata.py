@@ -430,11 +430,11 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         title = title[: number_tail.start("number")].rstrip()    # …的通告桂政通〔2017〕6号: the number follows the title
 
     # 发文字号: a line of its own near the top, the title line, or the page's table.
-    doc_number = None
+    doc_number, number_i = None, None
     for i, v in enumerate(bviews[:15]):
         m = mr.search("doc-number", v)
         if m and (len(v) <= 40 or m.start() == 0 or (title_i is not None and i == title_i)) and "《" not in v[: m.start()]:
-            doc_number = normalize_doc_number(blocks[i].text, rules)
+            doc_number, number_i = normalize_doc_number(blocks[i].text, rules), i
             break
     order_by = None      # who issued the order whose number this is (环境保护部令第17号)
     if doc_number is None:
@@ -466,6 +466,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
 
     # 成文日期 and signature: the first line that is only a date (optionally after a name).
     issued_on, date_source, issuer, signer, year_hint = None, None, None, None, None
+    sig_i = None         # the line of the dated signature
     signers: list[str] = []
     m_year = re.search(r"(19|20)\d{2}", (title or "") + " " + " ".join(str(v) for v in info.values()))
     year_hint = int(m_year.group(0)) if m_year else None
@@ -505,7 +506,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         if own and signers:
             signers.append(own)
         if signers or own:
-            issued_on, date_source, signer = iso, source, signers[0] if signers else own
+            issued_on, date_source, signer, sig_i = iso, source, signers[0] if signers else own, i
             break
         if first_bare is None:
             first_bare = (iso, source)
@@ -595,6 +596,16 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         issuer = signer              # 常州市政府关于… signed 常州市人民政府; 某区安监局 signed 某区安全生产监督管理局;
         # 君山片区管理局党政办公室关于… signed 平潭综合实验区君山片区管理局党政办公室: the full name
     issuer = issuer or signer
+    # A page that opens with a covering notice (主送, 现将《X》转发给你们, signature, date) and
+    # then the document it forwards: the covering notice is this document; its signatory
+    # issues it, and a number under the later title is the forwarded document's.
+    enclosed_number = None
+    covering = signer is not None and sig_i is not None and title_i is not None and sig_i < title_i \
+        and any(mr.search("covering-forward", v) for v in bviews[:sig_i])
+    if covering:
+        issuer = signer
+        if number_i is not None and number_i > sig_i:
+            enclosed_number, doc_number = doc_number, None
     if issuer is None and order_by and mr.search("unit-end", order_by):
         issuer = order_by    # the order's own number names its issuer before a page's 发布机构 field does
     if issuer is None:
@@ -687,8 +698,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             printed_by, printed_on = blocks[i].text.strip()[: len(m.group(1))], parse_date(m.group(2), rules)
             break
 
-    enclosed = None
-    if title and doc_type_of(title, rules) == "通知" and mr.search("enclosing-title", match_view(title)):
+    enclosed = title if covering else None
+    if not covering and title and doc_type_of(title, rules) == "通知" and mr.search("enclosing-title", match_view(title)):
         for i, v in enumerate(bviews[(title_i or 0) + 1:], (title_i or 0) + 1):
             if blocks[i].kind != "table_row" and len(v) <= 60 and not re.search(r"[。,;:]", v) \
                     and doc_type_of(v, rules) and doc_type_of(v, rules) != "通知":
@@ -719,7 +730,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     return {
         "title": title,
         "enclosed_title": enclosed,
-        "doc_type": doc_type_of(title, rules) or _closing_type(bviews, mr),
+        "enclosed_doc_number": enclosed_number,
+        "doc_type": "通知" if covering else doc_type_of(title, rules) or _closing_type(bviews, mr),
         "doc_number": doc_number,
         "issuer": issuer,
         "issuers": signers if len(signers) > 1 else ([issuer] if issuer else []),
