@@ -49,7 +49,8 @@ _UNITS = {
         "type": "object",
         "additionalProperties": False,
         "required": ["word"],
-        "properties": {"word": {"type": "string", "minLength": 1}, "unit": _STR, "time": {"type": "boolean"}},
+        "properties": {"word": {"type": "string", "minLength": 1}, "unit": _STR, "time": {"type": "boolean"},
+                       "not_followed_by": _STR},
     },
 }
 _PERIODS = {
@@ -151,6 +152,19 @@ def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def _unit_alt(units: list[dict]) -> str:
+    """The unit words as one alternation, longest first. A unit written in Latin letters
+    does not run on into a longer Latin word (30mA, not the m of 30mAh), nor into what its
+    entry's ``not_followed_by`` names (3A级景区 is a grade, not 3 amperes)."""
+    parts = []
+    for u in sorted({u["word"]: u for u in units}.values(), key=lambda u: len(u["word"]), reverse=True):
+        p = re.escape(u["word"])
+        stops = [x for x in (r"[A-Za-z]" if re.search(r"[A-Za-z]$", u["word"]) else None,
+                             u.get("not_followed_by")) if x]
+        parts.append(p + (f"(?!{'|'.join(stops)})" if stops else ""))
+    return "|".join(parts)
+
+
 _PAIRS = {")": "(", "]": "[", "〕": "〔", "】": "【", "》": "《", ">": "<", "」": "「", "”": "“"}
 
 
@@ -228,7 +242,7 @@ class ThresholdMatcher:
             cmp_before = f"{neg}|{cmp_before}"
             normative = f"{neg}|{normative}" if normative else neg
         verbs_alt = _alt(cfg.get("target_verbs", []) + cfg.get("activity_verbs", []) + cfg.get("change_verbs", [])) or "(?!)"
-        unit = f"(?:{_alt(self.units)})"
+        unit = f"(?:{_unit_alt(cfg['units'])})"
         if self.multipliers:
             unit = f"(?:{_alt(self.multipliers)})?{unit}"
         if cfg.get("unit_not_followed_by"):
