@@ -199,6 +199,12 @@ def _meta_of_text(text, rules):
      {"recipients": ["区直各单位", "各片区开发管理局", "各乡镇人民政府", "各有关单位"]}),
     ("某某市药品监督管理局关于开展药品流通整治的通知\n局机关各处室、各分局：\n一、各分局要按时完成检查。\n",
      {"recipients": ["局机关各处室、各分局"]}),
+    # later departments named without a place share the first one's (各区民政局、财政局);
+    # a 各-collective of a kind of body (各处室、局属单位) is two recipients
+    ("某某市民政局 某某市财政局关于发放临时补贴的通知\n各区民政局、财政局，某某市房管局、水务局：\n一、各区要及时发放。\n",
+     {"recipients": ["各区民政局、财政局", "某某市房管局、水务局"]}),
+    ("某某片区管理局关于开展垃圾分类的通知\n各处室、局属单位，各村委会：\n一、各村要做好分类。\n",
+     {"recipients": ["各处室", "局属单位", "各村委会"]}),
     # a title broken before its last word, set letter-spaced, above the 主送 line
     ("中共某某市委组织部\n某组通字〔2018〕39号\n中共某某市委组织部\n关于开展纪念建党97周年系列活动的\n通      知\n"
      "各县（市、区）委组织部：\n为纪念建党97周年，现就开展系列活动通知如下。\n一、各地要召开座谈会。\n",

@@ -214,6 +214,20 @@ def admin_level(issuer: str | None, rules: RuleSet | None = None) -> tuple[str |
 _PLACE_EACH = re.compile(r"各(?:有关|相关)?(?:乡镇|乡|镇|街道|县|区|市|州|省|片区|开发区|园区|村|社区|盟|旗|地)")
 
 
+_OFFICE_END = re.compile(r"(?:局|委|委员会|办|办公室|厅)$")
+
+
+def _placed_office(name: str) -> bool:
+    """A department named with its place: 武汉市房管局, 各区民政局, 区财金局."""
+    m = _PLACE_EACH.match(name) or _PLACE_PREFIX.match(name)
+    return m is not None and len(name) - m.end() >= 2 and _OFFICE_END.search(name) is not None
+
+
+def _bare_office(name: str) -> bool:
+    """A department named without any place: 财政局, 水务局."""
+    return not name.startswith("各") and _PLACE_PREFIX.match(name) is None and _OFFICE_END.search(name) is not None
+
+
 def _split_names(text: str, rules=None) -> list[str]:
     """Recipient names: split on commas; a 、-group splits into its names only when each
     is a whole unit name (各县(区)人民政府、开发区管委会), not when the names share a
@@ -231,7 +245,10 @@ def _split_names(text: str, rules=None) -> list[str]:
             # a 各-collective names a body too (平潭教师进修学校、各中学: two recipients)
             any(mr.search("place-name", re.sub(r"\([^()]*\)$", "", v))
                 or (m is not None and not m.is_unit(v) and not (v.startswith("各") and len(v) > 2)) for v in views)
-            or ("各" in views[0][1:] and all(v.startswith("各") and not _PLACE_EACH.match(v) for v in views[1:])))
+            or ("各" in views[0][1:] and all(v.startswith("各") and not _PLACE_EACH.match(v) for v in views[1:]))
+            # 各区民政局、财政局, 武汉市房管局、水务局: the later names share the first one's place
+            # (split, the second would read 财政局 alone)
+            or (_placed_office(views[0]) and all(_bare_office(v) for v in views[1:])))
         out.extend([group] if whole else parts)
     return [x for x in out if x]
 
