@@ -39,6 +39,9 @@ register_schema(
         top={
             "head_window": {"type": "integer", "minimum": 0},
             "head_max_chars": {"type": "integer", "minimum": 0},
+            "field_lines_window": {"type": "integer", "minimum": 0},
+            "field_value_max_chars": {"type": "integer", "minimum": 1},
+            "field_labels": {"type": "array", "items": {"type": "string", "minLength": 1}},
             "head_rules": _PATTERN_LIST,
             "signatory_pattern": {"type": "string"},
             "keep_rules": _PATTERN_LIST,
@@ -253,6 +256,39 @@ def _signature_block(views: list[str], rules: RuleSet, cfg: dict) -> set[int]:
     return keep
 
 
+def _field_lines(doc: Document, views: list[str], rules: RuleSet, cfg: dict) -> set[int]:
+    """Lines near the top that are a page's metadata table run into text (索引号 X 组配分类 Y,
+    文    号厅头〔2022〕723号效力状态有效, 文件名称关于…的通知): label by label, their values go to
+    page_meta['info_table'] (where the metadata extractor reads 文号 and 名称), and the lines
+    are furniture. A line counts when it opens with a label and holds a second one, or when a
+    line next to it is such a line too (a table row per line)."""
+    labels = cfg.get("field_labels") or []
+    if not labels:
+        return set()
+    alt = "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(labels, key=len, reverse=True))
+    rx = rules.regex(f"(?:{alt})")
+    found: dict[int, list[tuple[str, str]]] = {}
+    head = min(len(views), cfg.get("field_lines_window", 15))
+    for i in range(head):
+        v = views[i]
+        if doc.blocks[i].kind == "table_row" or not rx.match(v):
+            continue
+        hits = list(rx.finditer(v))
+        pairs = []
+        for k, m in enumerate(hits):
+            end = hits[k + 1].start() if k + 1 < len(hits) else len(v)
+            pairs.append((re.sub(r"\s+", "", m.group(0)), v[m.end():end].strip(" :|")))
+        if all(len(value) <= cfg.get("field_value_max_chars", 100) for _, value in pairs):
+            found[i] = pairs
+    lines = {i for i in found if len(found[i]) >= 2 or i - 1 in found or i + 1 in found}
+    info = doc.page_meta.setdefault("info_table", {}) if lines else {}
+    for i in sorted(lines):
+        for label, value in found[i]:
+            if value and label not in info:
+                info[label] = value
+    return lines
+
+
 _LONG = 20   # characters: a paragraph long enough that a verbatim repeat is a copy
 
 
@@ -323,10 +359,12 @@ def clean(doc: Document, rules: RuleSet) -> Document:
             body_start -= 1
     furniture = doc.page_meta.setdefault("furniture", [])
     keep = _signature_block(views, rules, cfg)
+    fields = _field_lines(doc, views, rules, cfg)
     kept = []
     for i, (block, view) in enumerate(zip(doc.blocks, views)):
-        reason = None
-        if block.kind != "table_row" and i not in keep and not _first(rules, cfg.get("keep_rules", []), view):
+        reason = "field-line" if i in fields else None
+        if reason is None and block.kind != "table_row" and i not in keep \
+                and not _first(rules, cfg.get("keep_rules", []), view):
             reason = _first(rules, cfg["rules"], view) or _first(rules, cfg.get("spam_rules", []), view)
             if reason is None and i < body_start and (
                 len(view) <= cfg.get("head_max_chars", 40) or _first(rules, cfg.get("head_rules", []), view)

@@ -75,3 +75,24 @@ def test_a_label_broken_over_two_lines_is_one_line_again(rules):
     lines = [b.text for b in clean(read_bytes(text.encode("utf-8"), "x.txt"), rules).blocks]
     assert "牵头责任单位:县卫健委、县民政局" in lines and "主要协作单位:各乡镇人民政府" in lines
     assert "牵头" in lines and "由县卫健委负责。" in lines
+
+
+def test_a_metadata_table_run_into_lines_becomes_page_fields(rules):
+    # 索引号 X 组配分类 Y / 文    号厅头〔2022〕723号效力状态有效: label by label into info_table, and the
+    # title, number and issuer come from them or from the body, not from a 关键词 cell
+    from pipeline.extract.metadata import extract
+    from pipeline.ingest import read_bytes
+    from pipeline.normalize import match_view
+
+    text = ("索引号 113417/202007-00024 组配分类 其他文件\n发布文号 某政秘〔2020〕78号 关键词 关于公布补助标准的通知,其他文件\n"
+            "文    号某政秘〔2020〕78号效力状态有效\n某市人民政府关于公布补助标准的通知\n各乡镇人民政府:\n"
+            "一、城市特困人员补助标准为每人每月1020元。\n某市人民政府\n2020年7月7日\n")
+    doc = clean(read_bytes(text.encode("utf-8"), "x.txt"), rules)
+    info = doc.page_meta["info_table"]
+    assert info["组配分类"] == "其他文件" and info["发布文号"] == "某政秘〔2020〕78号" and info["效力状态"] == "有效"
+    assert not any("索引号" in b.text or "关键词" in b.text for b in doc.blocks)
+    meta = extract(doc, match_view(doc.text), None, rules)
+    assert meta["title"] == "某市人民政府关于公布补助标准的通知" and meta["doc_number"] == "某政秘〔2020〕78号"
+    # one label in a body line is no table: 文号 in prose stays
+    body = "某局关于报送材料的通知\n各单位:\n文号等信息请于5日内报送。\n某局\n2020年7月7日\n"
+    assert any(b.text.startswith("文号等信息") for b in clean(read_bytes(body.encode("utf-8"), "y.txt"), rules).blocks)

@@ -451,7 +451,10 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     for i, v in enumerate(bviews[:15]):
         m = mr.search("doc-number", v)
         if m and (len(v) <= 40 or m.start() == 0 or (title_i is not None and i == title_i)) and "《" not in v[: m.start()]:
-            doc_number, number_i = normalize_doc_number(blocks[i].text, rules), i
+            # (a number line set letter-spaced, 辽 农渔 〔 2021 〕 8 号, is read without its spaces)
+            spaced = blocks[i].text.split()
+            line = "".join(spaced) if len(spaced) > 2 and all(len(t) <= 4 for t in spaced) else blocks[i].text
+            doc_number, number_i = normalize_doc_number(line, rules), i
             break
     order_by = None      # who issued the order whose number this is (环境保护部令第17号)
     if doc_number is None:
