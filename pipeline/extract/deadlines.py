@@ -80,6 +80,7 @@ register_schema(
             "clause_anchor_pattern": _STR,
             "clause_anchor_reach": {"type": "integer", "minimum": 1},
             "stage_before_pattern": _STR,
+            "periodic_report_before_pattern": _STR,
             "window_before_pattern": _STR,
             "window_after_pattern": _STR,
             "window_act_after_pattern": _STR,
@@ -155,6 +156,7 @@ class DeadlineRules:
         self.clause_anchor = top("clause_anchor_pattern", "clause_anchor_pattern")
         self.clause_anchor_reach = int(cfg.get("clause_anchor_reach", 40))
         self.stage_before = top("stage_before_pattern", "stage_before_pattern")
+        self.periodic_report = top("periodic_report_before_pattern", "periodic_report_before_pattern")
         self.window_before_rx = top("window_before_pattern", "window_before_pattern")
         self.window_after_rx = top("window_after_pattern", "window_after_pattern")
         self.window_act_after_rx = top("window_act_after_pattern", "window_act_after_pattern")
@@ -296,7 +298,10 @@ def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
                 fact = _anchored_in_clause(fact, text, m, rule, dr, doc_date, self_names)
             if fact is not None and fact is not NARRATIVE and fact.data.get("type") in ("relative", "duration"):
                 fact = _as_window(fact, text, m, dr)
-            if standing and fact is not None and fact is not NARRATIVE and fact.data.get("type") == "date":
+            if fact is not None and fact is not NARRATIVE and fact.data.get("type") == "date" and (
+                    standing or (dr.periodic_report is not None
+                                 and dr.periodic_report.search(text, max(0, s - 8), s) is not None)):
+                # (a yearly report's due day recurs in any document: 年报在次年3月底前)
                 fact = _as_yearly(fact, m, rule, dr)
             if fact is not None and fact is not NARRATIVE and fact.data.get("type") == "date":
                 fact = _as_monthly(fact, m, rule, dr)
