@@ -69,7 +69,8 @@ register_schema(RULE_FILE, rule_list_schema(
     top={
         "words": {"type": "object", "propertyNames": {"pattern": "^[A-Z][A-Z0-9_]*$"}, "additionalProperties": _WORDS},
         "page_fields": {"type": "object", "additionalProperties": False,
-                        "properties": {k: _WORDS for k in ("title", "doc_number", "issued_on", "published", "issuer")}},
+                        "properties": {k: _WORDS for k in ("title", "doc_number", "issued_on", "published", "issuer",
+                                                           "publisher")}},
         "admin_levels": {"type": "array", "items": {
             "type": "object", "additionalProperties": False, "required": ["name", "pattern", "level"],
             "properties": {"name": {"type": "string", "minLength": 1}, "pattern": _STR, "region": _STR, "level": _STR,
@@ -378,7 +379,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     # Title: the first title-like line near the top; a forwarded plan's title later.
     title, title_i = None, None
     for i, v in enumerate(bviews[:25]):
-        if blocks[i].kind == "table_row" or len(v) > 150 or v.endswith("。") or mr.match("heading-number", v) \
+        if blocks[i].kind == "table_row" or len(v) > 150 or v.endswith(("。", ":")) or mr.match("heading-number", v) \
                 or mr.match("attachments-label", v) or mr.match("annex-heading", v) or _addressed(v, mr):
             continue    # (附件：1.某某设立指引 names an attachment, not this document)
         # a title set on several lines: 重庆市粮食局 重庆市财政局 / 关于印发《… / …》的通知
@@ -642,6 +643,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                 at = match_view(str(line)).find(m.group("who"))
                 issuer = str(line)[at:at + len(m.group("who"))]
                 break
+    if issuer is None and page_field("publisher") and mr.search("unit-end", match_view(str(page_field("publisher")))):
+        issuer = str(page_field("publisher")).strip()
     if issuer is None and title:
         m = mr.match("issuer-opens-title", match_view(title))
         if m:
