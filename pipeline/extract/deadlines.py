@@ -52,6 +52,7 @@ register_schema(
             "trigger_pattern": _STR,
             "whole_text": {"type": "boolean"},
             "future_only": {"type": "boolean"},
+            "month_of_document": {"type": "boolean"},
             "cue_pattern": _STR,
             "examples": {"type": "array", "items": _STR},
             "marks": {"type": "array", "items": {"enum": ["extension", "before"]}},
@@ -540,6 +541,10 @@ def _read_when(g: dict[str, str], rule: _Rule, dr: DeadlineRules, doc_date: dt.d
                 w.year_from = "document"
     if get("day") and w.day is None:
         w.day = dr.number(get("day"))
+    if w.month is None and w.day is not None and rule.spec.get("month_of_document") and doc_date:
+        # 要在24日前 in a notice dated 2月22日: the next 24th, of this month or the next
+        base = doc_date.year * 12 + doc_date.month - 1 + (1 if int(w.day) < doc_date.day else 0)
+        w.year, w.month, w.month_known, w.year_from = base // 12, base % 12 + 1, True, "document"
     if get("quarter"):
         w.quarter = dr.number(get("quarter"))
     elif get("rel_quarter"):
@@ -623,7 +628,9 @@ def _date_data(g, rule, dr, doc_date, matched: str = "", issued: dt.date | None 
     year); ``issued`` is the 成文日期 alone: only a real date makes an earlier date past."""
     if g.get("festival"):
         return _festival_data(g, dr, doc_date)
-    w = _read_when(g, rule, dr, doc_date)
+    if rule.spec.get("month_of_document") and issued is None:
+        return None          # a day with no month needs the notice's own date
+    w = _read_when(g, rule, dr, issued if rule.spec.get("month_of_document") else doc_date)
     if w.skip:
         return None
     level, position = rule.spec.get("level"), rule.spec.get("position")
