@@ -205,6 +205,11 @@ def _meta_of_text(text, rules):
      {"recipients": ["各区民政局、财政局", "某某市房管局、水务局"]}),
     ("某某片区管理局关于开展垃圾分类的通知\n各处室、局属单位，各村委会：\n一、各村要做好分类。\n",
      {"recipients": ["各处室", "局属单位", "各村委会"]}),
+    # the number glued before the title line (a crawler's headline): the title is what follows
+    ("某县政办发〔2017〕88号 某县人民政府办公室关于印发《某县奖励办法》的通知\n某县政办发〔2017〕88号\n各镇人民政府:\n"
+     "现将《某县奖励办法》印发给你们。\n某县人民政府办公室\n2017年8月4日\n",
+     {"title": "某县人民政府办公室关于印发《某县奖励办法》的通知", "issuer": "某县人民政府办公室",
+      "doc_number": "某县政办发〔2017〕88号"}),
     # a title broken before its last word, set letter-spaced, above the 主送 line
     ("中共某某市委组织部\n某组通字〔2018〕39号\n中共某某市委组织部\n关于开展纪念建党97周年系列活动的\n通      知\n"
      "各县（市、区）委组织部：\n为纪念建党97周年，现就开展系列活动通知如下。\n一、各地要召开座谈会。\n",

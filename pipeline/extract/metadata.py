@@ -439,8 +439,10 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         title = title[status.end():]     # [已废止]…的通知: the site's label
     if title:                            # 并政办发〔2016〕32号《…的通知》: the number before the quoted title
         lead = mr.match("doc-number", match_view(title))
-        if lead and re.fullmatch(r"\s*《[^《》]+》", title[lead.end():]):
-            title = title[lead.end():].strip()
+        rest = title[lead.end():].strip() if lead else ""
+        # (or before the title line itself: 盘县政办发〔2017〕88号 盘山县人民政府办公室关于印发…的通知)
+        if lead and (re.fullmatch(r"《[^《》]+》", rest) or mr.search("title-about", match_view(rest))):
+            title = rest
     if title and re.fullmatch(r"《[^《》]+》", title):
         title = title[1:-1]              # a repost quotes the whole title: 《…关于…的通知》
     number_tail = mr.search("title-number-tail", match_view(title)) if title else None
