@@ -42,6 +42,7 @@ register_schema(
             "scope_note_pattern": {"type": "string"},
             "short_name_pattern": {"type": "string"},
             "other_field_pattern": {"type": "string"},
+            "clause_opener_pattern": {"type": "string"},
             "not_a_unit_pattern": {"type": "string"},
             "government_level_pattern": {"type": "string"},
         },
@@ -123,6 +124,7 @@ class UnitMatcher:
         self.scope_rx = rules.regex(cfg["scope_note_pattern"]) if cfg.get("scope_note_pattern") else None
         self.short_name_rx = rules.regex(cfg["short_name_pattern"]) if cfg.get("short_name_pattern") else None
         self.other_field_rx = rules.regex(cfg["other_field_pattern"]) if cfg.get("other_field_pattern") else None
+        self.clause_opener_rx = rules.regex(cfg["clause_opener_pattern"]) if cfg.get("clause_opener_pattern") else None
         self.known: frozenset[str] = frozenset()     # short names the document defines for units
 
     def with_known(self, names: frozenset[str]) -> "UnitMatcher":
@@ -635,6 +637,9 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
     num = _ITEM_NUMBER.match(text)
     if num and at_clause_start:
         s, text = s + num.end(), text[num.end():]
+    opener = m.clause_opener_rx.match(text) if at_clause_start and m.clause_opener_rx is not None else None
+    if opener and len(text) - opener.end() >= 2:    # 每季度片区扶贫办配合…: when, then who
+        s, text = s + opener.end(), text[opener.end():]
     if at_clause_start and text[:1] in ("请", "由"):   # 请X会同…, 由X负责: the unit follows
         s, text = s + 1, text[1:]
     owned = re.match(r"其?(所属|下属)的?", text)     # 其所属的渔港监督机构: the unit is what follows
