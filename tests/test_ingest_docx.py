@@ -366,3 +366,35 @@ def test_encrypted_office_file_named():
 def test_broken_package_is_one_line_failure():
     err = _reason(_zip({"word/document.xml": b"<not really xml"}))
     assert err.status == "failed" and "\n" not in err.reason
+
+
+def _as_strict(data: bytes) -> bytes:
+    """A Transitional DOCX rewritten with the Strict namespace names (what Word writes
+    when a file is saved as "Strict Open XML Document")."""
+    pairs = [(t, s) for s, t in ingest_docx._STRICT_NAMES]
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                for transitional, strict in pairs:
+                    content = content.replace(transitional, strict)
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+def test_strict_ooxml_reads_like_transitional():
+    # the same document saved as Strict gives the same blocks (it failed with
+    # "no relationship of type …officeDocument" before)
+    data = (SEEDS / "004_faeede1183fd7fea.docx").read_bytes()
+    strict = _as_strict(data)
+    assert b"purl.oclc.org/ooxml/wordprocessingml" in zipfile.ZipFile(io.BytesIO(strict)).read("word/document.xml")
+    plain, converted = ingest_docx.read(data, "t.docx"), ingest_docx.read(strict, "s.docx")
+    assert [(b.kind, b.text) for b in converted.blocks] == [(b.kind, b.text) for b in plain.blocks]
+
+
+def test_real_strict_ooxml_file_is_read():
+    doc = ingest_docx.read((ROOT / "tests" / "data" / "strict_ooxml_haiyang_zhuanan_shouce.docx").read_bytes(), "s.docx")
+    text = doc.text
+    assert "海洋科技專案計畫" in text and "申請作業手冊" in text and len(doc.blocks) > 100

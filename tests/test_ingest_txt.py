@@ -135,3 +135,11 @@ def test_markdown_with_front_matter_and_inline_html_is_sniffed_as_text():
     assert sniff(md.encode("utf-8")) == "txt"
     assert sniff(b"<html><body><p>x</p></body></html>") == "html"
     assert sniff("<p>第一条 为了规范工作。</p>".encode("utf-8")) == "html"
+
+
+def test_a_fragment_of_styled_paragraphs_is_sniffed_as_html():
+    # a notice cut from a page or a database row: only <p style="…"> paragraphs, no <html>/<div>
+    frag = ('<p style="text-indent: 2em; text-align: center;">某教委基〔2018〕11号</p>'
+            '<p style="text-indent: 2em;"><strong>关于开展评选活动的通知</strong></p>').encode("utf-8")
+    assert sniff(frag) == "html"
+    assert sniff("第一条 p style 不是标签。".encode("utf-8")) == "txt"

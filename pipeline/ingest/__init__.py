@@ -56,7 +56,9 @@ def sniff(data: bytes) -> str:
     page = any(tag in probe for tag in ("<html", "<!doctype html", "<body"))
     # a static site's Markdown opens with YAML front matter and may hold inline HTML (<p>, <table>)
     markdown = re.match(rb"(?:\xef\xbb\xbf)?\s*---[ \t]*\r?\n[^\n]{0,80}:", data[:300]) is not None
-    if page or (not markdown and any(tag in probe for tag in ("<div", "<p>", "<table", "<meta"))):
+    # (a fragment cut from a page may hold only styled paragraphs: <p style="…">…</p>)
+    if page or (not markdown and (any(tag in probe for tag in ("<div", "<p>", "<table", "<meta"))
+                                  or re.search(r"<p\s[^<>]{0,500}>", probe) and "</p>" in probe)):
         return "html"
     # Text must not be full of control bytes (random binary data would be).
     sample = data[:8192]

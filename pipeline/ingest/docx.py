@@ -83,6 +83,36 @@ def _check_package(data: bytes) -> bytes:
     return _repack(zf, infos)
 
 
+# ISO 29500 Strict names its parts' XML and relationships in other namespaces than the
+# Transitional form python-docx reads ("no relationship of type …officeDocument"); the
+# content is the same, so the package is read with the Transitional names.
+_STRICT_NAMES = [
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships/customProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/customProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/", b"http://schemas.openxmlformats.org/officeDocument/2006/"),
+    (b"http://purl.oclc.org/ooxml/wordprocessingml/main", b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/drawingml/", b"http://schemas.openxmlformats.org/drawingml/2006/"),
+    (b"http://purl.oclc.org/ooxml/schemaLibrary/main", b"http://schemas.openxmlformats.org/schemaLibrary/2006/main"),
+]
+
+
+def _transitional(name: str, content: bytes) -> bytes:
+    """A Strict package's XML part with the Transitional namespace names."""
+    if not name.endswith((".xml", ".rels")) or b"purl.oclc.org/ooxml" not in content:
+        return content
+    for strict, transitional in _STRICT_NAMES:
+        content = content.replace(strict, transitional)
+    return content
+
+
 def _repack(zf: zipfile.ZipFile, infos: list) -> bytes:
     """The package again, every member inflated in small steps under a running cap.
 
@@ -105,7 +135,7 @@ def _repack(zf: zipfile.ZipFile, infos: list) -> bytes:
                         if total > MAX_TOTAL_UNCOMPRESSED:
                             raise IngestError("failed", "DOCX rejected: more than 200 MB uncompressed (zip bomb?)")
                         parts.append(chunk)
-                dst.writestr(info.filename, b"".join(parts))
+                dst.writestr(info.filename, _transitional(info.filename, b"".join(parts)))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError,
             RuntimeError) as exc:
         msg = " ".join(str(exc).split())[:120]
