@@ -274,10 +274,13 @@ def _field_lines(doc: Document, views: list[str], rules: RuleSet, cfg: dict) -> 
         if doc.blocks[i].kind == "table_row" or not rx.match(v):
             continue
         hits = list(rx.finditer(v))
+        # labels are read on the match view, values kept as written (發文字號：台財促字…)
+        original = doc.blocks[i].text.strip()
+        src = original if len(original) == len(v) else v
         pairs = []
         for k, m in enumerate(hits):
             end = hits[k + 1].start() if k + 1 < len(hits) else len(v)
-            pairs.append((re.sub(r"\s+", "", m.group(0)), v[m.end():end].strip(" :|")))
+            pairs.append((re.sub(r"\s+", "", m.group(0)), src[m.end():end].strip(" :：|")))
         if all(len(value) <= cfg.get("field_value_max_chars", 100) for _, value in pairs):
             found[i] = pairs
     lines = {i for i in found if len(found[i]) >= 2 or i - 1 in found or i + 1 in found}

@@ -476,3 +476,19 @@ def test_one_cell_rows_are_prose_and_a_hanging_label_stays_on_its_line():
 
     cleaned = clean(read_path(next((CORPUS / "raw/more").glob("1093_*.pdf"))), load_rules())
     assert any("主辦單位：新北市政府" in _ws(b.text) for b in cleaned.blocks)
+
+
+def test_a_binding_line_down_the_margin_is_not_text():
+    # a 公文 page's binding line: a column of dots broken by 裝 / 訂 / 線 near the left edge
+    from pipeline.ingest.pdf import layout
+
+    def ch(t, x, top):
+        return {"text": t, "x0": x, "x1": x + 5, "top": top, "bottom": top + 10, "size": 10, "fontname": "F"}
+
+    margin = [ch("." if k not in (10, 20, 30) else "裝訂線"[k // 10 - 1], 40, 20 * k) for k in range(40)]
+    body = [ch(c, 100 + 12 * i, 200) for i, c in enumerate("主旨：本部受理申請。")]
+    kept = layout.drop_binding_margin(margin + body, 595.0)
+    assert kept == body
+    # a few dots at the edge (a leader, a list) are no binding line
+    few = margin[:5] + body
+    assert layout.drop_binding_margin(few, 595.0) == few

@@ -270,6 +270,19 @@ def _own_title_lines(shown_title: str, bviews: list[str], blocks, mr, first: int
     return None
 
 
+def _letterhead(lines: list, mr) -> tuple[str, str] | None:
+    """A 公文's letterhead near the top (財政部 書函): who issues it, as written, and what kind
+    it is. It stands above the 主旨, among the lines the cleaner keeps aside as page furniture."""
+    for line in lines[:12]:
+        original = str(line).strip()
+        v = match_view(original)
+        m = mr.match("letterhead-issuer", v)
+        if m and mr.search("unit-end", m.group("who")):
+            who = original[m.start("who"):m.end("who")] if len(v) == len(original) else m.group("who")
+            return who.strip(), m.group("type")
+    return None
+
+
 def _closing_type(bviews: list[str], mr) -> str | None:
     """A document with no title still says what it is in its closing formula: 此复 (批复),
     特此通知, 特此公告 (metadata.yml closing-type: the group that matched names the type)."""
@@ -647,6 +660,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                 break
     if issuer is None and page_field("publisher") and mr.search("unit-end", match_view(str(page_field("publisher")))):
         issuer = str(page_field("publisher")).strip()
+    letterhead = None if title else _letterhead([*(pm.get("furniture") or []), *bviews], mr)
+    if issuer is None and letterhead is not None:
+        issuer = letterhead[0]
     if issuer is None and title:
         m = mr.match("issuer-opens-title", match_view(title))
         if m:
@@ -756,7 +772,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         "title": title,
         "enclosed_title": enclosed,
         "enclosed_doc_number": enclosed_number,
-        "doc_type": "通知" if covering else doc_type_of(title, rules) or _closing_type(bviews, mr),
+        "doc_type": "通知" if covering else doc_type_of(title, rules) or (letterhead[1] if letterhead else None)
+        or _closing_type(bviews, mr),
         "doc_number": doc_number,
         "issuer": issuer,
         "issuers": signers if len(signers) > 1 else ([issuer] if issuer else []),

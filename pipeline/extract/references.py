@@ -189,6 +189,8 @@ class ReferenceMatcher:
                 s = end = m.start()  # a gloss right before the bracket
                 continue
             break
+        if s < end and s > 0 and text[s - 1].isdigit() and text[s] in "年月日号":
+            s += 1      # 2024年7月31日台財促字第…: the date's 日 is not the organ's
         return s + self.cut_org(text[s:end], kind), end
 
     def numbers(self, view: str, original: str | None = None) -> list[dict]:

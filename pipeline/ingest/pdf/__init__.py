@@ -189,7 +189,7 @@ class _Reader:
 
 
 def _lay_out(pno: int, width: float, height: float, chars: list[dict], found) -> layout.Page:
-    raw = chars
+    raw = layout.drop_binding_margin(chars, float(width))
     chars = _chars.dedupe(raw)
     tabs, prose = tables.read_tables(found, chars, pno)
     lines = [ln for g in layout.group_lines(prose) if (ln := layout.make_line(pno, g))]

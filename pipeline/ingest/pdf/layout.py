@@ -115,6 +115,33 @@ def _centre(c: dict) -> float:
     return c["x0"] + c["x1"]
 
 
+# The binding line printed down the margin of a 公文 page (a column of dots broken by
+# 裝 / 訂 / 線): every body line would otherwise begin with its dots.
+_BINDING_MARKS = frozenset(".·•…:：‧裝訂線装订线")
+_BINDING_MIN_MARKS = 20        # marks in the strip: a column, not a stray dot
+_BINDING_STRIP = 12.0          # points: how narrow the column is
+_BINDING_EDGE = 0.15           # share of the page width: where it may stand (left or right)
+
+
+def drop_binding_margin(chars: list[dict], width: float) -> list[dict]:
+    """The characters without a binding-line column in the outer margin: a narrow strip near
+    the left or right edge holding only dots and 裝 / 訂 / 線."""
+    near = [c for c in chars if not c["text"].isspace()
+            and (c["x1"] < width * _BINDING_EDGE or c["x0"] > width * (1 - _BINDING_EDGE))]
+    if len(near) < _BINDING_MIN_MARKS:
+        return chars
+    drop: set[int] = set()
+    for side in (lambda c: c["x1"] < width * _BINDING_EDGE, lambda c: c["x0"] > width * (1 - _BINDING_EDGE)):
+        strip = sorted((c for c in near if side(c)), key=lambda c: c["x0"])
+        if not strip:
+            continue
+        x = strip[len(strip) // 2]["x0"]          # the column's position: the median mark
+        column = [c for c in strip if abs(c["x0"] - x) <= _BINDING_STRIP]
+        if len(column) >= _BINDING_MIN_MARKS and all(c["text"] in _BINDING_MARKS for c in column):
+            drop |= {id(c) for c in column}
+    return [c for c in chars if id(c) not in drop] if drop else chars
+
+
 def group_lines(chars: list[dict]) -> list[list[dict]]:
     """Group characters into lines by vertical overlap; each line sorted by x."""
     if not chars:
