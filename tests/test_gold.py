@@ -23,9 +23,11 @@ def _source_text(stem: str) -> str:
     for p in sorted(RAW.rglob(f"{stem}.html")):
         import lxml.html
 
+        from pipeline.ingest.html import _early_close
         from pipeline.ingest.txt import decode
 
-        tree = lxml.html.document_fromstring(decode(p.read_bytes())[0])
+        # (a stray </html> before the body is dropped, as the reader does)
+        tree = lxml.html.document_fromstring(_early_close(decode(p.read_bytes())[0]))
         for bad in tree.xpath("//script|//style"):
             bad.drop_tree()
         return tree.text_content()

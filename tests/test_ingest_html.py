@@ -323,3 +323,16 @@ def test_a_page_behind_a_long_server_side_prelude_is_html():
     assert sniff(page.encode("utf-8")) == "html"
     doc = read_bytes(page.encode("utf-8"), "x.php")
     assert "学校应当报送成绩单" in doc.text and "$_GET" not in doc.text
+
+
+def test_a_stray_close_tag_before_the_body_does_not_lose_it():
+    # a site header include ends with its own </html>; the document follows it
+    page = ("<html><head><title>网站</title></head><body><div>网站首页</div></body></html>\n"
+            "<div class='content'><p>第十届全国人民代表大会常务委员会第二十八次会议决定：批准国务院提请审议的事项，"
+            "将2007年末国债余额限额调整为53365.53亿元。</p><p>各有关部门要按照本决定抓好落实。</p></div></body></html>")
+    from pipeline.ingest import html as ingest_html
+    doc = ingest_html.read(page.encode("utf-8"), "p.html")
+    assert "53365.53亿元" in doc.text and "抓好落实" in doc.text
+    # a page whose only text after </html> is a tracker keeps its one ending
+    plain = "<html><body><p>各乡镇人民政府要按照要求抓好政务公开工作的落实。</p></body></html><script>var a=1;</script>"
+    assert "抓好政务公开" in ingest_html.read(plain.encode("utf-8"), "q.html").text

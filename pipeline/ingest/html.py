@@ -200,6 +200,24 @@ def _max_depth(root) -> int:
     return deepest
 
 
+_CLOSE_PAGE = re.compile(r"</\s*(?:html|body)\s*>", re.I)
+_SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
+
+
+def _early_close(text: str) -> str:
+    """A page whose header include ends with its own </html> (a stray one before the body):
+    libxml2 stops the document there and the whole body would be lost, so closing html and
+    body tags are dropped when real text follows the first of them (the parser closes them
+    at the end anyway)."""
+    m = _CLOSE_PAGE.search(text)
+    if m is None:
+        return text
+    rest = _SCRIPTS.sub("", text[m.end():])
+    if len(re.findall(r"[\u4e00-\u9fff]", re.sub(r"<[^>]*>", "", rest))) < 50:
+        return text
+    return _CLOSE_PAGE.sub("", text)
+
+
 def _parse(text: str):
     import lxml.etree
     import lxml.html
@@ -210,6 +228,7 @@ def _parse(text: str):
         raise IngestError("failed", "empty HTML document")
     # libxml2 drops a text node over 10 MB (XML_MAX_TEXT_LENGTH) unless huge_tree, which
     # also lifts the depth limit the nesting check below relies on: only when needed.
+    text = _early_close(text)
     huge = any(len(part) > 3_000_000 and len(part.encode("utf-8")) > 9_000_000 for part in text.split("<"))
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=huge)
     try:
