@@ -669,7 +669,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             issuer = title[: len(m.group("who"))]
     if issuer is None:
         for v, b in zip(bviews[:12], blocks[:12]):
-            m = mr.search("self-named-issuer", v) or mr.match("order-issuer", v)
+            m = mr.search("self-named-issuer", v) or mr.match("order-issuer", v) or mr.match("prepared-by-issuer", v)
             if m and mr.search("unit-end", m.group("who")):
                 issuer = b.text.strip()[m.start("who"):m.end("who")] if len(b.text.strip()) == len(v) else m.group("who")
                 break
