@@ -631,6 +631,9 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
     for w in m.each_words:
         if text.endswith(w):
             text = text[: -len(w)]
+    acting = text.find("作为")
+    if acting >= 2:         # 区行政服务中心作为建设单位牵头实施: the unit is named before 作为
+        text = text[:acting]
     at_clause_start = s == 0 or view[s - 1] in _CLAUSE_START or view[max(0, s - 2):s] in _CLAUSE_START
     if at_clause_start and text[:1] in OPEN:      # （X、Y牵头落实）: the list starts inside the bracket
         s, text = s + 1, text[1:]
