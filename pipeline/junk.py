@@ -42,6 +42,8 @@ register_schema(
             "field_lines_window": {"type": "integer", "minimum": 0},
             "field_value_max_chars": {"type": "integer", "minimum": 1},
             "field_labels": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "contents_window": {"type": "integer", "minimum": 0},
+            "contents_entry_pattern": {"type": "string"},
             "head_rules": _PATTERN_LIST,
             "signatory_pattern": {"type": "string"},
             "keep_rules": _PATTERN_LIST,
@@ -292,6 +294,24 @@ def _field_lines(doc: Document, views: list[str], rules: RuleSet, cfg: dict) -> 
     return lines
 
 
+def _table_of_contents(views: list[str], rules: RuleSet, cfg: dict) -> set[int]:
+    """A 目录 line near the top and the entries listed under it (numbered section names, or
+    names with leader dots and a page number): a list of the document's parts, not its
+    structure (the tree would take each entry for an empty section)."""
+    entry = cfg.get("contents_entry_pattern")
+    if not entry:
+        return set()
+    rx = rules.regex(entry)
+    for i, v in enumerate(views[:cfg.get("contents_window", 60)]):
+        if re.sub(r"\s+", "", v) not in ("目录", "目次"):
+            continue
+        j = i + 1
+        while j < len(views) and rx.search(views[j]):
+            j += 1
+        return set(range(i, j)) if j - i > 2 else set()
+    return set()
+
+
 _LONG = 20   # characters: a paragraph long enough that a verbatim repeat is a copy
 
 
@@ -363,9 +383,10 @@ def clean(doc: Document, rules: RuleSet) -> Document:
     furniture = doc.page_meta.setdefault("furniture", [])
     keep = _signature_block(views, rules, cfg)
     fields = _field_lines(doc, views, rules, cfg)
+    contents = _table_of_contents(views, rules, cfg)
     kept = []
     for i, (block, view) in enumerate(zip(doc.blocks, views)):
-        reason = "field-line" if i in fields else None
+        reason = "field-line" if i in fields else ("table-of-contents" if i in contents else None)
         if reason is None and block.kind != "table_row" and i not in keep \
                 and not _first(rules, cfg.get("keep_rules", []), view):
             reason = _first(rules, cfg["rules"], view) or _first(rules, cfg.get("spam_rules", []), view)

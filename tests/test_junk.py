@@ -96,3 +96,16 @@ def test_a_metadata_table_run_into_lines_becomes_page_fields(rules):
     # one label in a body line is no table: 文号 in prose stays
     body = "某局关于报送材料的通知\n各单位:\n文号等信息请于5日内报送。\n某局\n2020年7月7日\n"
     assert any(b.text.startswith("文号等信息") for b in clean(read_bytes(body.encode("utf-8"), "y.txt"), rules).blocks)
+
+
+def test_a_table_of_contents_under_its_heading_is_not_structure(rules):
+    # 目录 and the numbered part names under it (a budget's contents page): furniture, so
+    # the tree does not take each for an empty section; the parts themselves stay
+    from pipeline.ingest import read_bytes
+
+    text = ("某区2025年区级单位预算\n预算单位：某区人民政府办公室\n目录\n一、单位主要职能\n二、名词解释\n"
+            "1. 2025年单位收入预算总表\n某区人民政府办公室主要职能\n主要职能包括：\n1.负责区政府日常运转工作。\n"
+            "名词解释\n（一）财政拨款收入：是指区级财政当年拨付的资金。\n")
+    lines = [b.text for b in clean(read_bytes(text.encode("utf-8"), "x.txt"), rules).blocks]
+    assert "目录" not in lines and "一、单位主要职能" not in lines and "二、名词解释" not in lines
+    assert "某区人民政府办公室主要职能" in lines and "1.负责区政府日常运转工作。" in lines

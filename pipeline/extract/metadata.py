@@ -676,8 +676,14 @@ def extract(doc: Document, view: str, root, rules) -> dict:
 
     # 主送机关: the first line ending with a colon, before the body.
     recipients: list[str] = []
+    numbered = 0
     for i, v in enumerate(bviews[:30]):
         if blocks[i].kind == "table_row":
+            continue
+        if mr.match("heading-number", v):
+            numbered += 1
+            if numbered >= 3:
+                break       # well into the body's items: a colon line now introduces a list
             continue
         m = mr.match("recipients-line", v)
         if m and len(v) <= 300 and not mr.match("heading-number", v) and not mr.search("not-recipients", v):
