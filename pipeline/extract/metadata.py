@@ -468,8 +468,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         m = mr.search("doc-number", v)
         if m and (len(v) <= 40 or m.start() == 0 or (title_i is not None and i == title_i)) and "《" not in v[: m.start()]:
             # (a number line set letter-spaced, 辽 农渔 〔 2021 〕 8 号, is read without its spaces)
-            spaced = blocks[i].text.split()
-            line = "".join(spaced) if len(spaced) > 2 and all(len(t) <= 4 for t in spaced) else blocks[i].text
+            tokens = blocks[i].text.split()
+            line = "".join(tokens) if len(tokens) > 2 and all(len(t) <= 4 for t in tokens) else blocks[i].text
             doc_number, number_i = normalize_doc_number(line, rules), i
             break
     order_by = None      # who issued the order whose number this is (环境保护部令第17号)
@@ -640,7 +640,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         and any(mr.search("covering-forward", v) for v in bviews[:sig_i])
     if covering:
         issuer = signer
-        if number_i is not None and number_i > sig_i:
+        if number_i is not None and sig_i is not None and number_i > sig_i:
             enclosed_number, doc_number = doc_number, None
     if issuer is None and order_by and mr.search("unit-end", order_by):
         issuer = order_by    # the order's own number names its issuer before a page's 发布机构 field does
