@@ -41,7 +41,6 @@ register_schema(
             "head_max_chars": {"type": "integer", "minimum": 0},
             "field_lines_window": {"type": "integer", "minimum": 0},
             "field_value_max_chars": {"type": "integer", "minimum": 1},
-            "field_labels": {"type": "array", "items": {"type": "string", "minLength": 1}},
             "contents_window": {"type": "integer", "minimum": 0},
             "contents_entry_pattern": {"type": "string"},
             "head_rules": _PATTERN_LIST,
@@ -264,7 +263,8 @@ def _field_lines(doc: Document, views: list[str], rules: RuleSet, cfg: dict) -> 
     page_meta['info_table'] (where the metadata extractor reads 文号 and 名称), and the lines
     are furniture. A line counts when it opens with a label and holds a second one, or when a
     line next to it is such a line too (a table row per line)."""
-    labels = cfg.get("field_labels") or []
+    # the same labels a served page's metadata table has (html_info_labels)
+    labels = [w for r in cfg.get("html_info_labels") or [] for w in r.get("words") or []]
     if not labels:
         return set()
     alt = "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(labels, key=len, reverse=True))

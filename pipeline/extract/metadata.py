@@ -686,7 +686,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                 break       # well into the body's items: a colon line now introduces a list
             continue
         m = mr.match("recipients-line", v)
-        if m and len(v) <= 300 and not mr.match("heading-number", v) and not mr.search("not-recipients", v):
+        if m and len(v) <= 300 and not mr.search("not-recipients", v):
             line = blocks[i].text.strip()
             number = mr.search("doc-number", v)
             if number and number.start() == 0:
