@@ -43,6 +43,33 @@ def could_match(words: list[re.Pattern], text: str, pos: int = 0, endpos: int | 
     return all(w.search(text, pos, end) for w in words)
 
 
+def context_free(pattern: str, flags: int = 0) -> bool:
+    """True when whether ``pattern`` matches inside a stretch of text depends only on the
+    characters it consumes: no anchors (^ $ \\b) and no look-arounds, which see past the
+    ends of a part cut from a document. Such a pattern that finds nothing in a whole
+    document finds nothing in any part of it."""
+    try:
+        parsed = P.parse(pattern, flags)
+    except re.error:
+        return False
+    return _context_free(list(parsed))
+
+
+def _context_free(items: list) -> bool:
+    for op, av in items:
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT, C.GROUPREF, C.GROUPREF_EXISTS):
+            return False
+        if op is C.SUBPATTERN and not _context_free(list(av[3])):
+            return False
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and not _context_free(list(av[2])):
+            return False
+        if op is C.ATOMIC_GROUP and not _context_free(list(av)):
+            return False
+        if op is C.BRANCH and not all(_context_free(list(alt)) for alt in av[1]):
+            return False
+    return True
+
+
 def _sequence(items: list) -> list[set[str]]:
     """The required runs of a sequence of parsed items: consecutive items each of which
     is a known set of strings form one run (their strings concatenated)."""

@@ -62,16 +62,21 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     notes = units.scope_notes(view, rules)
     short_names = units.document_short_names(view, rules)
     ops = thresholds.document_ops(view, rules)   # the document's own definitions, looked up once
+    # the rules that can match anywhere in the document, found once: each part then
+    # loops over those only (the same facts; a document uses a third to a half of them)
+    live_deadlines = deadlines.live_rules(view, rules)
+    live_thresholds = thresholds.live_rules(view, rules)
+    live_units = units.live_sentence_rules(view, rules)
     task_facts = []
     for t in found:
         if t.row is not None:       # a task-table row: read cell by cell
             task_facts.append(tables.row_facts(view, t, rules, doc_date))
             continue
         facts: list[Fact] = []
-        facts += units.with_scope_notes(units.find_units(view, t.spans(), rules, first_lead_from, short_names), t.start, notes)
+        facts += units.with_scope_notes(units.find_units(view, t.spans(), rules, first_lead_from, short_names, live_units), t.start, notes)
         for s, e in t.spans():
-            facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names, year_hint, standing), s)
-            facts += _shift(thresholds.find_thresholds(view[s:e], rules, ops=ops), s)
+            facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names, year_hint, standing, live_deadlines), s)
+            facts += _shift(thresholds.find_thresholds(view[s:e], rules, ops=ops, live=live_thresholds), s)
         task_facts.append(facts)
     refs = references.find_references(view, rules)
     # the document's own 发文字号 (a page's metadata block, a header line) cites nothing
@@ -99,8 +104,8 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
             continue
         pieces = _cells(view, b.start, b.end) if b.kind == "table_row" else [(b.start, b.end)]
         for s, e in pieces:
-            loose += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names, year_hint, standing), s)
-            loose += _shift(thresholds.find_thresholds(view[s:e], rules, ops=ops), s)
+            loose += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names, year_hint, standing, live_deadlines), s)
+            loose += _shift(thresholds.find_thresholds(view[s:e], rules, ops=ops, live=live_thresholds), s)
     return Analysis(doc, view, simplified, root, found, task_facts, meta, refs, mets, loose)
 
 

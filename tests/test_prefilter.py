@@ -51,3 +51,36 @@ def test_never_rules_out_a_match(rules):
                     ruled_out += 1
                     assert rx.search(line, pos, end) is None, (p, line[pos:end])
     assert ruled_out > 10_000
+
+
+@pytest.mark.parametrize("pattern, free", [
+    ("内", True),
+    ("(?:[日号]|\\d|[时点午])(?:之前|以前|前|为止|止)", True),
+    ("(?<!x)前", False),           # a look-behind sees past the start of a part
+    ("^前", False),
+    ("a(?:b|(?=c))", False),
+    ("\\bx", False),
+    ("(a)\\1", False),
+])
+def test_context_free(pattern, free):
+    assert prefilter.context_free(pattern) is free
+
+
+def test_live_rules_change_no_answer(rules):
+    """A document's live rules (those that can match somewhere in it) give every part
+    the facts all rules give it, and leave many rules out."""
+    from pipeline.extract import deadlines, thresholds, units
+
+    left_out = 0
+    for path in sorted((CORPUS / "raw").rglob("*.txt"))[::9]:
+        view = match_view(path.read_bytes().decode("utf-8", "replace"))
+        live_d, live_t = deadlines.live_rules(view, rules), thresholds.live_rules(view, rules)
+        live_u = units.live_sentence_rules(view, rules)
+        left_out += len(deadlines.prepared(rules).rules) - len(live_d) + len(units.matcher(rules).sentence_rules) - len(live_u)
+        parts = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", view)]
+        for s, e in parts:
+            part = view[s:e]
+            assert deadlines.find_deadlines(part, rules) == deadlines.find_deadlines(part, rules, live=live_d)
+            assert thresholds.find_thresholds(part, rules) == thresholds.find_thresholds(part, rules, live=live_t)
+        assert units.find_units(view, parts, rules) == units.find_units(view, parts, rules, live=live_u)
+    assert left_out > 100

@@ -23,6 +23,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import prefilter
 from ..model import Fact
 from ..rules import RuleError, RuleSet, register_schema, rule_list_schema
 from ..workdays import add_workdays, festival_day
@@ -113,6 +114,7 @@ class _Rule:
     reject_before: list[re.Pattern] = field(default_factory=list)
     reject_after: list[re.Pattern] = field(default_factory=list)
     trigger: re.Pattern | None = None
+    trigger_context_free: bool = False     # see live_rules
     cue: re.Pattern | None = None
 
 
@@ -175,6 +177,7 @@ class DeadlineRules:
                 rule.cue = self.compile(r["cue_pattern"], where)
             if r.get("trigger_pattern"):
                 rule.trigger = self.compile(r["trigger_pattern"], where)
+                rule.trigger_context_free = prefilter.context_free(rule.trigger.pattern)
             if r.get("reject_after_pattern"):
                 # matched at the end of the match (match(text, e)), where a leading '^'
                 # would never match: it is dropped, so '^以上' means what it says
@@ -255,15 +258,26 @@ def prepared(rules: RuleSet) -> DeadlineRules:
 # --------------------------------------------------------------------------------------
 # Extraction
 # --------------------------------------------------------------------------------------
+def live_rules(document: str, rules: RuleSet) -> tuple[_Rule, ...]:
+    """The rules that can match somewhere in ``document`` (a match view): a rule whose
+    trigger word occurs nowhere in the document matches in none of its parts. Computed
+    once per document and passed to find_deadlines as ``live``: the same facts, shorter
+    loops over the parts (a document uses about half of the rules)."""
+    dr = prepared(rules)
+    return tuple(r for r in dr.rules if r.trigger is None or not r.trigger_context_free
+                 or r.trigger.search(document))
+
+
 def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
                    self_names: frozenset[str] = frozenset(), year_hint: int | None = None,
-                   standing: bool = False) -> list[Fact]:
+                   standing: bool = False, live: tuple[_Rule, ...] | None = None) -> list[Fact]:
     """Deadline facts in ``text`` (a match view), sorted by start, non-overlapping.
 
     ``self_names``: the titles and short names of the document itself, so that
     《实施意见》公布30日内 resolves when 《实施意见》 is this document's own short name.
     ``standing``: the document is a standing rule (条例, 办法, 细则): a month and day
-    with no year (六月十五日前) recur every year."""
+    with no year (六月十五日前) recur every year.
+    ``live``: live_rules of the document ``text`` is part of (default: every rule)."""
     dr = prepared(rules)
     # Without a date, the document's year (title, 发文字号) still places 年底前 / 8月底前;
     # relative deadlines are only resolved from a real date.
@@ -272,7 +286,7 @@ def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
     stripped_start = len(text) - len(text.lstrip())
     stripped_end = len(text.rstrip())
     windows_of: dict[re.Pattern, list[list[int]]] = {}   # rules share triggers (内, 每): scan each once
-    for rule in dr.rules:
+    for rule in dr.rules if live is None else live:
         if rule.spec.get("whole_text"):
             m = rule.rx.fullmatch(text, stripped_start, stripped_end)
             matches = [m] if m else []

@@ -421,8 +421,15 @@ class ThresholdMatcher:
             spans += [(*m.span(), contained_only) for m in rx.finditer(text)]
         return spans
 
-    def candidates(self, text: str, after_ops: dict[str, str]):
-        for order, (rule, rx) in enumerate(self.rules):
+    def live(self, document: str) -> tuple[int, ...]:
+        """The rules (by order) that can match somewhere in ``document``: one lacking a
+        word it needs matches in none of the document's parts (see find_thresholds)."""
+        return tuple(order for order, words in enumerate(self.words)
+                     if not words or prefilter.could_match(words, document))
+
+    def candidates(self, text: str, after_ops: dict[str, str], live: tuple[int, ...] | None = None):
+        for order in range(len(self.rules)) if live is None else live:
+            rule, rx = self.rules[order]
             words = self.words[order]
             if words and not prefilter.could_match(words, text):
                 continue
@@ -595,13 +602,21 @@ def document_ops(document: str, rules: RuleSet) -> dict[str, str]:
     return matcher(rules).after_ops(document)
 
 
+def live_rules(document: str, rules: RuleSet) -> tuple[int, ...]:
+    """The rules that can match somewhere in ``document`` (a match view), computed once
+    per document and passed to find_thresholds as ``live``: the same facts, shorter loops
+    over the parts (a document uses about a third of the rules)."""
+    return matcher(rules).live(document)
+
+
 def find_thresholds(text: str, rules: RuleSet, document: str | None = None,
-                    ops: dict[str, str] | None = None) -> list[Fact]:
+                    ops: dict[str, str] | None = None, live: tuple[int, ...] | None = None) -> list[Fact]:
     """Thresholds in ``text`` (a match view: simplified, width-folded), in text order.
 
     ``document``: the match view of the whole document when ``text`` is a part of it;
     definitions such as 本办法所称以下不包括本数 are looked up there. ``ops``: the same,
     precomputed by document_ops (it takes precedence over ``document``).
+    ``live``: live_rules of the document ``text`` is part of (default: every rule).
 
     Overlapping candidates are resolved longest first, then by rule order.
     ``data``: op, value (number, or [low, high] for between), unit, subject (in the
@@ -611,7 +626,7 @@ def find_thresholds(text: str, rules: RuleSet, document: str | None = None,
     tm = matcher(rules)
     if ops is None:
         ops = tm.after_ops(text if document is None else document)
-    cands = list(tm.candidates(text, ops))
+    cands = list(tm.candidates(text, ops, live))
     for s, e, contained_only in tm.excluded(text):
         if contained_only:
             cands = [c for c in cands if not (s < c[1].end <= e)]

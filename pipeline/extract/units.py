@@ -772,13 +772,21 @@ def _first_listed_lead(facts: list[Fact]) -> list[Fact]:
     return facts
 
 
+def live_sentence_rules(view: str, rules: RuleSet) -> tuple[dict, ...]:
+    """The sentence rules that can match somewhere in ``view`` (a document's match view):
+    one lacking a word it needs matches on none of its lines. Computed once per document
+    and passed to find_units as ``live``: the same facts, shorter loops over the lines."""
+    return tuple(r for r in matcher(rules).sentence_rules if rules.could_match(r["pattern"], view))
+
+
 def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
-               first_lead_from: int | None = None, known: frozenset[str] = frozenset()) -> list[Fact]:
+               first_lead_from: int | None = None, known: frozenset[str] = frozenset(),
+               live: tuple[dict, ...] | None = None) -> list[Fact]:
     """Every unit assignment inside the given spans of the match view.
 
     ``first_lead_from``: the offset after which lists name their lead first
     (see first_listed_lead_from). ``known``: the document's short names for units
-    (see document_short_names)."""
+    (see document_short_names). ``live``: live_sentence_rules of ``view`` (default: every rule)."""
     m = matcher(rules).with_known(known)
 
     def listed(found: list[Fact], at: int) -> list[Fact]:
@@ -813,7 +821,7 @@ def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
                 if found:
                     facts += found
                     taken.append((gs - 1, ge + 1))
-            for r in m.sentence_rules:
+            for r in m.sentence_rules if live is None else live:
                 if not rules.could_match(r["pattern"], view, ls, le):
                     continue        # the line lacks the rule's verb: no scan (most lines)
                 for hit in rules.regex(r["pattern"]).finditer(view, ls, le):
