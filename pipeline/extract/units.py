@@ -221,16 +221,19 @@ class UnitMatcher:
         return list(zip(cuts, cuts[1:] + [len(name)]))
 
     def _merge_places(self, items, text, offset):
-        """各区、县级市 is one unit: a place-kind item joins the item after it."""
+        """各区、县级市 is one unit: a place-kind item joins the item after it, and so does a
+        run of them (各省、自治区、直辖市交通部门 is one unit)."""
         if self.place_only is None:
             return items
         out = []
+        places_only = False     # the last item so far names only kinds of places
         for it in items:
             prev = out[-1] if out else None
-            if prev and self.place_only.match(prev[2]) and text[prev[1] - offset:it[0] - offset] == "、":
+            if prev and places_only and text[prev[1] - offset:it[0] - offset] == "、":
                 out[-1] = (prev[0], it[1], text[prev[0] - offset:it[1] - offset], prev[3] or it[3])
             else:
                 out.append(it)
+            places_only = bool(self.place_only.match(it[2]))
         return out
 
     def _split_and(self, piece: str) -> list[tuple[int, int]]:
