@@ -421,12 +421,6 @@ class ThresholdMatcher:
             spans += [(*m.span(), contained_only) for m in rx.finditer(text)]
         return spans
 
-    def live(self, document: str) -> tuple[int, ...]:
-        """The rules (by order) that can match somewhere in ``document``: one lacking a
-        word it needs matches in none of the document's parts (see find_thresholds)."""
-        return tuple(order for order, words in enumerate(self.words)
-                     if not words or prefilter.could_match(words, document))
-
     def candidates(self, text: str, after_ops: dict[str, str], live: tuple[int, ...] | None = None):
         for order in range(len(self.rules)) if live is None else live:
             rule, rx = self.rules[order]
@@ -605,8 +599,10 @@ def document_ops(document: str, rules: RuleSet) -> dict[str, str]:
 def live_rules(document: str, rules: RuleSet) -> tuple[int, ...]:
     """The rules that can match somewhere in ``document`` (a match view), computed once
     per document and passed to find_thresholds as ``live``: the same facts, shorter loops
-    over the parts (a document uses about a third of the rules)."""
-    return matcher(rules).live(document)
+    over the parts (a document uses about a third of the rules). A rule lacking a word it
+    needs in the whole document matches in none of its parts. The rules by their order."""
+    return tuple(order for order, words in enumerate(matcher(rules).words)
+                 if not words or prefilter.could_match(words, document))
 
 
 def find_thresholds(text: str, rules: RuleSet, document: str | None = None,
