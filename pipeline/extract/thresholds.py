@@ -508,6 +508,8 @@ class ThresholdMatcher:
         note = (g.get("note") or "") + (g.get("note_after") or "")
         if note and self.exclusive_note.search(note):
             op = {">=": ">", "<=": "<"}.get(op, op)  # 5年(不含)以上, 10亩以下(不含10亩)
+        elif note:
+            op = {">": ">=", "<": "<="}.get(op, op)  # 超过2次(含2次): the bound itself counts
         if g.get("approx") and (op_kind != "comparator" or pre_class_of(self, pre) == "weak"):
             op = "=="  # 达到85%左右: 左右 states a target, whatever the verb
 
