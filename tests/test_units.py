@@ -95,6 +95,17 @@ def test_first_listed_unit_leads_after_a_note(rules):
     assert isinstance(doc, Document)
 
 
+def test_a_note_inside_a_unit_bracket_covers_that_bracket_too(rules):
+    """[市体育局，各区政府，列第一位的为牵头单位，下同] closing the first item: its own first
+    unit leads, as do the first units of the later brackets (corpus 1353); 足协 is a unit."""
+    text = ("某市足球发展若干措施\n（一）加强组织领导。领导小组每年开展工作评估。[市体育局，各区、县（市）政府，列第一位的为牵头单位，下同]\n"
+            "（二）做大做强足球协会。健全各级足球协会党组织。[市体育局、市民政局，各区、县（市）政府，市足协]\n")
+    got = [units for _, units in _units_by_task(text, rules)]
+    assert got == [[("市体育局", "lead"), ("各区、县（市）政府", "responsible")],
+                   [("市体育局", "lead"), ("市民政局", "responsible"), ("各区、县（市）政府", "responsible"),
+                    ("市足协", "responsible")]]
+
+
 def _units_by_task(text: str, rules) -> list[tuple[str, list[tuple[str, str]]]]:
     """A TXT document's tasks, each with its units (as written) and their roles."""
     from pipeline.ingest import read_bytes

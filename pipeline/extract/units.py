@@ -722,7 +722,16 @@ def first_listed_lead_from(view: str, rules: RuleSet) -> int | None:
     sentence = max(view.rfind(c, 0, hit.start()) for c in "。;\n") + 1
     if m.first_lead_scope_rx is not None and m.first_lead_scope_rx.search(view, sentence, hit.start()):
         return 0
-    return hit.end()
+    # a note at the end of a unit bracket ([市体育局，各区政府，列第一位的为牵头单位，下同])
+    # covers that bracket's own list too
+    line_start = view.rfind("\n", 0, hit.start()) + 1
+    opened: list[int] = []
+    for i in range(line_start, hit.start()):
+        if view[i] in OPEN:
+            opened.append(i)
+        elif view[i] in CLOSE and opened:
+            opened.pop()
+    return opened[0] if opened else hit.end()
 
 
 def document_short_names(view: str, rules: RuleSet) -> frozenset[str]:
