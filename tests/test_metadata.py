@@ -595,3 +595,15 @@ def test_a_joint_signature_on_one_line_signs_for_each_body(rules):
     assert meta["issued_on"] == "2022-06-30"
     assert meta["issuer"] == "某某区财政金融局"
     assert meta["issuers"] == ["某某区财政金融局", "某某区行政审批局"]
+
+
+def test_recipients_field_after_the_body(rules):
+    """A 公文 in the 主旨 form names its recipients after the body (正本：…), wrapped over
+    lines by the page and with the 副本 field glued to its end (corpus 1324, 1397)."""
+    text = ("財政部 書函\n主旨：請貴機關派員參加研習會，請查照。\n說明：\n一、請於113年7月10日前完成報名。\n"
+            "正本：內政部、外交部、國防部、教育部、法務部、經濟部、交通部、文化部、衛生福\n"
+            "利部、勞動部、各直轄市及縣市政府副本：財政部賦稅署\n")
+    meta = _meta_of_text(text, rules)
+    assert meta["recipients"] == ["內政部", "外交部", "國防部", "教育部", "法務部", "經濟部", "交通部", "文化部",
+                                  "衛生福利部", "勞動部", "各直轄市及縣市政府"]
+    assert meta["cc"] == ["財政部賦稅署"]

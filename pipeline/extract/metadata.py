@@ -29,7 +29,7 @@ REQUIRED = ("title-about", "title-doc-type", "title-forwards", "title-tail", "ti
             "title-qualifier", "title-version-note", "title-number-tail", "title-status-mark", "seal-note", "doc-number", "order-number", "title-serial-number", "title-core",
             "date", "date-chinese-numerals", "date-roc", "date-line", "promulgated", "adopted-by-meeting", "published-date",
             "unit-end", "issuer-in-title", "issuer-before-year", "issuer-after-year", "source-line", "issuer-opens-title", "self-named-issuer", "order-issuer", "not-an-issuer",
-            "recipients-line", "recipients-inline", "not-recipients", "place-name", "heading-number", "cc-label",
+            "recipients-line", "recipients-inline", "recipients-label", "not-recipients", "place-name", "heading-number", "cc-label",
             "attachments-label", "annex-heading", "attachment-item", "printed-line", "enclosing-title",
             "classification", "urgency", "year-stated")
 _TITLE_RULES = ("title-about", "title-doc-type", "title-forwards")
@@ -216,6 +216,9 @@ _PLACE_EACH = re.compile(r"各(?:有关|相关)?(?:乡镇|乡|镇|街道|县|区
 
 
 _OFFICE_END = re.compile(r"(?:局|委|委员会|办|办公室|厅)$")
+# a line that starts a field of its own (副本：, 抄送：, 附件：) ends a wrapped recipients field
+_FIELD_START = re.compile(r"^\s*[^、,;:。\s]{1,6}\s*:")
+_CC_GLUED = re.compile(r"(?:副\s*本|抄\s*送)\s*:\s*")
 
 
 def _placed_office(name: str) -> bool:
@@ -701,6 +704,32 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                 continue    # a sentence ending in a colon (…提出如下工作措施：) is not the 主送 line
             break
 
+    def after_label(label_rule: str) -> list[str]:
+        for i, v in enumerate(bviews):
+            m = mr.match(label_rule, v)
+            if m:
+                return _split_names(blocks[i].text.strip()[m.end():].rstrip("。"), rules)
+        return []
+
+    cc_glued = ""
+    if not recipients:
+        # a labelled field (正本：A、B after a 主旨/說明 body, 主送：… in the imprint), read on
+        # over the lines a page wrapped it onto; a 副本 / 抄送 field glued to its end is the cc
+        for i, v in enumerate(bviews):
+            m = mr.match("recipients-label", v)
+            if not m:
+                continue
+            field = blocks[i].text.strip()[m.end():]
+            for j in range(i + 1, min(i + 8, len(bviews))):
+                if len(bviews[j - 1]) < 20 or bviews[j - 1].rstrip().endswith("。") or blocks[j].kind == "table_row" \
+                        or mr.match("heading-number", bviews[j]) or _FIELD_START.match(bviews[j]):
+                    break
+                field += blocks[j].text.strip()
+            cut = _CC_GLUED.search(match_view(field))
+            if cut:
+                field, cc_glued = field[: cut.start()], field[cut.end():]
+            recipients = _split_names(field.rstrip("。"), rules)
+            break
     if not recipients:
         # a crawled page glues the body to the 主送 line (各片区管理局，区直各单位：《…》已经…
         # 同意，现印发给你们): two or more names that are all organisations, or one collective
@@ -715,14 +744,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                 recipients = names
                 break
 
-    def after_label(label_rule: str) -> list[str]:
-        for i, v in enumerate(bviews):
-            m = mr.match(label_rule, v)
-            if m:
-                return _split_names(blocks[i].text.strip()[m.end():].rstrip("。"), rules)
-        return []
-
-    cc = after_label("cc-label")
+    cc = after_label("cc-label") or (_split_names(cc_glued.rstrip("。"), rules) if cc_glued else [])
     attachments = []
     for i, v in enumerate(bviews):
         m = mr.match("attachments-label", v)
