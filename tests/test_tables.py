@@ -136,6 +136,28 @@ def test_continuation_row_after_page_break_is_merged(rules):
     assert any(k.startswith("task:cont") for k in found[0].row)
 
 
+def test_headerless_table_after_a_task_table_carries_on(rules):
+    """A Word task table split over two pages into two tables, the header not repeated
+    (corpus 1384): the second table's rows are tasks with the first table's columns; a
+    headerless table after a long paragraph is not."""
+    blocks = [Block("paragraph", "重点工作责任分工表")]
+    rows0 = [["序号", "任务内容", "牵头单位", "配合单位"], ["1", "抓好重点项目建设。", "市发展改革委", "市财政局"]]
+    rows1 = [["2", "健全精准扶贫机制。", "市扶贫局", "市民政局"]]
+    for cells in rows0:
+        blocks.append(Block("table_row", "\t".join(cells), cells=cells, table=0))
+    blocks.append(Block("paragraph", "— 3 —"))
+    for cells in rows1:
+        blocks.append(Block("table_row", "\t".join(cells), cells=cells, table=1))
+    doc = Document(source="t", format="docx", blocks=blocks).build()
+    view, found = _tasks(doc, rules)
+    assert len(found) == 2
+    facts = tables.row_facts(view, found[1], rules, None)
+    assert [(f.data["unit"], f.data["role"]) for f in facts if f.kind == "unit"] == [("市扶贫局", "lead"), ("市民政局", "co")]
+    blocks.insert(4, Block("paragraph", "以上任务由各单位认真落实，并按时报送工作进展情况。"))
+    doc = Document(source="t", format="docx", blocks=blocks).build()
+    assert len(_tasks(doc, rules)[1]) == 1
+
+
 def test_group_rows_and_group_column_join_the_path(rules):
     doc = _doc([
         (["类别", "工作任务", "责任单位"], None),

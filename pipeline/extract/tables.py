@@ -197,12 +197,16 @@ def find_table_tasks(doc: Document, view: str, root: Node, rules: RuleSet,
     cfg = _config(rules)
     paths = _node_paths(root)
     tasks: list[Task] = []
+    previous: tuple[int, list[str | None]] | None = None    # the last task table: its end, its columns
     for _, blocks in sorted(tables_of(doc).items(), key=lambda kv: kv[1][0]):
         rows = [_Row(i, list(doc.blocks[i].cells or [doc.blocks[i].text]), _cell_spans(doc, i)) for i in blocks]
         head = _find_header(doc, rows, rules, cfg)
+        if head is None and previous is not None and _table_carries_on(doc, previous, blocks[0], rows):
+            head = (-1, previous[1])     # a task table continued on the next page, its header not repeated
         if head is None:
             continue
         k, roles = head
+        previous = (blocks[-1], roles)
         base_path = list(paths.get(blocks[0], []))
         tasks += _rows_to_tasks(doc, view, rows[k + 1:], roles, base_path, rules, cfg)
         if regions is not None:
@@ -339,6 +343,15 @@ def _flat_task(doc, view, row: list[int], roles: list[str], path: list[str], rul
         return None
     start = doc.blocks[row[0]].start
     return Task(path, start, doc.blocks[row[-1]].end, [], "table", out)
+
+
+def _table_carries_on(doc: Document, previous: tuple[int, list[str | None]], first: int, rows: list[_Row]) -> bool:
+    """A headerless table right after a task table (nothing between them but page
+    furniture) with that table's number of columns carries on its rows."""
+    end, roles = previous
+    between = doc.blocks[end + 1:first]
+    return len(between) <= 3 and all(len(b.text.strip()) <= 12 for b in between) \
+        and all(len(r.cells) == len(roles) for r in rows)
 
 
 def _find_header(doc, rows: list[_Row], rules, cfg) -> tuple[int, list[str | None]] | None:
