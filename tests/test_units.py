@@ -106,6 +106,17 @@ def test_a_note_inside_a_unit_bracket_covers_that_bracket_too(rules):
                     ("市足协", "responsible")]]
 
 
+def test_a_body_then_its_duties(rules):
+    """（一）X由…组成，其职责是： over numbered items: each item is X's duty (corpus 1413)."""
+    text = ("某银行信息系统应急管理规范\n第八条银行业金融机构应组建应急团队。\n"
+            "（一）应急领导小组由高管人员任组长，各相关职能部门负责人为应急领导小组成员，其职责是：\n"
+            "1．负责信息系统突发事件的应急指挥；\n2．明确新闻发布人；\n"
+            "（二）应急执行小组由业务管理部门等派员组成，对应急领导小组负责，其职责是：\n"
+            "1．实施具体应急处置工作；\n2．收集分析应急处置信息。\n")
+    got = [units for task, units in _units_by_task(text, rules) if task.startswith(("1", "2"))]
+    assert got == [[("应急领导小组", "responsible")]] * 2 + [[("应急执行小组", "responsible")]] * 2
+
+
 def _units_by_task(text: str, rules) -> list[tuple[str, list[tuple[str, str]]]]:
     """A TXT document's tasks, each with its units (as written) and their roles."""
     from pipeline.ingest import read_bytes

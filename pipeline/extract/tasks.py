@@ -300,7 +300,7 @@ def _unit_heading(doc, node: Node | None, view: str, rules,
     if view[colon] == ":" and _DUTY_LEAD_IN.search(view, b.start, colon + 1):
         # （一）区交建局是…主管部门，履行下列职责： over 1.…9.: the items are the body's duties
         found = units_mod.find_units(view, [(b.start, b.end)], rules, known=known)
-        if any(f.rule in ("authority-duties", "duties-heading") for f in found):
+        if any(f.rule in units_mod.duty_list_rules(rules) for f in found):
             return (b.start, b.end)
     if view[colon] != ":":
         # （一）精准识别，建档立卡工作。（主办处室：统计信息处）over 1、2、3: the heading's role

@@ -30,7 +30,9 @@ register_schema(
     "units.yml",
     rule_list_schema(
         {"kind": {"enum": ["line", "sentence"]}, "pattern": {"type": "string"},
-         "bare_names": {"type": "boolean"}, "role": {"enum": ["lead", "co", "responsible"]}},
+         "bare_names": {"type": "boolean"}, "role": {"enum": ["lead", "co", "responsible"]},
+         # the heading this rule finds a unit in opens that unit's list of duties (the items under it)
+         "opens_duty_list": {"type": "boolean"}},
         required=("name", "kind", "pattern"),
         top={
             "suffixes": _STR_LIST, "prefixes": _STR_LIST,
@@ -342,6 +344,11 @@ def bracket_groups(view: str, start: int, end: int) -> list[tuple[int, int, bool
     if depth and open_at is not None:
         groups.append((open_at + 1, end, False))
     return groups
+
+
+def duty_list_rules(rules: RuleSet) -> frozenset[str]:
+    """Names of the rules whose unit heading opens a list of that unit's duties."""
+    return frozenset(r["name"] for r in matcher(rules).sentence_rules if r.get("opens_duty_list"))
 
 
 def matcher(rules: RuleSet) -> UnitMatcher:
