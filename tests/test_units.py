@@ -117,6 +117,16 @@ def test_a_body_then_its_duties(rules):
     assert got == [[("应急领导小组", "responsible")]] * 2 + [[("应急执行小组", "responsible")]] * 2
 
 
+def test_a_unit_line_above_the_items_names_their_unit(rules):
+    """一、综合组。组长：… ⏎ 责任处室：某处 ⏎ 相关工作： ⏎ 1.… 2.…: each item is that unit's
+    (corpus 1426)."""
+    text = ("某局活动工作分工方案\n一、综合组。组长：王某。副组长：李某\n责任处室：社会扶贫处\n相关工作：\n"
+            "1.拟制系列活动方案并呈报省领导。\n2.协调省通信管理局在活动期间发送公益短信。\n"
+            "二、宣传组。组长：张某\n责任处室：办公室\n相关工作：\n1.组织媒体开展集中宣传报道。\n")
+    got = [units for task, units in _units_by_task(text, rules) if task[:1].isdigit()]
+    assert got == [[("社会扶贫处", "responsible")], [("社会扶贫处", "responsible")], [("办公室", "responsible")]]
+
+
 def _units_by_task(text: str, rules) -> list[tuple[str, list[tuple[str, str]]]]:
     """A TXT document's tasks, each with its units (as written) and their roles."""
     from pipeline.ingest import read_bytes

@@ -324,6 +324,12 @@ def _duty_lead_in(doc, node: Node, view: str, rules, known: frozenset[str] = fro
     before = [i for i in node.body if first_child is None or i < first_child]
     if not before:
         return None
+    # 一、综合组。组长：… ⏎ 责任处室：某处 ⏎ 相关工作： ⏎ 1.… 2.…: a labelled unit line
+    # above the items names the unit of each of them
+    for i in before:
+        u = doc.blocks[i]
+        if u.kind != "table_row" and units_mod.is_unit_line(view[u.start:u.end], rules):
+            return (u.start, u.end)
     b = doc.blocks[before[-1]]
     if b.kind == "table_row" or not _DUTY_LEAD_IN.search(view, b.start, b.end):
         return None
