@@ -316,8 +316,9 @@ _DUTY_LEAD_IN = re.compile(r"(?:职责|职能|任务分工)(?:是|为|如下|主
 
 
 def _duty_lead_in(doc, node: Node, view: str, rules, known: frozenset[str] = frozenset()) -> tuple[int, int] | None:
-    """The span of the paragraph under a heading that opens with a unit and introduces the
-    numbered items below as its duties (协调小组负责…。具体职责：)."""
+    """The span of the paragraph under a heading that names the unit of the numbered items
+    below: a labelled unit line (责任处室：某处), or a paragraph that opens with a unit and
+    introduces the items as its duties (协调小组负责…。具体职责：)."""
     if not node.children or not node.body:
         return None
     first_child = node.children[0].block
