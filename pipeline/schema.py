@@ -177,7 +177,7 @@ PAGE = _closed("metadata of the web page or text header the document came with, 
 DOCUMENT = _closed("the document: where it came from and its 公文 metadata", {
     "id": _d("first 16 hex digits of the SHA-256 of the source bytes", type="string", pattern=DOC_ID),
     "source": _d("path of the input relative to the input folder", type="string"),
-    "format": _d("format sniffed from the bytes", enum=["pdf", "docx", "html", "txt", "ofd", "doc"]),
+    "format": _d("format sniffed from the bytes", enum=["pdf", "docx", "html", "txt", "ofd", "doc", "odt"]),
     "script": _d("script of the original text", enum=["simplified", "traditional", "mixed"]),
     "encoding": _d("TXT/HTML: the decoding used; null for other formats", type=["string", "null"]),
     "pages": _d("PDF/OFD: number of pages; null for other formats", type=["integer", "null"]),

@@ -27,7 +27,7 @@ register_schema(
 
 # Formats whose level_hint the author stated (a style, a tag, a # mark); a PDF's or an
 # OFD's hint is guessed from font sizes and would turn a bold sentence into a section.
-STATED_HINTS = frozenset({"docx", "doc", "html", "txt"})
+STATED_HINTS = frozenset({"docx", "doc", "odt", "html", "txt"})
 HINTED = "hinted"        # the style of a section made from an unnumbered stated heading
 
 # A numbered block longer than this, or with a sentence inside, is an item with a body

@@ -74,3 +74,51 @@ def test_doc_made_from_a_corpus_docx_reads_like_the_docx(tmp_path):
                                     autojunk=False).ratio()
     assert ratio >= 0.99, ratio
     assert len(got) == len(expected)
+
+
+# OpenDocument text (.odt): Taiwan's agencies publish in ODF; read through LibreOffice like a .doc.
+
+def _odf(mimetype: bytes) -> bytes:
+    """A zip holding an OpenDocument's mimetype and content.xml (enough for sniffing)."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", mimetype)
+        z.writestr("content.xml", "<office:document-content/>")
+    return buf.getvalue()
+
+
+def test_odt_sniffed_by_its_mimetype_other_opendocuments_skipped():
+    assert sniff(_odf(b"application/vnd.oasis.opendocument.text")) == "odt"
+    with pytest.raises(IngestError) as e:
+        sniff(_odf(b"application/vnd.oasis.opendocument.spreadsheet"))
+    assert e.value.status == "skipped" and "spreadsheet" in e.value.reason
+
+
+def test_odt_without_libreoffice_skipped_with_what_to_install(monkeypatch):
+    monkeypatch.setattr(doc_ingest.shutil, "which", lambda name: None)
+    with pytest.raises(IngestError) as e:
+        read_bytes(_odf(b"application/vnd.oasis.opendocument.text"), "notice.odt")
+    assert e.value.status == "skipped"
+    assert ".odt" in e.value.reason and "apt-get install libreoffice-writer-nogui" in e.value.reason
+
+
+@pytest.mark.skipif(doc_ingest.soffice() is None,
+                    reason="LibreOffice (soffice) is not installed: the .odt conversion is not exercised")
+def test_odt_made_from_a_corpus_docx_reads_like_the_docx(tmp_path):
+    src = SEEDS / "003_2f6965311e0af134.docx"
+    subprocess.run([doc_ingest.soffice(), "--headless", "--norestore",
+                    f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--convert-to", "odt", "--outdir", str(tmp_path), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    data = (tmp_path / (src.stem + ".odt")).read_bytes()
+    assert sniff(data) == "odt"
+    doc = read_bytes(data, "003.odt")
+    assert doc.format == "odt"
+    want = read_bytes(src.read_bytes(), src.name)
+    got = "".join(re.sub(r"\s+", "", b.text) for b in doc.blocks)
+    expected = "".join(re.sub(r"\s+", "", b.text) for b in want.blocks)
+    assert difflib.SequenceMatcher(None, got, expected, autojunk=False).ratio() >= 0.99
+    assert [b.kind for b in doc.blocks].count("table") == [b.kind for b in want.blocks].count("table")

@@ -9,7 +9,7 @@ import zipfile
 from ..model import Document, IngestError
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-FORMATS = ("pdf", "docx", "html", "txt", "ofd", "doc")
+FORMATS = ("pdf", "docx", "html", "txt", "ofd", "doc", "odt")
 
 # Signatures of formats we recognise but do not read; the reason goes to the report.
 _UNSUPPORTED = [
@@ -40,7 +40,7 @@ def sniff(data: bytes) -> str:
         if "word/document.xml" in names:
             return "docx"
         if "content.xml" in names:
-            raise IngestError("skipped", "OpenDocument (ODT) is not supported; save it as DOCX")
+            return _opendocument(data)
         if "OFD.xml" in names:
             return "ofd"
         if any(n.startswith("Doc_") for n in names):
@@ -72,6 +72,19 @@ def sniff(data: bytes) -> str:
     if controls > len(sample) * 0.02:
         raise IngestError("skipped", "binary data of unknown type")
     return "txt"
+
+
+def _opendocument(data: bytes) -> str:
+    """``odt`` for OpenDocument text (its first stored member, ``mimetype``, says which kind)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        try:
+            kind = z.read("mimetype").strip()
+        except (KeyError, zipfile.BadZipFile, RuntimeError, OSError, EOFError):
+            kind = b""
+    if kind.startswith(b"application/vnd.oasis.opendocument.text"):
+        return "odt"
+    what = kind.decode("ascii", "replace").rsplit(".", 1)[-1] if kind else "unknown kind"
+    raise IngestError("skipped", f"OpenDocument file that is not text ({what}); only .odt is read")
 
 
 def read_bytes(data: bytes, source: str, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: str = "auto",

@@ -45,12 +45,23 @@ def read(data: bytes, source: str) -> Document:
         raise IngestError("skipped", "password-protected (encrypted) Office file; remove the password and save as DOCX")
     if kind != "doc":
         raise IngestError("skipped", "OLE2 file without a Word document stream: not a .doc/.wps (Excel, PowerPoint…?)")
+    converted = convert_to_docx(data, "doc", "legacy .doc/.wps (Word 97-2003)")
+    from . import docx
+
+    doc = docx.read(converted, source)
+    doc.format = "doc"
+    return doc
+
+
+def convert_to_docx(data: bytes, suffix: str, what: str) -> bytes:
+    """The DOCX bytes LibreOffice makes of ``data`` (a file whose name ends in ``.suffix``);
+    ``what`` names the format in the report's reason when that cannot be done."""
     exe = soffice()
     if exe is None:
-        raise IngestError("skipped", f"legacy .doc/.wps (Word 97-2003) needs LibreOffice: {_INSTALL}")
-    with tempfile.TemporaryDirectory(prefix="pp_doc_") as tmp:
+        raise IngestError("skipped", f"{what} needs LibreOffice: {_INSTALL}")
+    with tempfile.TemporaryDirectory(prefix=f"pp_{suffix}_") as tmp:
         folder = Path(tmp)
-        src = folder / "in.doc"
+        src = folder / f"in.{suffix}"
         src.write_bytes(data)
         profile = folder / "profile"
         try:
@@ -59,15 +70,10 @@ def read(data: bytes, source: str) -> Document:
                  "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(folder / "out"), str(src)],
                 capture_output=True, timeout=CONVERT_TIMEOUT, env=dict(os.environ, HOME=str(folder)))
         except subprocess.TimeoutExpired:
-            raise IngestError("failed", f"LibreOffice did not convert the .doc within {CONVERT_TIMEOUT:g} s") from None
+            raise IngestError("failed", f"LibreOffice did not convert the .{suffix} within {CONVERT_TIMEOUT:g} s") from None
         out = folder / "out" / "in.docx"
         if not out.is_file():
             why = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip().splitlines()
-            raise IngestError("failed", "LibreOffice could not convert the .doc"
+            raise IngestError("failed", f"LibreOffice could not convert the .{suffix}"
                               + (f" ({why[-1][:120]})" if why else ""))
-        converted = out.read_bytes()
-    from . import docx
-
-    doc = docx.read(converted, source)
-    doc.format = "doc"
-    return doc
+        return out.read_bytes()
