@@ -31,6 +31,7 @@ from . import placeholders
 
 RULE_FILE = "deadlines.yml"
 TYPES = ("date", "relative", "duration", "recurring", "cadence")
+ROC_OFFSET = 1911          # 民国1年 = 1912
 UNITS = ("workday", "day", "hour", "minute", "week", "month", "year")
 PERIODS = ("year", "half_year", "quarter", "month", "week", "day", "regular")
 
@@ -202,6 +203,15 @@ class DeadlineRules:
             raise RuleError(f"{RULE_FILE}: {where}: invalid regex after filling placeholders: {exc}") from None
 
     # -- values -----------------------------------------------------------------------
+    def year(self, text: str | None) -> int | None:
+        """A captured year; a Republic of China year (民国113年, or 113年 before a month) is
+        counted from 1912, as Taiwan's documents date everything (113年 = 2024)."""
+        n = self.number(text)
+        if n is None:
+            return None
+        n = int(n)
+        return n + ROC_OFFSET if n < 200 else n
+
     def number(self, text: str | None) -> float | int | None:
         """A captured number: ASCII digits, Chinese numerals (cn2an), or an amount word."""
         if text is None:
@@ -533,7 +543,7 @@ def _read_when(g: dict[str, str], rule: _Rule, dr: DeadlineRules, doc_date: dt.d
 
     if w.year is None:
         if get("year"):
-            w.year = dr.number(get("year"))
+            w.year = dr.year(get("year"))
             w.year_from = "text"
         elif get("rel_year"):
             offset = dr.year_words.get(get("rel_year"), 0)
@@ -698,7 +708,7 @@ def _festival_data(g, dr, doc_date) -> dict | None:
     next year's)."""
     name = g["festival"]
     if g.get("year"):
-        year, year_from = dr.number(g["year"]), "text"
+        year, year_from = dr.year(g["year"]), "text"
     elif doc_date is not None:
         year, year_from = doc_date.year, "document"
         day = festival_day(name, year, dr.rules_set)
@@ -730,7 +740,7 @@ def _relative_data(g, rule, dr, doc_date, self_names=frozenset()) -> dict | None
     base = None
     if g.get("year") and g.get("month") and g.get("day"):       # 自2021年7月1日起30日内
         try:
-            base = dt.date(int(dr.number(g["year"])), int(dr.number(g["month"])), int(dr.number(g["day"])))
+            base = dt.date(dr.year(g["year"]) or 0, int(dr.number(g["month"])), int(dr.number(g["day"])))
         except (TypeError, ValueError):
             base = None
     elif doc_date is not None and _is_self_anchor(anchor, g.get("object"), dr, self_names):

@@ -72,7 +72,8 @@ OPEN = "(〔【[［"
 CLOSE = ")〕】]］"
 _LIST_SEP = re.compile(r"[、,，/;；\s\u00a0\u3000]")
 _AND_SEP = re.compile(r"和|及|与|以及")
-_TRAIL_ETC = re.compile(r"(等(有关|相关)?(部门|单位|地区)?|按职责|按职责分工)$")
+# (区公安局等区安委会成员单位配合, 监督处等相关处室: the unit before 等 names the list's kind)
+_TRAIL_ETC = re.compile(r"(等[\u4e00-\u9fff]{0,14}|按职责|按职责分工)$")
 # an alias declared after a name belongs to the text, not to the name: 国家能源局西北监管局(以下简称西北能源监管局)
 _ALIAS_NOTE = re.compile(r"\((?:以下简称|下称|简称)[^()]{1,30}\)$")
 # an item number before a name at a clause start: 第三十条交易机构负责… / (1)发电企业负责…
@@ -542,8 +543,10 @@ def _line_facts(view: str, s: int, e: int, m: UnitMatcher) -> list[Fact]:
             continue
         label = hit.group("label")
         if label in m.labels:
-            seg = _until_other_field(hit.group("units"), m.other_field_rx).rstrip(" ,;，；。")
-            return _label_facts(m, label, seg, s + hit.start("units"), r["name"], bare=True)
+            seg = _until_other_field(hit.group("units"), m.other_field_rx)
+            glued = _GLUED_ITEM.search(seg)     # a page that lost its line breaks: …各乡镇人民政府（二）开展巡查
+            seg = (seg[: glued.start()] if glued else seg).rstrip(" ,;，；。")
+            return _label_facts(m, label, seg, s + hit.start("units"), r["name"])
         if r["name"] != "unit-line":
             facts = []
             for g, vg in (("units", "verb"), ("units2", "verb2")):
@@ -558,16 +561,16 @@ _GLUED_ITEM = re.compile(r"[一二三四五六七八九十]{1,3}、|\([一二三
 _NO_MORE = re.compile(r"不再(?:一一)?列出|(?:以)?下同")
 
 
-def _label_facts(m: UnitMatcher, label: str, seg: str, offset: int, rule: str, bare: bool = False) -> list[Fact]:
+def _label_facts(m: UnitMatcher, label: str, seg: str, offset: int, rule: str) -> list[Fact]:
     """The units a label gives (a line, a bracket, or a label run into the text): each
     clause's verb its role inside a 责任单位 list, else the label's role for the whole list.
-    ``bare``: a label line's names are units even unknown ones; elsewhere a 领导 label names
-    a person, so only a real unit name there is a unit."""
+    Names a label gives are units even unknown ones, but a 领导 label names persons
+    (牵头领导：张某某), so only a real unit name there is a unit."""
     role = m.labels[label]
     roled = _roled_clauses(m, seg, offset, rule) if role == "responsible" else []
     if roled:
         return roled
-    items = m.split_list(seg, offset, accept_bare=bare or "领导" not in label)
+    items = m.split_list(seg, offset, accept_bare="领导" not in label)
     return _facts_for_list(m, items, role, rule)
 
 
