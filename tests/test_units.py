@@ -192,3 +192,17 @@ def test_a_note_about_the_whole_document_makes_earlier_lists_name_their_lead_fir
     a = analyse(doc, rules)
     got = [[(doc.text[f.start:f.end], f.data["role"]) for f in facts if f.kind == "unit"] for facts in a.task_facts][:2]
     assert got == [[("区人社局", "lead"), ("区财政局", "responsible")], [("区商务局", "lead"), ("区财政局", "responsible")]]
+
+
+def test_a_bracket_line_under_a_heading_names_the_units_of_its_inline_items(rules):
+    """（一）heading。⏎（牵头单位：甲，责任单位：乙）⏎一是…。二是…: each 一是 item is a task with the
+    bracket's units; the heading with its bracket is no task of its own (corpus 1440)."""
+    text = ("某某医疗救助实施方案\n三、政策措施\n（一）加强制度衔接，提高保障水平。\n"
+            "（牵头单位：省卫生健康委，责任单位：省医保局、各市（州）政府）\n"
+            "一是建立大病保险制度，确保覆盖所有困难群众。二是继续提高医疗救助水平。\n"
+            "（二）强化医疗服务。\n（牵头单位：省中医药管理局）\n一是开展巡回医疗，每年开展4次巡回诊疗。\n")
+    got = _units_by_task(text, rules)
+    assert [units for _, units in got] == [
+        [("省卫生健康委", "lead"), ("省医保局", "responsible"), ("各市（州）政府", "responsible")]] * 2 + [
+        [("省中医药管理局", "lead")]]
+    assert [task[:2] for task, _ in got] == ["一是", "二是", "一是"]

@@ -161,14 +161,15 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         groups = _group(doc, blocks, rules, bview, view)
         # （二）核安会：⏎1.…⏎2.…: a unit heading over numbered duties assigns each of them
         heading_unit = _unit_heading(doc, node.parent, view, rules, short_names)
+        items_unit = _bracket_over_items(doc, groups, view, rules, inline)
         for n, g in enumerate(groups):
             first = bview(g[0][0])
             if n > 0 and not (_any(action, first) or _closes_with_units(doc, g, view, rules)):
                 continue
-            if n == 0 and len(groups) > 1 and len(g) == 1 and not _has_body(first):
+            if n == 0 and len(groups) > 1 and (items_unit is not None or len(g) == 1 and not _has_body(first)):
                 continue  # a bare heading whose items follow as paragraphs
             tasks.extend(_tasks_of_group(doc, node, g, view, rules, inline, item_action, origin="item",
-                                         heading_unit=heading_unit if n == 0 else None, known=short_names))
+                                         heading_unit=heading_unit if n == 0 else items_unit, known=short_names))
     if report_doc:
         problem = _patterns(rules, "report_problem")
         tasks = [t for t in tasks if not _any(problem, view[t.start:t.end])]
@@ -282,6 +283,22 @@ def _assigned_leaf(doc, node: Node, view: str, rules) -> bool:
                                          or _bracketed_items(view, b.start, b.end, rules))):
             return True
     return False
+
+
+def _bracket_over_items(doc, groups, view: str, rules, inline) -> tuple[int, int] | None:
+    """The role bracket on a line of its own between an item's heading and its 一是…/1.…
+    paragraphs ((一)加强衔接。⏎(牵头单位：甲，责任单位：乙)⏎一是…二是…): it names the units of
+    each of them, and the heading with it is no task of its own."""
+    if len(groups) < 2 or len(groups[0]) != 2:
+        return None
+    b = doc.blocks[groups[0][1][0]]
+    text = view[b.start:b.end]
+    lead = len(text) - len(text.lstrip())
+    span = units_mod.trailing_unit_span(view, b.start, b.end, rules)
+    if span is None or span[0] != b.start + lead:
+        return None
+    hit = classify(view[doc.blocks[groups[1][0][0]].start:doc.blocks[groups[1][0][0]].end], rules)
+    return span if hit is not None and hit[0] in inline else None
 
 
 def _unit_heading(doc, node: Node | None, view: str, rules,

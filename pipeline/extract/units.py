@@ -202,7 +202,7 @@ class UnitMatcher:
                         joint = "co" if ss >= partner_at[0] else "lead"
                     for a, b in self._split_glued(name):   # 市审批局市法制办: two units
                         items.append((start + a, start + b, name[a:b], joint))
-        items = self._merge_places(items, text, offset)
+        items = _merge_bare_bodies(self._merge_places(items, text, offset), text, offset)
         if not items:
             return []
         if not accept_bare and not all(self.is_unit(n) for _, _, n, _ in items):
@@ -252,6 +252,22 @@ class UnitMatcher:
 
 
 _PLACE_END = re.compile(r"[区县市镇乡州]$")
+# a government named with no place of its own after a Party committee shares its place:
+# 各县党委、政府 is one unit (a bare 政府 is none)
+_BARE_BODY = re.compile(r"(?:人民)?政府")
+_PARTY_END = re.compile(r"(?:党委|党工委)$")
+
+
+def _merge_bare_bodies(items, text: str, offset: int):
+    out = []
+    for it in items:
+        prev = out[-1] if out else None
+        if prev and _BARE_BODY.fullmatch(it[2]) and _PARTY_END.search(prev[2]) \
+                and text[prev[1] - offset:it[0] - offset] == "、":
+            out[-1] = (prev[0], it[1], text[prev[0] - offset:it[1] - offset], prev[3] or it[3])
+        else:
+            out.append(it)
+    return out
 _OTHER_FIELD = re.compile(r"[;；。]|[\u4e00-\u9fff]{2,6}\s*:")
 
 
