@@ -32,12 +32,12 @@ def _source_text(stem: str) -> str:
             bad.drop_tree()
         return tree.text_content()
     for p in sorted(RAW.rglob(f"{stem}.*")):
-        if p.suffix in (".doc", ".wps"):
+        if p.suffix in (".doc", ".wps", ".odt"):
             import shutil
 
             if shutil.which("soffice") is None:
                 pytest.skip("reading a legacy Word file needs LibreOffice (.ci/run installs it)")
-        if p.suffix in (".pdf", ".docx", ".doc", ".ofd", ".wps"):
+        if p.suffix in (".pdf", ".docx", ".doc", ".ofd", ".wps", ".odt"):
             # a binary document as published: quotes point into its cleaned body text
             from pipeline.process import ingest
             from pipeline.rules import load_rules

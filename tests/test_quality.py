@@ -53,8 +53,8 @@ def measured(result: dict) -> dict:
 
 
 def _needs_libreoffice(doc: str) -> bool:
-    """A legacy Word file can only be read where LibreOffice is installed (.ci/run installs it)."""
-    return doc.endswith((".doc", ".doc.yml", ".wps", ".wps.yml")) and shutil.which("soffice") is None
+    """A legacy Word or an OpenDocument file can only be read where LibreOffice is installed (.ci/run installs it)."""
+    return doc.endswith((".doc", ".doc.yml", ".wps", ".wps.yml", ".odt", ".odt.yml")) and shutil.which("soffice") is None
 
 
 def test_every_corpus_document_is_processed(corpus_run):
