@@ -345,6 +345,21 @@ def _drop_repeated_body(doc: Document, blocks: list) -> list:
     return blocks
 
 
+_BODY_BEFORE_JUNK_MIN = 40     # characters of text, ending a sentence, before a line's furniture
+
+
+def _body_before_junk(view: str, rules: RuleSet, cfg: dict) -> int:
+    """Where the body text of a line ends when furniture follows it on the same line (a page
+    whose breaks were lost): the last sentence end before the first furniture match, if a
+    real paragraph (at least _BODY_BEFORE_JUNK_MIN characters) comes before it; else 0."""
+    starts = [m.start() for r in cfg["rules"] + cfg.get("spam_rules", [])
+              for m in [rules.regex(r["pattern"]).search(view)] if m]
+    if not starts:
+        return 0
+    end = view.rfind("。", 0, min(starts)) + 1
+    return end if end >= _BODY_BEFORE_JUNK_MIN else 0
+
+
 def clean(doc: Document, rules: RuleSet) -> Document:
     """Drop furniture blocks (kept in page_meta['furniture']) and flag mojibake."""
     cfg = rules.get("junk.yml")
@@ -381,6 +396,7 @@ def clean(doc: Document, rules: RuleSet) -> Document:
                 and not _first(rules, cfg["rules"] + cfg.get("head_rules", []), views[body_start - 1]):
             body_start -= 1
     furniture = doc.page_meta.setdefault("furniture", [])
+    line_rule_names = {r["name"] for r in cfg["rules"] + cfg.get("spam_rules", [])}
     keep = _signature_block(views, rules, cfg)
     fields = _field_lines(doc, views, rules, cfg)
     contents = _table_of_contents(views, rules, cfg)
@@ -394,7 +410,13 @@ def clean(doc: Document, rules: RuleSet) -> Document:
                 len(view) <= cfg.get("head_max_chars", 40) or _first(rules, cfg.get("head_rules", []), view)
             ):
                 reason = "before-body"
-        if reason:
+        head = _body_before_junk(view, rules, cfg) if reason in line_rule_names else 0
+        if head:
+            # a long line that ends in furniture (…有效期3年。相关附件：…扫一扫在手机打开当前页):
+            # its body is kept, the furniture goes
+            furniture.append(block.text[head:])
+            kept.append(Block(block.kind, block.text[:head].rstrip(), page=block.page, level_hint=block.level_hint))
+        elif reason:
             furniture.append(block.text)
         else:
             kept.append(block)

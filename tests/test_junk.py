@@ -109,3 +109,16 @@ def test_a_table_of_contents_under_its_heading_is_not_structure(rules):
     lines = [b.text for b in clean(read_bytes(text.encode("utf-8"), "x.txt"), rules).blocks]
     assert "目录" not in lines and "一、单位主要职能" not in lines and "二、名词解释" not in lines
     assert "某区人民政府办公室主要职能" in lines and "1.负责区政府日常运转工作。" in lines
+
+
+def test_a_long_line_ending_in_furniture_keeps_its_body(rules):
+    # a page whose breaks were lost: the last item runs on into the page's furniture (corpus 1506)
+    from pipeline.ingest import read_bytes
+    from pipeline.junk import clean
+
+    text = ("某市推广应用措施\n五、打造应用示范工程。各县（市、区）选取条件成熟的项目开展示范工作，在2023年底前打造一批示范样板工程。"
+            "本措施自发布之日起实施，有效期3年。相关附件：某通知.pdf(/a/b.pdf)二维码开始扫一扫在手机打开当前页\n扫一扫在手机打开当前页\n")
+    doc = clean(read_bytes(text.encode("utf-8"), "x.txt"), rules)
+    assert doc.text.rstrip().endswith("本措施自发布之日起实施，有效期3年。")
+    assert "在2023年底前打造一批示范样板工程" in doc.text and "扫一扫" not in doc.text
+    assert any("扫一扫" in f for f in doc.page_meta["furniture"])
