@@ -206,3 +206,14 @@ def test_a_bracket_line_under_a_heading_names_the_units_of_its_inline_items(rule
         [("省卫生健康委", "lead"), ("省医保局", "responsible"), ("各市（州）政府", "responsible")]] * 2 + [
         [("省中医药管理局", "lead")]]
     assert [task[:2] for task, _ in got] == ["一是", "二是", "一是"]
+
+
+def test_a_scope_note_may_list_its_units_with_commas_and_brackets(rules):
+    """以下均需各县（市、区）人民政府，某经开区管委会组织实施，不再列出: the later items get every unit
+    (corpus 1507); 具体组织实施 closes a unit list."""
+    text = ("某市培优行动方案\n（一）支持进阶上档。对首次入选的企业给予奖补。〔责任单位：市经济信息化局，各县（市、区）人民政府，"
+            "某经开区管委会具体组织实施。以下均需各县（市、区）人民政府，某经开区管委会组织实施，不再列出〕\n"
+            "（二）支持技改创新。鼓励实施技术改造。〔责任单位：市发展改革委〕\n")
+    got = [units for _, units in _units_by_task(text, rules)]
+    assert got == [[("市经济信息化局", "responsible"), ("各县（市、区）人民政府", "responsible"), ("某经开区管委会", "responsible")],
+                   [("市发展改革委", "responsible"), ("各县（市、区）人民政府", "responsible"), ("某经开区管委会", "responsible")]]
