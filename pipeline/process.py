@@ -179,7 +179,9 @@ def _fact_entry(a: Analysis, f: Fact) -> dict:
     entry = {"text": a.doc.text[f.start:f.end]}
     entry.update(f.data)
     if f.kind == "unit":
-        entry["unit"] = entry["text"]  # as written (original script); canonical is added apart
+        # as written (original script; a line break inside a wrapped name is no part of it);
+        # canonical is added apart
+        entry["unit"] = re.sub(r"\s*\n\s*", "", entry["text"])
     entry["rule"] = f.rule
     entry["span"] = _span(a.doc, f.start, f.end)
     return entry

@@ -294,3 +294,19 @@ def test_an_assessment_table_yields_unattached_targets_and_dates(rules):
     assert ("不低于70%", "threshold") in loose
     assert any(k == "deadline" and "2026年底" in t for t, k in loose)
     assert any(k == "threshold" and "95%" in t for t, k in loose)
+
+
+def test_a_header_cell_over_several_columns_and_a_name_wrapped_in_its_cell(rules):
+    """考评内容 spans the group, item and text columns: the unit columns align right, the
+    innermost text is the task; 扶贫开发⏎指导处 in a narrow column is one unit (corpus 1518)."""
+    doc = _doc([
+        (["工作目标考评内容", "分值", "考评牵头部门", "考评参与部门"], None),
+        (["年度工作目标完成情况60分", "工作责任40分", "强化扶贫工作责任。", "4分", "扶贫开发\n指导处", "政策法规处、规划处"], None),
+        (["年度工作目标完成情况60分", "工作责任40分", "分解落实目标任务。", "4分", "人事处", "规划处"], None),
+    ])
+    view, found = _tasks(doc, rules)
+    assert len(found) == 2
+    facts = tables.row_facts(view, found[0], rules, None)
+    units = [(f.data["unit"], f.data["role"]) for f in facts if f.kind == "unit"]
+    assert units == [("扶贫开发指导处", "lead"), ("政策法规处", "co"), ("规划处", "co")]
+    assert "强化扶贫工作责任" in view[found[0].start:found[0].end]

@@ -393,6 +393,12 @@ def _merge_header(upper: list[str | None], lower: list[str | None]) -> list[str 
 def _align(cells_len: int, roles: list[str | None]) -> list[int]:
     """Column index of each cell of a row with ``cells_len`` cells."""
     n = len(roles)
+    if cells_len > n and n > 1 and roles[0] in ("task", "requirement", "division") \
+            and roles[-1] in ("lead", "co", "responsible", "deadline"):
+        # a header whose first cell spans several columns (考评内容 over group | item | text):
+        # the rest align right, and the leading cells all fall in its column, the innermost last
+        extra = cells_len - n
+        return [0] * (extra + 1) + list(range(1, n))
     if cells_len >= n:
         return list(range(cells_len))
     # A collapsed horizontal merge: cells up to the task column align left, the rest right.
@@ -591,7 +597,7 @@ def cell_units(view: str, s: int, e: int, column_role: str, rules: RuleSet) -> l
     cell itself says otherwise: a label (牵头单位：…), a role verb after a list
     (A、B牵头，C配合), or a role word in brackets after a name (市发改委（牵头）)."""
     m = units_mod.matcher(rules)
-    content = view[s:e]
+    content = _join_wrapped_names(view[s:e], m)
     facts: list[Fact] = []
     labels = list(m.label_rx.finditer(content))
     if labels and not content[: labels[0].start()].strip(" ,;，；、\n"):
@@ -620,6 +626,26 @@ def cell_units(view: str, s: int, e: int, column_role: str, rules: RuleSet) -> l
     return facts
 
 
+_WRAP = "\ue000"     # stands for a line break inside a name (same length, no separator)
+
+
+def _join_wrapped_names(content: str, m) -> str:
+    """A cell's line break inside a name (扶贫开发⏎指导处, a narrow column) is no separator: where
+    the line before it is no unit and the two lines together are one, it is marked _WRAP."""
+    if "\n" not in content:
+        return content
+    out = list(content)
+    pieces = re.split(r"([、,;，；。\n])", content)
+    pos = 0
+    for k in range(0, len(pieces) - 2, 2):
+        left, sep, right = pieces[k].strip(), pieces[k + 1], pieces[k + 2].strip()
+        pos += len(pieces[k])
+        if sep == "\n" and left and right and not m.is_unit(left) and m.is_unit(left + right):
+            out[pos] = _WRAP
+        pos += 1
+    return "".join(out)
+
+
 def _list_facts(m, text: str, offset: int, role: str, rule: str, each=False, jointly=False) -> list[Fact]:
     text = text.rstrip(" 。;；,，、\n")
     lead = len(text) - len(text.lstrip(" \n"))
@@ -627,6 +653,7 @@ def _list_facts(m, text: str, offset: int, role: str, rule: str, each=False, joi
     out = []
     prefix = ""
     for st, en, name, joint in items:
+        name = name.replace(_WRAP, "")
         r = role
         bm = _ROLE_BRACKET.match(name)
         if bm and bm.group("word") in m.roles:
