@@ -78,6 +78,10 @@ _TRAIL_ETC = re.compile(r"(等[\u4e00-\u9fff]{0,14}|按职责|按职责分工)$"
 _ALIAS_NOTE = re.compile(r"\((?:以下简称|下称|简称)[^()]{1,30}\)$")
 # an item number before a name at a clause start: 第三十条交易机构负责… / (1)发电企业负责…
 _ITEM_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十百零\d]+条|\(?[一二三四五六七八九十\d]{1,3}[).、]|[一二三四五六七八九十]{1,3}是)\s*")
+# an item's title run into its first sentence: a verb phrase or a section word, then a unit
+# that opens with an admin prefix (抓好乡村绿化区财政金融局, 职责分工各乡镇人民政府)
+_GLUED_HEADING = re.compile(r"(?:(?:抓好|加强|强化|推进|推动|完善|建立|健全|落实|做好|开展|提升|优化|深化|规范)[\u4e00-\u9fff]{1,8}?"
+                            r"|职责分工|工作分工|任务分工|组织领导|保障措施|工作要求)(?=[区县市省各乡镇])")
 # a clause that opens with a verb names no unit: 强化部门协同配合
 _VERB_START = re.compile(r"^(加强|强化|推进|推动|完善|建立|健全|落实|做好|开展|提升|提高|优化|深化|规范|组织|协调|指导|督促|督导|支持|鼓励|引导|积极|主动|密切)")
 
@@ -669,6 +673,11 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
     num = _ITEM_NUMBER.match(text)
     if num and at_clause_start:
         s, text = s + num.end(), text[num.end():]
+        glued = _GLUED_HEADING.match(text)       # 五、抓好乡村绿化区财政金融局负责: the item's title, then the unit
+        if glued and len(text) - glued.end() >= 3:
+            items = m.split_list(text[glued.end():], s + glued.end(), accept_bare=False)
+            if items:
+                return items
     opener = m.clause_opener_rx.match(text) if at_clause_start and m.clause_opener_rx is not None else None
     if opener and len(text) - opener.end() >= 2:    # 每季度片区扶贫办配合…: when, then who
         s, text = s + opener.end(), text[opener.end():]
