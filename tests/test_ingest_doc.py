@@ -50,19 +50,24 @@ def test_other_ole_files_skipped(streams, words):
     assert e.value.status == "skipped" and words in e.value.reason
 
 
-@pytest.mark.skipif(doc_ingest.soffice() is None,
-                    reason="LibreOffice (soffice) is not installed: the .doc conversion is not exercised")
-def test_doc_made_from_a_corpus_docx_reads_like_the_docx(tmp_path):
+def _seed_converted(tmp_path, target: str, suffix: str):
+    """The seed DOCX converted by LibreOffice (``--convert-to target``), read back; and the DOCX read."""
     src = SEEDS / "003_2f6965311e0af134.docx"
     subprocess.run([doc_ingest.soffice(), "--headless", "--norestore",
                     f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-                    "--convert-to", "doc:MS Word 97", "--outdir", str(tmp_path), str(src)],
+                    "--convert-to", target, "--outdir", str(tmp_path), str(src)],
                    check=True, capture_output=True, timeout=180)
-    data = (tmp_path / (src.stem + ".doc")).read_bytes()
-    assert sniff(data) == "doc"
-    doc = read_bytes(data, "003.doc")
-    assert doc.format == "doc"
-    want = read_bytes(src.read_bytes(), src.name)
+    data = (tmp_path / (src.stem + suffix)).read_bytes()
+    assert sniff(data) == suffix[1:]
+    doc = read_bytes(data, "003" + suffix)
+    assert doc.format == suffix[1:]
+    return doc, read_bytes(src.read_bytes(), src.name)
+
+
+@pytest.mark.skipif(doc_ingest.soffice() is None,
+                    reason="LibreOffice (soffice) is not installed: the .doc conversion is not exercised")
+def test_doc_made_from_a_corpus_docx_reads_like_the_docx(tmp_path):
+    doc, want = _seed_converted(tmp_path, "doc:MS Word 97", ".doc")
     # list numbers left out: LibreOffice renumbers a list the DOCX continues (4. → 1.)
     num = re.compile(r"^(?:\d{1,2}[.、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
 
@@ -108,16 +113,7 @@ def test_odt_without_libreoffice_skipped_with_what_to_install(monkeypatch):
 @pytest.mark.skipif(doc_ingest.soffice() is None,
                     reason="LibreOffice (soffice) is not installed: the .odt conversion is not exercised")
 def test_odt_made_from_a_corpus_docx_reads_like_the_docx(tmp_path):
-    src = SEEDS / "003_2f6965311e0af134.docx"
-    subprocess.run([doc_ingest.soffice(), "--headless", "--norestore",
-                    f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-                    "--convert-to", "odt", "--outdir", str(tmp_path), str(src)],
-                   check=True, capture_output=True, timeout=180)
-    data = (tmp_path / (src.stem + ".odt")).read_bytes()
-    assert sniff(data) == "odt"
-    doc = read_bytes(data, "003.odt")
-    assert doc.format == "odt"
-    want = read_bytes(src.read_bytes(), src.name)
+    doc, want = _seed_converted(tmp_path, "odt", ".odt")
     got = "".join(re.sub(r"\s+", "", b.text) for b in doc.blocks)
     expected = "".join(re.sub(r"\s+", "", b.text) for b in want.blocks)
     assert difflib.SequenceMatcher(None, got, expected, autojunk=False).ratio() >= 0.99
