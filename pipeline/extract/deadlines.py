@@ -740,7 +740,8 @@ def _relative_data(g, rule, dr, doc_date, self_names=frozenset()) -> dict | None
     base = None
     if g.get("year") and g.get("month") and g.get("day"):       # 自2021年7月1日起30日内
         try:
-            base = dt.date(dr.year(g["year"]) or 0, int(dr.number(g["month"])), int(dr.number(g["day"])))
+            year = dr.year(g["year"])
+            base = dt.date(year, int(dr.number(g["month"])), int(dr.number(g["day"]))) if year else None
         except (TypeError, ValueError):
             base = None
     elif doc_date is not None and _is_self_anchor(anchor, g.get("object"), dr, self_names):

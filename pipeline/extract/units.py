@@ -206,7 +206,7 @@ class UnitMatcher:
                         joint = "co" if ss >= partner_at[0] else "lead"
                     for a, b in self._split_glued(name):   # 市审批局市法制办: two units
                         items.append((start + a, start + b, name[a:b], joint))
-        items = _merge_bare_bodies(self._merge_places(items, text, offset), text, offset)
+        items = _join_listed(items, text, offset, self._shares_the_next)
         if not items:
             return []
         if not accept_bare and not all(self.is_unit(n) for _, _, n, _ in items):
@@ -227,21 +227,14 @@ class UnitMatcher:
             return [(0, len(name))]
         return list(zip(cuts, cuts[1:] + [len(name)]))
 
-    def _merge_places(self, items, text, offset):
-        """各区、县级市 is one unit: a place-kind item joins the item after it, and so does a
-        run of them (各省、自治区、直辖市交通部门 is one unit)."""
-        if self.place_only is None:
-            return items
-        out = []
-        places_only = False     # the last item so far names only kinds of places
-        for it in items:
-            prev = out[-1] if out else None
-            if prev and places_only and text[prev[1] - offset:it[0] - offset] == "、":
-                out[-1] = (prev[0], it[1], text[prev[0] - offset:it[1] - offset], prev[3] or it[3])
-            else:
-                out.append(it)
-            places_only = bool(self.place_only.match(it[2]))
-        return out
+    def _shares_the_next(self, piece: str, joined: str, name: str) -> bool:
+        """Whether list item ``name`` joins the one before it (``piece``, the last name listed;
+        ``joined``, the unit it is part of so far): 各区、县级市 and a run of kinds of places
+        before a department (各省、自治区、直辖市交通部门) are one unit; so is 各县党委、政府
+        (a government with no place of its own after a Party committee: a bare 政府 is none)."""
+        if self.place_only is not None and self.place_only.match(piece):
+            return True
+        return _BARE_BODY.fullmatch(name) is not None and _PARTY_END.search(joined) is not None
 
     def _split_and(self, piece: str) -> list[tuple[int, int]]:
         spans = [(0, len(piece))]
@@ -256,22 +249,24 @@ class UnitMatcher:
 
 
 _PLACE_END = re.compile(r"[区县市镇乡州]$")
-# a government named with no place of its own after a Party committee shares its place:
-# 各县党委、政府 is one unit (a bare 政府 is none)
 _BARE_BODY = re.compile(r"(?:人民)?政府")
 _PARTY_END = re.compile(r"(?:党委|党工委)$")
 
 
-def _merge_bare_bodies(items, text: str, offset: int):
-    out = []
+def _join_listed(items, text: str, offset: int, joins):
+    """Items of a 、-list joined into one unit where ``joins(last piece, unit so far, item)`` says so."""
+    out: list[tuple[int, int, str, bool]] = []
+    piece = ""
     for it in items:
         prev = out[-1] if out else None
-        if prev and _BARE_BODY.fullmatch(it[2]) and _PARTY_END.search(prev[2]) \
-                and text[prev[1] - offset:it[0] - offset] == "、":
+        if prev and text[prev[1] - offset:it[0] - offset] == "、" and joins(piece, prev[2], it[2]):
             out[-1] = (prev[0], it[1], text[prev[0] - offset:it[1] - offset], prev[3] or it[3])
         else:
             out.append(it)
+        piece = it[2]
     return out
+
+
 _OTHER_FIELD = re.compile(r"[;；。]|[\u4e00-\u9fff]{2,6}\s*:")
 
 

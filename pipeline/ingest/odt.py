@@ -11,8 +11,6 @@ from ..model import Document
 from . import docx
 from .doc import convert_to_docx
 
-ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-
 
 def read(data: bytes, source: str) -> Document:
     doc = docx.read(convert_to_docx(data, "odt", "OpenDocument text (.odt)"), source)
