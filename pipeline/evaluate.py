@@ -338,7 +338,7 @@ def evaluate(records_dir: str | Path, gold_dir: str | Path, parts_file: str | Pa
         record = load_record(rp)
         if not (isinstance(record, dict) and "document" in record and "tasks" in record):
             continue            # a JSON file that is no record (a run's ingested/ text)
-        gold = yaml.safe_load(golds[stem].read_text(encoding="utf-8")) or {}
+        gold = load_record(golds[stem]) or {}
         per_doc[rp.relative_to(records_dir).as_posix()] = score_document(record, gold)
     summary = summarise(per_doc)
     groups: dict[str, dict[str, dict]] = {}

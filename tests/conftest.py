@@ -28,6 +28,16 @@ def corpus_run(tmp_path_factory):
     return code, report, out
 
 
+@pytest.fixture(scope="session")
+def corpus_records(corpus_run):
+    """Every record of the corpus run, parsed once with libyaml (the pure-Python parser
+    took 20 s per pass): {path relative to the run's folder, as in the report: record}."""
+    from pipeline.recordio import load_record
+
+    _, _, out = corpus_run
+    return {p.relative_to(out).as_posix(): load_record(p) for p in sorted((out / "records").rglob("*.yml"))}
+
+
 def seed_body(stem: str) -> str:
     """The seed TXT's body as a human reads it: from the title to the last paragraph,
     without the scraped site junk around it (used to compare renditions)."""

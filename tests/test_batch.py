@@ -431,7 +431,7 @@ def test_cli_schema_is_valid_draft_2020_12(tmp_path):
 # ------------------------------------------------------------------ the whole corpus
 
 
-def test_corpus_run_accounts_for_every_file(corpus_run):
+def test_corpus_run_accounts_for_every_file(corpus_run, corpus_records):
     code, report, out = corpus_run
     walked = {e.rel for e in collect([CORPUS / "raw"])}
     docs = by_source(report)
@@ -441,6 +441,6 @@ def test_corpus_run_accounts_for_every_file(corpus_run):
     not_done = {n: (d["status"], d.get("reason")) for n, d in docs.items() if d["status"] != "done"}
     assert not not_done, f"corpus files not done: {not_done}"
     for d in docs.values():
-        VALIDATOR.validate(load_record(out, d))
+        VALIDATOR.validate(corpus_records[d["output"]])
     assert code == EXIT_OK
     assert not [p for p in out.rglob("*.tmp")]
