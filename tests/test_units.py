@@ -104,6 +104,12 @@ def test_a_note_inside_a_unit_bracket_covers_that_bracket_too(rules):
     assert got == [[("市体育局", "lead"), ("各区、县（市）政府", "responsible")],
                    [("市体育局", "lead"), ("市民政局", "responsible"), ("各区、县（市）政府", "responsible"),
                     ("市足协", "responsible")]]
+    # the same note in a 责任单位 bracket, worded 列第一位者为牵头单位 (corpus 1557)
+    text = ("某市稳就业实施办法\n一、加大稳岗支持力度。对不裁员的企业返还失业保险费。（责任单位：市人社局、市财政局，"
+            "各县政府。列第一位者为牵头单位，下同）\n二、支持小微企业。引导金融资源流向小微企业。（责任单位：市财政局、市金融局）\n")
+    got = [units for _, units in _units_by_task(text, rules)]
+    assert got == [[("市人社局", "lead"), ("市财政局", "responsible"), ("各县政府", "responsible")],
+                   [("市财政局", "lead"), ("市金融局", "responsible")]]
 
 
 def test_a_body_then_its_duties(rules):
