@@ -58,7 +58,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     found = [t for t in found if not any(a <= t.start < b for a, b in regions)] + table_tasks
     found.sort(key=lambda t: t.start)
     own_names = frozenset(references.self_names(view, rules))
-    first_lead_from = units.first_listed_lead_from(view, rules)
+    first_lead = units.first_listed_lead_from(view, rules)
     notes = units.scope_notes(view, rules)
     short_names = units.document_short_names(view, rules)
     ops = thresholds.document_ops(view, rules)   # the document's own definitions, looked up once
@@ -73,7 +73,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
             task_facts.append(tables.row_facts(view, t, rules, doc_date))
             continue
         facts: list[Fact] = []
-        facts += units.with_scope_notes(units.find_units(view, t.spans(), rules, first_lead_from, short_names, live_units), t.start, notes)
+        facts += units.with_scope_notes(units.find_units(view, t.spans(), rules, first_lead, short_names, live_units), t.start, notes)
         for s, e in t.spans():
             facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names, year_hint, standing, live_deadlines), s)
             facts += _shift(thresholds.find_thresholds(view[s:e], rules, ops=ops, live=live_thresholds), s)

@@ -110,6 +110,13 @@ def test_a_note_inside_a_unit_bracket_covers_that_bracket_too(rules):
     got = [units for _, units in _units_by_task(text, rules)]
     assert got == [[("市人社局", "lead"), ("市财政局", "responsible"), ("各县政府", "responsible")],
                    [("市财政局", "lead"), ("市金融局", "responsible")]]
+    # 逗号前为牵头单位: every unit before the list's first comma leads; a list without one names no lead
+    text = ("某市教育发展方案\n（一）坚持立德树人。完善德育体系。（责任单位：市教育局、市团委，市委宣传部、市文旅局。"
+            "逗号前为牵头单位，下同）\n（二）提升智育水平。构建现代课堂。（责任单位：市教育局，市科技局）\n"
+            "（三）加强劳动教育。建设实践基地。（责任单位：市教育局）\n")
+    got = [units for _, units in _units_by_task(text, rules)]
+    assert got == [[("市教育局", "lead"), ("市团委", "lead"), ("市委宣传部", "responsible"), ("市文旅局", "responsible")],
+                   [("市教育局", "lead"), ("市科技局", "responsible")], [("市教育局", "responsible")]]
 
 
 def test_a_body_then_its_duties(rules):

@@ -13,6 +13,7 @@ import dataclasses
 import logging
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..model import Fact
 from ..rules import EXAMPLE_LIST, RuleSet, register_schema, rule_list_schema
@@ -741,17 +742,25 @@ def _bare_names(view: str, s: int, e: int, m: UnitMatcher):
     return items
 
 
-def first_listed_lead_from(view: str, rules: RuleSet) -> int | None:
+class LeadNote(NamedTuple):
+    """Where lists start naming their lead by position, and how: their first unit, or
+    every unit before their first comma (逗号前为牵头单位)."""
+    start: int
+    before_comma: bool = False
+
+
+def first_listed_lead_from(view: str, rules: RuleSet) -> LeadNote | None:
     """Where a note such as （除标注“分别牵头”外，列第一位为牵头单位，下同） makes the first
     unit of each later list the lead (the others co); None when the document has none."""
     m = matcher(rules)
     hit = m.first_lead_rx.search(view) if m.first_lead_rx is not None else None
     if hit is None:
         return None
+    before_comma = bool(hit.groupdict().get("before_comma"))
     # a note about the whole document (本实施细则中…排序在第一位的…) covers the lists before it too
     sentence = max(view.rfind(c, 0, hit.start()) for c in "。;\n") + 1
     if m.first_lead_scope_rx is not None and m.first_lead_scope_rx.search(view, sentence, hit.start()):
-        return 0
+        return LeadNote(0, before_comma)
     # a note at the end of a unit bracket ([市体育局，各区政府，列第一位的为牵头单位，下同])
     # covers that bracket's own list too
     line_start = view.rfind("\n", 0, hit.start()) + 1
@@ -761,7 +770,7 @@ def first_listed_lead_from(view: str, rules: RuleSet) -> int | None:
             opened.append(i)
         elif view[i] in CLOSE and opened:
             opened.pop()
-    return opened[0] if opened else hit.end()
+    return LeadNote(opened[0] if opened else hit.end(), before_comma)
 
 
 def document_short_names(view: str, rules: RuleSet) -> frozenset[str]:
@@ -805,12 +814,20 @@ def with_scope_notes(facts: list[Fact], at: int, notes: list[tuple[int, list[Fac
     return facts + extra
 
 
-def _first_listed_lead(facts: list[Fact]) -> list[Fact]:
-    """One list of units, all 'responsible' and none 'each': the first leads (the note names
-    the lead only; the others stay responsible, as next to a 牵头单位 line)."""
+def _first_listed_lead(facts: list[Fact], view: str, note: LeadNote) -> list[Fact]:
+    """One list of units, all 'responsible' and none 'each': the first leads, or those before
+    the list's first comma (the note names the lead only; the others stay responsible, as next
+    to a 牵头单位 line; a list with no comma names no lead)."""
     if len(facts) < 1 or any(f.data["role"] != "responsible" or f.data.get("each") for f in facts):
         return facts
-    facts[0].data["role"] = "lead"
+    if not note.before_comma:
+        facts[0].data["role"] = "lead"
+        return facts
+    first, last = min(f.start for f in facts), max(f.start for f in facts)
+    comma = view.find(",", first, last)
+    for f in facts:
+        if 0 <= comma and f.start < comma:
+            f.data["role"] = "lead"
     return facts
 
 
@@ -822,17 +839,17 @@ def live_sentence_rules(view: str, rules: RuleSet) -> tuple[dict, ...]:
 
 
 def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
-               first_lead_from: int | None = None, known: frozenset[str] = frozenset(),
+               first_lead: LeadNote | None = None, known: frozenset[str] = frozenset(),
                live: tuple[dict, ...] | None = None) -> list[Fact]:
     """Every unit assignment inside the given spans of the match view.
 
-    ``first_lead_from``: the offset after which lists name their lead first
+    ``first_lead``: where and how lists name their lead by position
     (see first_listed_lead_from). ``known``: the document's short names for units
     (see document_short_names). ``live``: live_sentence_rules of ``view`` (default: every rule)."""
     m = matcher(rules).with_known(known)
 
     def listed(found: list[Fact], at: int) -> list[Fact]:
-        return _first_listed_lead(found) if first_lead_from is not None and at >= first_lead_from else found
+        return _first_listed_lead(found, view, first_lead) if first_lead is not None and at >= first_lead.start else found
 
     facts: list[Fact] = []
     taken: list[tuple[int, int]] = []
