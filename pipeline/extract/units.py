@@ -244,6 +244,9 @@ class UnitMatcher:
             last = left.split("、")[-1]
             if m.group() == "与" and _PLACE_END.search(last) and not last.startswith("各"):
                 continue      # 风景区与旅游执法支队, 经济区与开发区管理局: one name, the place is part of it
+            etc = _TRAIL_ETC.search(last)         # 商务部、农业农村部等和各省级人民政府: 等 closes the first list
+            if etc and etc.start() > 0:
+                last = last[: etc.start()]
             if self.is_unit(last) and self.is_unit(right):
                 return [(0, m.start()), (m.end(), len(piece))]
         return spans
