@@ -40,6 +40,7 @@ _WORD_OP = {
             "op": {"enum": _OPS},
             "class": {"enum": ["plain", "adverb", "weak", "only"]},
             "deadline_if_time": {"type": "boolean"},
+            "not_followed_by": _STR,
         },
     },
 }
@@ -152,6 +153,16 @@ def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def _word_alt(entries: list[dict]) -> str:
+    """Comparator words as one alternation, longest first; a word is not itself before what
+    its entry's ``not_followed_by`` names (最低 of 最低生活保障标准 is part of a name)."""
+    parts = []
+    for c in sorted({c["word"]: c for c in entries}.values(), key=lambda c: len(c["word"]), reverse=True):
+        stop = c.get("not_followed_by")
+        parts.append(re.escape(c["word"]) + (f"(?!{stop})" if stop else ""))
+    return "|".join(parts)
+
+
 def _unit_alt(units: list[dict]) -> str:
     """The unit words as one alternation, longest first. A unit written in Latin letters
     does not run on into a longer Latin word (30mA, not the m of 30mAh), nor into what its
@@ -235,7 +246,7 @@ class ThresholdMatcher:
         by_class: dict[str, list[str]] = {}
         for w, c in self.before.items():
             by_class.setdefault(c.get("class", "plain"), []).append(w)
-        cmp_before = _alt([w for w in self.before if self.before[w].get("class") != "only"])
+        cmp_before = _word_alt([c for c in self.before.values() if c.get("class") != "only"])
         normative = _alt(cfg.get("normative_comparators", []))
         if self.neg_rx and self.negatable:
             neg = f"(?:{cfg['negated_comparator_pattern']})(?:{_alt(self.negatable)})"
