@@ -647,6 +647,9 @@ def _resolve_when(w: _When, level: str | None = None, position: str | None = Non
         return None
 
 
+_PART_FIRST_DAY = {"上旬": 1, "中旬": 11, "下旬": 21}      # where a range starting in a part of a month begins
+
+
 def _date_data(g, rule, dr, doc_date, matched: str = "", issued: dt.date | None = None) -> dict | None:
     """``doc_date`` places year-less dates (the 成文日期, else Jan 1 of the document's
     year); ``issued`` is the 成文日期 alone: only a real date makes an earlier date past."""
@@ -675,7 +678,7 @@ def _date_data(g, rule, dr, doc_date, matched: str = "", issued: dt.date | None 
             w.month, w.month_known = f.month, True
         if f.year is not None and f.month and not f.degraded:
             try:
-                start = dt.date(int(f.year), int(f.month), int(f.day or 1))
+                start = dt.date(int(f.year), int(f.month), int(f.day or _PART_FIRST_DAY.get(g.get("from_part") or "", 1)))
             except ValueError:
                 start = None
     date = _resolve_when(w, level, position)
