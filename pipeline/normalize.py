@@ -13,6 +13,11 @@ from functools import lru_cache
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
+# Some PDF fonts map full-width punctuation to the code point of its GB2312 code (A3AC for
+# ，) — Yi syllables (ꎬ ꎮ ꎻ): read them as the characters they print as (corpus 1354);
+# ꎮ ends sentences there, so it reads as 。
+_FULLWIDTH.update({c: c - 0xA3A1 + 0x21 for c in range(0xA3A1, 0xA3FF)})
+_FULLWIDTH[0xA3AE] = ord("。")
 
 
 @lru_cache(maxsize=1)
