@@ -524,11 +524,17 @@ def _tasks_of_group(doc, node, group, view, rules, inline, action, origin,
     if not assigned and not _any(action, text):
         assigned = _opens_with_unit(view, start, end, rules, known)
     if len(cuts) < 2 and not (len(cuts) == 1 and cuts[0] == 0):
-        # (in the paragraphs under an item's heading, not in the numbered item's own line:
-        # an item's own sentences share its brackets)
+        # (in the paragraphs under an item's heading; in the numbered item's own line only
+        # when it also ends with a bracket — 四、推进便利店发展。…（省市场监管局负责）将…纳入…
+        # （省住建厅负责）: each sentence its own task — else an item's sentences share its brackets)
         own = prose[0] == node.block
-        listed = [] if cuts or (own and len(prose) < 2) else \
-            _bracketed_items(view, doc.blocks[prose[1]].start if own else start, end, rules)
+        if cuts:
+            listed = []
+        elif own and len(prose) < 2:
+            listed = _bracketed_items(view, start, end, rules) \
+                if units_mod.trailing_unit_span(view, start, end, rules) is not None else []
+        else:
+            listed = _bracketed_items(view, doc.blocks[prose[1]].start if own else start, end, rules)
         if listed:
             listed[0] = (start, listed[0][1])     # the heading goes with the first item
             # 常住人口控制在1150万人左右。(市人口计生委牵头)能源消耗降低20%。(市经委牵头)…: one
