@@ -21,6 +21,7 @@ import jsonschema
 import pytest
 import yaml
 
+from pipeline import recordio
 from pipeline.runner import EXIT_OK, EXIT_SOME_FAILED, Outcome, Params, collect, run_batch
 from pipeline.schema import RECORD_SCHEMA
 
@@ -84,7 +85,7 @@ def files_in(folder: Path) -> set[str]:
 
 
 def load_record(out: Path, doc: dict) -> dict:
-    return yaml.safe_load((out / doc["output"]).read_text(encoding="utf-8"))
+    return recordio.load_record(out / doc["output"])
 
 
 def record_mtimes(out: Path) -> dict[str, int]:

@@ -154,25 +154,15 @@ def _alt(words) -> str:
 
 
 def _word_alt(entries: list[dict]) -> str:
-    """Comparator words as one alternation, longest first; a word is not itself before what
-    its entry's ``not_followed_by`` names (最低 of 最低生活保障标准 is part of a name)."""
+    """Words of rule entries (units, comparators) as one alternation, longest first. A word
+    does not run on into what its entry's ``not_followed_by`` names (最低 of 最低生活保障标准 is
+    part of a name; 3A级景区 is a grade, not 3 amperes), nor a word ending in a Latin letter
+    into a longer Latin word (30mA, not the m of 30mAh)."""
     parts = []
     for c in sorted({c["word"]: c for c in entries}.values(), key=lambda c: len(c["word"]), reverse=True):
-        stop = c.get("not_followed_by")
-        parts.append(re.escape(c["word"]) + (f"(?!{stop})" if stop else ""))
-    return "|".join(parts)
-
-
-def _unit_alt(units: list[dict]) -> str:
-    """The unit words as one alternation, longest first. A unit written in Latin letters
-    does not run on into a longer Latin word (30mA, not the m of 30mAh), nor into what its
-    entry's ``not_followed_by`` names (3A级景区 is a grade, not 3 amperes)."""
-    parts = []
-    for u in sorted({u["word"]: u for u in units}.values(), key=lambda u: len(u["word"]), reverse=True):
-        p = re.escape(u["word"])
-        stops = [x for x in (r"[A-Za-z]" if re.search(r"[A-Za-z]$", u["word"]) else None,
-                             u.get("not_followed_by")) if x]
-        parts.append(p + (f"(?!{'|'.join(stops)})" if stops else ""))
+        stops = [x for x in (r"[A-Za-z]" if re.search(r"[A-Za-z]$", c["word"]) else None,
+                             c.get("not_followed_by")) if x]
+        parts.append(re.escape(c["word"]) + (f"(?!{'|'.join(stops)})" if stops else ""))
     return "|".join(parts)
 
 
@@ -253,7 +243,7 @@ class ThresholdMatcher:
             cmp_before = f"{neg}|{cmp_before}"
             normative = f"{neg}|{normative}" if normative else neg
         verbs_alt = _alt(cfg.get("target_verbs", []) + cfg.get("activity_verbs", []) + cfg.get("change_verbs", [])) or "(?!)"
-        unit = f"(?:{_unit_alt(cfg['units'])})"
+        unit = f"(?:{_word_alt(cfg['units'])})"
         if self.multipliers:
             unit = f"(?:{_alt(self.multipliers)})?{unit}"
         if cfg.get("unit_not_followed_by"):
