@@ -336,3 +336,15 @@ def test_a_stray_close_tag_before_the_body_does_not_lose_it():
     # a page whose only text after </html> is a tracker keeps its one ending
     plain = "<html><body><p>各乡镇人民政府要按照要求抓好政务公开工作的落实。</p></body></html><script>var a=1;</script>"
     assert "抓好政务公开" in ingest_html.read(plain.encode("utf-8"), "q.html").text
+
+
+def test_an_order_header_row_above_the_body_cell_is_kept():
+    """A gazette order: the issuer (a link), the date and the 字号 in the row above the body
+    cell. The linked name made the cell alone score higher; the header is the document's."""
+    rule = "".join(f"<p>第{n}条　主管机关应于每年三月底前公告补助名额，申请人应检附文件办理。</p>" for n in "一二三四五六七八")
+    page = ("<html><body><table><tr><td><a href='https://example.gov'>某某部</a>令</td>"
+            "<td>中华民国106年8月8日<br>某字第1060000001号</td></tr>"
+            f"<tr><td colspan='2'><p>订定「某某补助办法」。</p>{rule}</td></tr></table></body></html>")
+    doc = ingest_html.read(page.encode("utf-8"), "order.html")
+    head = doc.text[:doc.text.index("订定")]
+    assert all(part in head for part in ("某某部令", "中华民国106年8月8日", "某字第1060000001号"))

@@ -837,6 +837,24 @@ def _furniture_line(text: str, pr: PageRules) -> bool:
 
 
 # --------------------------------------------------------------------------- main
+def _with_header(el, stats: _Stats):
+    """A body cell's layout table when all the table adds is a short header of plain
+    text: a gazette order's issuer, date and 字号 in the row above the body cell, whose
+    linked issuer name made the cell alone score higher."""
+    if el.tag not in ("td", "th"):
+        return el
+    table = el.getparent()
+    while table is not None and table.tag in ("tr", "tbody", "thead"):
+        table = table.getparent()
+    if table is None or table.tag != "table" or len(_own_rows(table)) > 3:
+        return el
+    extra_text = stats.text[table] - stats.text[el]
+    extra_link = stats.link[table] - stats.link[el]
+    if extra_text + extra_link > max(80, 0.1 * stats.text[el]) or extra_link > extra_text:
+        return el
+    return table
+
+
 def _choose_container(body, stats: _Stats, pr: PageRules):
     total = stats.text.get(body, 0)
     # Best by text minus link text (the fallback, and a check on known containers).
@@ -847,6 +865,7 @@ def _choose_container(body, stats: _Stats, pr: PageRules):
         score = stats.text[el] - 3 * stats.link[el]
         if score > best_score:
             best, best_score = el, score
+    best = _with_header(best, stats)
     candidates = [el for el in stats.order if isinstance(el.tag, str) and _is_content_name(el, pr)
                   and stats.text.get(el, 0) >= 20 and stats.density(el) < 0.5]
     if candidates:
