@@ -346,18 +346,24 @@ def _drop_repeated_body(doc: Document, blocks: list) -> list:
 
 
 _BODY_BEFORE_JUNK_MIN = 40     # characters of text, ending a sentence, before a line's furniture
+_NUMBERED_BODY_MIN = 12
+_NUMBERED_HEAD = re.compile(r"\s*(?:第[一二三四五六七八九十百零〇\d]{1,5}条|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、](?!\d))\s*")
 
 
-def _body_before_junk(view: str, rules: RuleSet, cfg: dict) -> int:
+def _body_before_junk(view: str, rules: RuleSet, cfg: dict, after_head: bool = False) -> int:
     """Where the body text of a line ends when furniture follows it on the same line (a page
     whose breaks were lost): the last sentence end before the first furniture match, if a
-    real paragraph (at least _BODY_BEFORE_JUNK_MIN characters) comes before it; else 0."""
+    real paragraph (at least _BODY_BEFORE_JUNK_MIN characters) comes before it; else 0.
+    ``after_head``: the line follows a bare article or item head (第二十六条 / 本办法自…起施行。相关附件：…)."""
     starts = [m.start() for r in cfg["rules"] + cfg.get("spam_rules", [])
               for m in [rules.regex(r["pattern"]).search(view)] if m]
     if not starts:
         return 0
     end = view.rfind("。", 0, min(starts)) + 1
-    return end if end >= _BODY_BEFORE_JUNK_MIN else 0
+    # a numbered article or item is body however short (第二十六条　本办法自…起施行。相关附件：…)
+    numbered = after_head or _NUMBERED_HEAD.match(view)
+    shortest = _NUMBERED_BODY_MIN if numbered else _BODY_BEFORE_JUNK_MIN
+    return end if end >= shortest else 0
 
 
 def clean(doc: Document, rules: RuleSet) -> Document:
@@ -410,7 +416,8 @@ def clean(doc: Document, rules: RuleSet) -> Document:
                 len(view) <= cfg.get("head_max_chars", 40) or _first(rules, cfg.get("head_rules", []), view)
             ):
                 reason = "before-body"
-        head = _body_before_junk(view, rules, cfg) if reason in line_rule_names else 0
+        after_head = i > 0 and _NUMBERED_HEAD.fullmatch(views[i - 1]) is not None
+        head = _body_before_junk(view, rules, cfg, after_head) if reason in line_rule_names else 0
         if head:
             # a long line that ends in furniture (…有效期3年。相关附件：…扫一扫在手机打开当前页):
             # its body is kept, the furniture goes

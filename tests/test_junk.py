@@ -1,6 +1,8 @@
 """Site furniture and spam are removed from the seeds; mojibake is flagged, not hidden."""
 from __future__ import annotations
 
+import pytest
+
 from pipeline.ingest import read_path
 from pipeline.junk import clean
 
@@ -122,3 +124,17 @@ def test_a_long_line_ending_in_furniture_keeps_its_body(rules):
     assert doc.text.rstrip().endswith("本措施自发布之日起实施，有效期3年。")
     assert "在2023年底前打造一批示范样板工程" in doc.text and "扫一扫" not in doc.text
     assert any("扫一扫" in f for f in doc.page_meta["furniture"])
+
+
+@pytest.mark.parametrize("last", ["第三十条　本办法自2025年3月1日起施行，有效期3年。",
+                                  "第三十条\n本办法自2025年3月1日起施行，有效期3年。"])
+def test_a_short_last_article_before_furniture_is_body(rules, last):
+    # a regulation's last article is short: its number makes it body, not the 40-character rule
+    from pipeline.ingest import read_bytes
+    from pipeline.junk import clean
+
+    text = ("某市管理办法\n第二十九条　各县（市、区）可参照本办法执行或者结合实际制定辖区管理办法。\n"
+            f"{last}相关附件：某府办规〔2025〕2号.pdf(/a/b.pdf)二维码开始扫一扫在手机打开当前页\n")
+    doc = clean(read_bytes(text.encode("utf-8"), "x.txt"), rules)
+    assert doc.text.rstrip().endswith("本办法自2025年3月1日起施行，有效期3年。")
+    assert "扫一扫" not in doc.text

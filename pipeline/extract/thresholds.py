@@ -326,6 +326,9 @@ class ThresholdMatcher:
 
     def unit_info(self, written: str) -> tuple[str, bool]:
         """(unit for the record, is a duration) of a unit as written (万元 → 万元)."""
+        if written not in self.units and written.endswith(")") and "(" in written:
+            base, alt = written[:-1].split("(", 1)  # 头(只): a unit with its alternative, kept as written
+            return self.unit_info(base)[0] + "（" + alt + "）", False
         if written not in self.units and "/" in written:
             base, per = written.split("/", 1)     # 万平方米/年: a quantity per a period or a head
             if base:
@@ -506,7 +509,7 @@ class ThresholdMatcher:
                 return []
         else:
             op = after_ops[post] if post else op_kind
-        note = (g.get("note") or "") + (g.get("note_after") or "")
+        note = (g.get("note") or "") + (g.get("note_after") or "") + (g.get("note_num") or "")
         if note and self.exclusive_note.search(note):
             op = {">=": ">", "<=": "<"}.get(op, op)  # 5年(不含)以上, 10亩以下(不含10亩)
         elif note:
