@@ -355,6 +355,11 @@ def test_a_standing_rule_s_yearless_dates_recur_every_year(rules):
     assert [(f.data["type"], f.data.get("by")) for f in rec] == [("recurring", "03-31")]
     plan = find_deadlines(view, rules, dt.date(2013, 3, 1))
     assert [(f.data["type"], f.data.get("date")) for f in plan] == [("date", "2014-03-31")]
+    # so is 下一年度 / 下年度 / 次年度 (于下一年度2月底前报送上年度总结)
+    for word in ("下一年度", "下年度", "次年度"):
+        view = match_view(f"各县区应于{word}2月底前报送上年度工作总结")
+        rec = find_deadlines(view, rules, dt.date(2013, 3, 1), standing=True)
+        assert [(f.data["type"], f.data.get("by")) for f in rec] == [("recurring", "02-28")], word
 
 
 def test_a_year_guessed_from_the_text_does_not_make_earlier_dates_past(rules):
