@@ -72,7 +72,8 @@ register_schema(
 OPEN = "(〔【[［"
 CLOSE = ")〕】]］"
 _LIST_SEP = re.compile(r"[、,，/;；\s\u00a0\u3000]")
-_AND_SEP = re.compile(r"和|及|与|以及")
+# (not 及其: 县级人民政府及其民政部门 is a body with its own department, one unit as written)
+_AND_SEP = re.compile(r"和|及(?!其)|与|以及")
 # (区公安局等区安委会成员单位配合, 监督处等相关处室: the unit before 等 names the list's kind)
 _TRAIL_ETC = re.compile(r"(等[\u4e00-\u9fff]{0,14}|按职责|按职责分工)$")
 # an alias declared after a name belongs to the text, not to the name: 国家能源局西北监管局(以下简称西北能源监管局)
@@ -234,7 +235,9 @@ class UnitMatcher:
         before a department (各省、自治区、直辖市交通部门) are one unit; so is 各县党委、政府
         (a government with no place of its own after a Party committee: a bare 政府 is none)."""
         if self.place_only is not None and self.place_only.match(piece):
-            return True
+            return _OWN_SCOPE.match(name) is None    # not 各乡镇、县直各部门: the second has its own scope
+        if _BARE_KIND.fullmatch(name) is not None and "各" in joined:
+            return True     # 局机关各处（室）、中心: the 各 covers the bare kind after it
         return _BARE_BODY.fullmatch(name) is not None and _PARTY_END.search(joined) is not None
 
     def _split_and(self, piece: str) -> list[tuple[int, int]]:
@@ -254,6 +257,8 @@ class UnitMatcher:
 
 _PLACE_END = re.compile(r"[区县市镇乡州]$")
 _BARE_BODY = re.compile(r"(?:人民)?政府")
+_OWN_SCOPE = re.compile(r"[省市县区]直|各|全[省市县区]")
+_BARE_KIND = re.compile(r"(?:中心|站|所|队|室|科|股)(?:\([^()]{1,6}\))?")
 _PARTY_END = re.compile(r"(?:党委|党工委)$")
 
 
