@@ -347,7 +347,17 @@ def _drop_repeated_body(doc: Document, blocks: list) -> list:
 
 _BODY_BEFORE_JUNK_MIN = 40     # characters of text, ending a sentence, before a line's furniture
 _NUMBERED_BODY_MIN = 12
-_NUMBERED_HEAD = re.compile(r"\s*(?:第[一二三四五六七八九十百零〇\d]{1,5}条|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、](?!\d))\s*")
+
+
+def _numbering_end(view: str, rules: RuleSet) -> int:
+    """Where the heading number a line opens with ends (rules/headings.yml: 第二十六条, 三、, 1.), or 0."""
+    text = view.strip()
+    for r in rules.rules("headings.yml"):
+        # (with the line's break: a style may look past its number, 第二十六条 at a line's end)
+        m = rules.regex(r["pattern"]).match(text + "\n")
+        if m and m.end():
+            return len(view) - len(view.lstrip()) + min(m.end(), len(text))
+    return 0
 
 
 def _body_before_junk(view: str, rules: RuleSet, cfg: dict, after_head: bool = False) -> int:
@@ -361,7 +371,7 @@ def _body_before_junk(view: str, rules: RuleSet, cfg: dict, after_head: bool = F
         return 0
     end = view.rfind("。", 0, min(starts)) + 1
     # a numbered article or item is body however short (第二十六条　本办法自…起施行。相关附件：…)
-    numbered = after_head or _NUMBERED_HEAD.match(view)
+    numbered = after_head or _numbering_end(view, rules) > 0
     shortest = _NUMBERED_BODY_MIN if numbered else _BODY_BEFORE_JUNK_MIN
     return end if end >= shortest else 0
 
@@ -416,8 +426,11 @@ def clean(doc: Document, rules: RuleSet) -> Document:
                 len(view) <= cfg.get("head_max_chars", 40) or _first(rules, cfg.get("head_rules", []), view)
             ):
                 reason = "before-body"
-        after_head = i > 0 and _NUMBERED_HEAD.fullmatch(views[i - 1]) is not None
-        head = _body_before_junk(view, rules, cfg, after_head) if reason in line_rule_names else 0
+        head = 0
+        if reason in line_rule_names:
+            # the line after a bare article or item number (第二十六条 / 本办法自…施行。相关附件：…)
+            after_head = i > 0 and 0 < _numbering_end(views[i - 1], rules) >= len(views[i - 1].rstrip())
+            head = _body_before_junk(view, rules, cfg, after_head)
         if head:
             # a long line that ends in furniture (…有效期3年。相关附件：…扫一扫在手机打开当前页):
             # its body is kept, the furniture goes
