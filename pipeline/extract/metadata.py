@@ -381,6 +381,24 @@ def _mostly_units(names: list[str], rules) -> bool:
     return good * 2 >= len(views)
 
 
+def _order_enclosed_title(bviews: list[str], blocks, mr) -> tuple[str, int] | None:
+    """The title of a gazette order that amends or sets rules: the name of the rules it
+    encloses, in the document's script (its heading line adds 修正规定 / 部分条文修正条文)."""
+    if not any(mr.match("order-issuer", v) for v in bviews[:3]):
+        return None
+    named = None
+    for i, v in enumerate(bviews[:10]):
+        m = mr.match("order-enclosed-title", v)
+        if not m:
+            continue
+        group = next(g for g in ("enclosed", "renamed", "named") if m.group(g))
+        found = (blocks[i].text.strip()[m.start(group):m.end(group)], i)
+        if group == "enclosed":
+            return found
+        named = named or found
+    return named
+
+
 def extract(doc: Document, view: str, root, rules) -> dict:
     blocks = doc.blocks
     bviews = [view[b.start:b.end].strip() for b in blocks]
@@ -427,6 +445,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         own_title = _own_title_lines(title, bviews, blocks, mr, title_i + 1)
         if own_title is not None:
             title, title_i = own_title
+    enclosed = _order_enclosed_title(bviews, blocks, mr)
+    if enclosed is not None:
+        title, title_i = enclosed
     if title is None and page_field("title"):
         # a database's version note is not part of the title: 最低工资法（112.12.27制定）
         title = str(page_field("title")).strip()

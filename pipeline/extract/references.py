@@ -64,6 +64,7 @@ register_schema(
             "alias_entries": {"type": "boolean"},
             "drop_self_references": {"type": "boolean"},
             "org_ignore_pattern": _STR,
+            "org_inner_pattern": _STR,
         },
     ),
 )
@@ -130,6 +131,7 @@ class ReferenceMatcher:
         self.drop_self = cfg.get("drop_self_references", True)
         self.org_ignore = re.compile(f"(?:{cfg['org_ignore_pattern']})$") if cfg.get("org_ignore_pattern") else None
         self.org_ignore_any = re.compile(cfg["org_ignore_pattern"]) if cfg.get("org_ignore_pattern") else None
+        self.org_inner = re.compile(f"(?:{cfg['org_inner_pattern']})$") if cfg.get("org_inner_pattern") else None
 
     # -- titles ------------------------------------------------------------------
     def titles(self, text: str) -> list[tuple[int, int]]:
@@ -160,18 +162,22 @@ class ReferenceMatcher:
             pos = end
 
     # -- document numbers ----------------------------------------------------------
-    def cut_org(self, org: str, kind: str) -> int:
-        """Offset in ``org`` where the organ code starts (after the last cut word)."""
+    def cut_org(self, org: str, kind: str, words_of_two: bool = False) -> int:
+        """Offset in ``org`` where the organ code starts (after the last cut word; only cut
+        words of two characters or more with ``words_of_two``)."""
         words = self.name_cut if kind == "name" else self.org_cut
         best = 0
         for w in words:
+            if words_of_two and len(w) < 2:
+                continue
             i = org.rfind(w)
             if i >= 0 and i + len(w) > best and i + len(w) < len(org):
                 best = i + len(w)
         return best
 
-    def org_start(self, text: str, end: int, kind: str) -> tuple[int, int]:
-        """(start, end) of the organ run just before ``end`` (spaces skipped)."""
+    def org_start(self, text: str, end: int, kind: str, line_start: bool = False) -> tuple[int, int]:
+        """(start, end) of the organ run just before ``end`` (spaces skipped). ``line_start``:
+        the number ends its line, so a run that starts the line is all organ code."""
         while end > 0 and text[end - 1] in " \t\u3000":
             end -= 1
         s = end
@@ -180,6 +186,10 @@ class ReferenceMatcher:
             if self.org_char.match(text[s - 1]):
                 s -= 1
                 count += 1
+                continue
+            inner = self.org_inner.search(text, max(0, s - 6), s) if self.org_inner else None
+            if inner:
+                s = inner.start()   # 臺教高（三）字: part of the code
                 continue
             m = self.org_ignore.search(text, max(0, s - 12), s) if self.org_ignore else None
             if m and count:
@@ -191,7 +201,9 @@ class ReferenceMatcher:
             break
         if s < end and s > 0 and text[s - 1].isdigit() and text[s] in "年月日号":
             s += 1      # 2024年7月31日台財促字第…: the date's 日 is not the organ's
-        return s + self.cut_org(text[s:end], kind), end
+        # a number on a line of its own: a code may open with a one-character cut word (經授水字第…)
+        alone = line_start and (s == 0 or text[s - 1] == "\n")
+        return s + self.cut_org(text[s:end], kind, words_of_two=alone), end
 
     def numbers(self, view: str, original: str | None = None) -> list[dict]:
         """Document numbers in ``view``; normalised text taken from ``original``
@@ -200,7 +212,9 @@ class ReferenceMatcher:
         found: list[dict] = []
         for order, (rule, rx) in enumerate(self.rules):
             for m in rx.finditer(view):
-                org_s, org_e = self.org_start(view, m.start(), rule["org"])
+                line_end = view.find("\n", m.end())
+                alone = not view[m.end(): len(view) if line_end < 0 else line_end].strip()
+                org_s, org_e = self.org_start(view, m.start(), rule["org"], line_start=alone)
                 if org_e - org_s < self.min_org:
                     continue
                 org = _SPACE.sub("", src[org_s:org_e])
