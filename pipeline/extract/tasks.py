@@ -206,7 +206,16 @@ def _share_group_bracket(view: str, rules, tasks: list[Task]) -> None:
             t.shared.append(closing[-1])
 
 
-_DUTY_LIST_END = re.compile(r"(?:目标责任书?|责任清单)[ \t]*$")
+_DUTY_LIST_END = re.compile(r"(?:目标责任书?|责任清单|(?P<budget>(?:部门|单位)(?:预算|决算)))[ \t]*$")
+
+
+def _first_run_end(doc, view: str, after: list[Task], upto: int) -> int:
+    """Where the first run of tasks in ``after`` ends: at the first text between two of them
+    that is no task (a budget's duty list, then 二、部门决算单位构成 or 某单位机构设置)."""
+    for prev, nxt in zip(after, after[1:]):
+        if any(prev.end <= b.start and b.end <= nxt.start and view[b.start:b.end].strip() for b in doc.blocks):
+            return prev.end
+    return after[-1].end if after else upto
 
 
 def _scope_duty_lists(doc, view: str, rules, tasks: list[Task]) -> None:
@@ -217,6 +226,8 @@ def _scope_duty_lists(doc, view: str, rules, tasks: list[Task]) -> None:
              and any(f.rule == "duty-list-heading" for f in units_mod.find_units(view, [(b.start, b.end)], rules))]
     for k, (s, e) in enumerate(heads):
         upto = heads[k + 1][0] if k + 1 < len(heads) else len(view)
+        if _DUTY_LIST_END.search(view, s, e).group("budget"):
+            upto = _first_run_end(doc, view, sorted((t for t in tasks if e <= t.start < upto), key=lambda t: t.start), upto)
         for t in tasks:
             if t.start < s and e <= t.end:      # the next body's title ran into the last item
                 t.end = t.start + len(view[t.start:s].rstrip())

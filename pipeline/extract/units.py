@@ -925,6 +925,9 @@ def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
 def _drop_restated(facts: list[Fact]) -> list[Fact]:
     """A unit a task names with a role (主办处室：开发指导处 → lead) and again in a bare bracket
     of one of its parts (…（开发指导处）) is that role's unit: the bare 'responsible' adds nothing."""
+    # a budget's title (duty-list-heading) and its own duty heading name the same body once
+    named = {(f.data["unit"], f.data["role"]) for f in facts if f.rule != "duty-list-heading"}
+    facts = [f for f in facts if f.rule != "duty-list-heading" or (f.data["unit"], f.data["role"]) not in named]
     roled = {f.data["unit"] for f in facts if f.data["role"] in ("lead", "co")}
     if not roled:
         return facts
