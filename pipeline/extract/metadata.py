@@ -445,9 +445,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         own_title = _own_title_lines(title, bviews, blocks, mr, title_i + 1)
         if own_title is not None:
             title, title_i = own_title
-    enclosed = _order_enclosed_title(bviews, blocks, mr)
-    if enclosed is not None:
-        title, title_i = enclosed
+    order_title = _order_enclosed_title(bviews, blocks, mr)
+    if order_title is not None:
+        title, title_i = order_title
     if title is None and page_field("title"):
         # a database's version note is not part of the title: 最低工资法（112.12.27制定）
         title = str(page_field("title")).strip()
