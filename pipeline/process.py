@@ -52,6 +52,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     doc_date = _numbered_year(_as_date(meta.get("issued_on")), meta.get("doc_number"))
     year_hint = meta.get("year") if doc_date is None else None
     standing = tasks.is_standing(meta.get("title"), rules)   # its year-less dates recur yearly
+    workdays = deadlines.counts_workdays(view, rules)        # 本办法规定的期限以工作日计算
     found = tasks.find_tasks(doc, root, rules, meta.get("title"))
     regions: list[tuple[int, int]] = []        # task tables: their cells are not prose tasks
     table_tasks = tables.find_table_tasks(doc, view, root, rules, regions)
@@ -75,7 +76,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
         facts: list[Fact] = []
         facts += units.with_scope_notes(units.find_units(view, t.spans(), rules, first_lead, short_names, live_units), t.start, notes)
         for s, e in t.spans():
-            facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names, year_hint, standing, live_deadlines), s)
+            facts += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names, year_hint, standing, live_deadlines, workdays), s)
             facts += _shift(thresholds.find_thresholds(view[s:e], rules, ops=ops, live=live_thresholds), s)
         task_facts.append(facts)
     refs = references.find_references(view, rules)
@@ -104,7 +105,7 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
             continue
         pieces = _cells(view, b.start, b.end) if b.kind == "table_row" else [(b.start, b.end)]
         for s, e in pieces:
-            loose += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names, year_hint, standing, live_deadlines), s)
+            loose += _shift(deadlines.find_deadlines(view[s:e], rules, doc_date, own_names, year_hint, standing, live_deadlines, workdays), s)
             loose += _shift(thresholds.find_thresholds(view[s:e], rules, ops=ops, live=live_thresholds), s)
     return Analysis(doc, view, simplified, root, found, task_facts, meta, refs, mets, loose)
 

@@ -383,3 +383,25 @@ def test_festival_deadlines_are_the_festival_day_in_the_right_year(rules):
     assert dates("元宵节前完成复工", dt.date(2026, 2, 1)) == ["2026-03-03"]
     assert dates("2023年国庆节前完成验收", dt.date(2022, 1, 1)) == ["2023-10-01"]
     assert dates("春节期间加强值守", dt.date(2022, 1, 1)) == []
+
+
+def test_a_document_that_counts_its_periods_in_working_days(rules):
+    """本办法规定的期限以工作日计算: the 办法's N日 limits are working days (1825, 1856); a document
+    without that rule keeps calendar days, and a resolved date moves by working days."""
+    from pipeline.ingest import read_bytes
+    from pipeline.process import analyse
+
+    body = "第五条 县级主管部门应当自收到备案材料之日起五日内完成审核。\n第六条 本办法印发之日起十日内完成首次备案。\n"
+    rule = "第二十八条 本办法规定的期限以工作日计算。\n"
+    with_rule = analyse(read_bytes(("某某备案管理办法\n" + body + rule).encode("utf-8"), "x.txt"), rules)
+    without = analyse(read_bytes(("某某备案管理办法\n" + body).encode("utf-8"), "y.txt"), rules)
+
+    def units(a):
+        return [f.data["unit"] for facts in [*a.task_facts, a.unattached] for f in facts if f.kind == "deadline"]
+    assert units(with_rule) and set(units(with_rule)) == {"workday"}
+    assert set(units(without)) == {"day"}
+    assert deadlines.counts_workdays(match_view("本办法有关期间的规定，均为工作日。"), rules)
+    assert not deadlines.counts_workdays(match_view("审核时间一般为5个工作日。"), rules)
+    fact = deadlines._as_workdays(find_deadlines(match_view("自本办法印发之日起十日内完成备案"), rules,
+                                                 dt.date(2021, 6, 4))[0], rules)
+    assert (fact.data["unit"], fact.data["resolved"]) == ("workday", "2021-06-21")

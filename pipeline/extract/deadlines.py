@@ -17,6 +17,7 @@ a new form is a new rule. Matches overlap freely; the longer one wins.
 from __future__ import annotations
 
 import calendar as _cal
+import dataclasses
 import datetime as dt
 import re
 import weakref
@@ -81,6 +82,7 @@ register_schema(
             "anchor_reject_pattern": _STR,
             "anchor_accept_pattern": _STR,
             "clause_anchor_pattern": _STR,
+            "workday_rule_pattern": _STR,
             "clause_anchor_reach": {"type": "integer", "minimum": 1},
             "stage_before_pattern": _STR,
             "periodic_report_before_pattern": _STR,
@@ -158,6 +160,7 @@ class DeadlineRules:
         self.anchor_reject = top("anchor_reject_pattern", "anchor_reject_pattern")
         self.anchor_accept = top("anchor_accept_pattern", "anchor_accept_pattern")
         self.clause_anchor = top("clause_anchor_pattern", "clause_anchor_pattern")
+        self.workday_rule = top("workday_rule_pattern", "workday_rule_pattern")
         self.clause_anchor_reach = int(cfg.get("clause_anchor_reach", 40))
         self.stage_before = top("stage_before_pattern", "stage_before_pattern")
         self.periodic_report = top("periodic_report_before_pattern", "periodic_report_before_pattern")
@@ -278,16 +281,40 @@ def live_rules(document: str, rules: RuleSet) -> tuple[_Rule, ...]:
                  or r.trigger.search(document))
 
 
+def counts_workdays(document: str, rules: RuleSet) -> bool:
+    """The document's own rule that its periods are working days (本办法规定的期限以工作日计算,
+    本办法有关期间的规定均为工作日): its N日 limits then count working days."""
+    rx = prepared(rules).workday_rule
+    return rx is not None and rx.search(document) is not None
+
+
+def _as_workdays(fact: Fact, rules: RuleSet) -> Fact:
+    """A limit in days read as working days; a resolved date is moved by the same count of them."""
+    data = fact.data
+    if fact.kind != "deadline" or data.get("unit") != "day" or not isinstance(data.get("amount"), int):
+        return fact
+    data = dict(data, unit="workday")
+    if data.get("resolved"):
+        base = dt.date.fromisoformat(data["resolved"]) - dt.timedelta(days=data["amount"])
+        resolved, _ = add_workdays(base, data["amount"], rules)
+        data["resolved"] = resolved.isoformat() if resolved else None
+    return dataclasses.replace(fact, data=data)
+
+
 def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
                    self_names: frozenset[str] = frozenset(), year_hint: int | None = None,
-                   standing: bool = False, live: tuple[_Rule, ...] | None = None) -> list[Fact]:
+                   standing: bool = False, live: tuple[_Rule, ...] | None = None,
+                   workdays: bool = False) -> list[Fact]:
     """Deadline facts in ``text`` (a match view), sorted by start, non-overlapping.
 
     ``self_names``: the titles and short names of the document itself, so that
     《实施意见》公布30日内 resolves when 《实施意见》 is this document's own short name.
     ``standing``: the document is a standing rule (条例, 办法, 细则): a month and day
     with no year (六月十五日前) recur every year.
-    ``live``: live_rules of the document ``text`` is part of (default: every rule)."""
+    ``live``: live_rules of the document ``text`` is part of (default: every rule).
+    ``workdays``: the document counts its periods in working days (counts_workdays)."""
+    if workdays:
+        return [_as_workdays(f, rules) for f in find_deadlines(text, rules, doc_date, self_names, year_hint, standing, live)]
     dr = prepared(rules)
     # Without a date, the document's year (title, 发文字号) still places 年底前 / 8月底前;
     # relative deadlines are only resolved from a real date.
