@@ -349,7 +349,7 @@ _BODY_BEFORE_JUNK_MIN = 40     # characters of text, ending a sentence, before a
 _NUMBERED_BODY_MIN = 12
 
 
-def _numbering_end(view: str, rules: RuleSet) -> int:
+def numbering_end(view: str, rules: RuleSet) -> int:
     """Where the heading number a line opens with ends (rules/headings.yml: 第二十六条, 三、, 1.), or 0."""
     text = view.strip()
     for r in rules.rules("headings.yml"):
@@ -371,7 +371,7 @@ def _body_before_junk(view: str, rules: RuleSet, cfg: dict, after_head: bool = F
         return 0
     end = view.rfind("。", 0, min(starts)) + 1
     # a numbered article or item is body however short (第二十六条　本办法自…起施行。相关附件：…)
-    numbered = after_head or _numbering_end(view, rules) > 0
+    numbered = after_head or numbering_end(view, rules) > 0
     shortest = _NUMBERED_BODY_MIN if numbered else _BODY_BEFORE_JUNK_MIN
     return end if end >= shortest else 0
 
@@ -429,7 +429,7 @@ def clean(doc: Document, rules: RuleSet) -> Document:
         head = 0
         if reason in line_rule_names:
             # the line after a bare article or item number (第二十六条 / 本办法自…施行。相关附件：…)
-            after_head = i > 0 and 0 < _numbering_end(views[i - 1], rules) >= len(views[i - 1].rstrip())
+            after_head = i > 0 and 0 < numbering_end(views[i - 1], rules) >= len(views[i - 1].rstrip())
             head = _body_before_junk(view, rules, cfg, after_head)
         if head:
             # a long line that ends in furniture (…有效期3年。相关附件：…扫一扫在手机打开当前页):

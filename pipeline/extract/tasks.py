@@ -6,6 +6,7 @@ parenthesis that names the units of all parts, apply to every part.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -210,11 +211,15 @@ _DUTY_LIST_END = re.compile(r"(?:目标责任书?|责任清单|(?P<budget>(?:部
 
 
 def _first_run_end(doc, view: str, after: list[Task], upto: int) -> int:
-    """Where the first run of tasks in ``after`` ends: at the first text between two of them
-    that is no task (a budget's duty list, then 二、部门决算单位构成 or 某单位机构设置)."""
+    """Where the first run of tasks in ``after`` (sorted) ends: at the first text between two
+    of them that is no task (a budget's duty list, then 二、部门决算单位构成 or 某单位机构设置)."""
+    starts = [b.start for b in doc.blocks]          # blocks are in text order
     for prev, nxt in zip(after, after[1:]):
-        if any(prev.end <= b.start and b.end <= nxt.start and view[b.start:b.end].strip() for b in doc.blocks):
-            return prev.end
+        k = bisect.bisect_left(starts, prev.end)
+        while k < len(starts) and doc.blocks[k].end <= nxt.start:
+            if view[doc.blocks[k].start:doc.blocks[k].end].strip():
+                return prev.end
+            k += 1
     return after[-1].end if after else upto
 
 

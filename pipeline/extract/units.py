@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from ..junk import numbering_end
 from ..model import Fact
 from ..rules import EXAMPLE_LIST, RuleSet, register_schema, rule_list_schema
 
@@ -658,7 +659,12 @@ def _build_tokenizer(rules: RuleSet):
 # heading's number: 2.4 应急领导小组办公室职责, or a year: 2016年某局环境保护目标责任)
 _CLAUSE_START = set("\n。;:,!?、由.) \t年") | {"会同", "配合", "成立", "设立", "组建", "下设"}
 _NOT_A_NAME = re.compile(r"[要将对在把向按请以从为并及时须]|应(?!急)")    # 应急管理局 is a name
-_ARTICLE_BEFORE = re.compile(r"第[一二三四五六七八九十百零〇\d]{1,5}条$")
+
+
+def _after_heading_number(view: str, s: int, rules: RuleSet) -> bool:
+    """``s`` follows only its line's heading number (rules/headings.yml): 第三条某区财政局的主要职责是："""
+    head = view[view.rfind("\n", 0, s) + 1:s]
+    return bool(head.strip()) and len(head) <= 12 and numbering_end(head, rules) >= len(head.rstrip())
 
 
 def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
@@ -673,7 +679,7 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
     if acting >= 2:         # 区行政服务中心作为建设单位牵头实施: the unit is named before 作为
         text = text[:acting]
     at_clause_start = s == 0 or view[s - 1] in _CLAUSE_START or view[max(0, s - 2):s] in _CLAUSE_START \
-        or _ARTICLE_BEFORE.search(view, max(0, s - 10), s) is not None     # 第三条某区财政局的主要职责是：
+        or _after_heading_number(view, s, rules)
     if at_clause_start and text[:1] in OPEN:      # （X、Y牵头落实）: the list starts inside the bracket
         s, text = s + 1, text[1:]
     num = _ITEM_NUMBER.match(text)
