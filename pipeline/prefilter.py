@@ -40,7 +40,10 @@ def required(pattern: str, flags: int = 0) -> list[re.Pattern]:
 def could_match(words: list[re.Pattern], text: str, pos: int = 0, endpos: int | None = None) -> bool:
     """False when ``text[pos:endpos]`` lacks one of the required runs (no match possible)."""
     end = len(text) if endpos is None else endpos
-    return all(w.search(text, pos, end) for w in words)
+    for w in words:          # a plain loop: called ~10^5 times per MB, a generator costs more
+        if w.search(text, pos, end) is None:
+            return False
+    return True
 
 
 def context_free(pattern: str, flags: int = 0) -> bool:

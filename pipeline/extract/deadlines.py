@@ -119,6 +119,7 @@ class _Rule:
     trigger: re.Pattern | None = None
     trigger_context_free: bool = False     # see live_rules
     cue: re.Pattern | None = None
+    words: list[re.Pattern] = field(default_factory=list)   # prefilter.required of rx
 
 
 class DeadlineRules:
@@ -175,6 +176,7 @@ class DeadlineRules:
         for i, r in enumerate(cfg.get("rules") or []):
             where = f"rule {r['name']!r}"
             rule = _Rule(r["name"], r["type"], self.compile(r["pattern"], where), i, r)
+            rule.words = prefilter.required(rule.rx.pattern)
             if r.get("reject_before_pattern"):
                 rule.reject_before.append(self.compile(r["reject_before_pattern"], where))
             if r.get("cue_pattern"):
@@ -277,8 +279,9 @@ def live_rules(document: str, rules: RuleSet) -> tuple[_Rule, ...]:
     once per document and passed to find_deadlines as ``live``: the same facts, shorter
     loops over the parts (a document uses about half of the rules)."""
     dr = prepared(rules)
-    return tuple(r for r in dr.rules if r.trigger is None or not r.trigger_context_free
-                 or r.trigger.search(document))
+    return tuple(r for r in dr.rules if (r.trigger is None or not r.trigger_context_free
+                                         or r.trigger.search(document))
+                 and prefilter.could_match(r.words, document))
 
 
 def counts_workdays(document: str, rules: RuleSet) -> bool:
@@ -328,7 +331,7 @@ def find_deadlines(text: str, rules: RuleSet, doc_date: dt.date | None = None,
             m = rule.rx.fullmatch(text, stripped_start, stripped_end)
             matches = [m] if m else []
         elif rule.trigger is None:
-            matches = rule.rx.finditer(text)
+            matches = rule.rx.finditer(text) if prefilter.could_match(rule.words, text) else ()
         else:
             windows = windows_of.get(rule.trigger)
             if windows is None:
@@ -453,7 +456,8 @@ def _windows(trigger: re.Pattern, text: str, before: int, after: int) -> list[li
 def _scan(rule: _Rule, text: str, windows: list[list[int]]):
     """Matches of a rule inside its trigger's windows."""
     for s, e in windows:
-        yield from rule.rx.finditer(text, s, e)
+        if prefilter.could_match(rule.words, text, s, e):     # the window lacks a word: no match
+            yield from rule.rx.finditer(text, s, e)
 
 
 def _rejected(rule: _Rule, text: str, s: int, e: int) -> bool:

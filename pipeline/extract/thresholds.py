@@ -629,7 +629,8 @@ def find_thresholds(text: str, rules: RuleSet, document: str | None = None,
     if ops is None:
         ops = tm.after_ops(text if document is None else document)
     cands = list(tm.candidates(text, ops, live))
-    for s, e, contained_only in tm.excluded(text):
+    # exclusions only remove candidates: most parts have none, and then no scan is needed
+    for s, e, contained_only in tm.excluded(text) if cands else ():
         if contained_only:
             cands = [c for c in cands if not (s < c[1].end <= e)]
         else:
