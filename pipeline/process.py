@@ -85,6 +85,11 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     if own_number:
         refs = [f for f in refs if f.data.get("title")
                 or match_view(f.data.get("doc_number") or "").replace(" ", "") != own_number]
+    # nor does its own title, set as a title line in book-title marks (《某某管理规定》)
+    own_title = match_view(meta.get("title") or "").replace(" ", "")
+    if own_title:
+        refs = [f for f in refs if match_view(f.data.get("title") or "").replace(" ", "") != own_title
+                or (f.data.get("doc_number") and match_view(f.data["doc_number"]).replace(" ", "") != own_number)]
     mets = metrics.find_metrics(doc, view, root, rules)
     # Deadlines and thresholds in text no task owns (a 时间安排 section, a report's
     # prose, an article without an obligation) are kept too, so nothing stated is lost.

@@ -422,7 +422,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
                 and continues_title(bviews[j - 1], joined, rules, bviews[j - 2] if j >= 2 else None):
             j -= 1
             joined = _unspaced(bviews[j]) + joined
-        if any(mr.search(name, joined) for name in _TITLE_RULES):
+        # a title line set in book-title marks (《某某管理规定》) is read without them
+        probe = joined[1:-1] if re.fullmatch(r"《[^《》]+》", joined) else joined
+        if any(mr.search(name, probe) for name in _TITLE_RULES):
             title, title_i = "".join(_unspaced(blocks[k].text.strip()) for k in range(j, i + 1)), i
             # the rest of a title broken before its last words: …信息报告 / 工作的通知
             if i + 1 < len(bviews) and blocks[i + 1].kind != "table_row" and mr.match("title-tail", bviews[i + 1]) \

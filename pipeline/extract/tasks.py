@@ -23,7 +23,7 @@ register_schema(
             "kind": {"enum": ["skip_section", "action", "obligation_paragraph", "end_of_body",
                               "report_title", "plan_section", "report_problem", "report_remedy", "flat_exclude",
                               "condition_item", "standing_title", "standing_duty", "closing_clause",
-                              "division_heading", "field_line"]},
+                              "division_heading", "field_line", "duty_lead_in"]},
             "pattern": {"type": "string"},
         },
         required=("name", "kind", "pattern"),
@@ -157,7 +157,9 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         # an enumerated item under an article that states the duty (使用单位应当履行下列义务：)
         # inherits it
         item_action = action
-        if standing and any(_any(action, bview(n.block)) for n in _lineage(node)[1:]):
+        if standing and _in_duty_list(doc, node, bview, _patterns(rules, "duty_lead_in")):
+            item_action = [_ANY_TEXT]        # every item of a list of duties is a duty
+        elif standing and any(_any(action, bview(n.block)) for n in _lineage(node)[1:]):
             item_action = general_action
         groups = _group(doc, blocks, rules, bview, view)
         # （二）核安会：⏎1.…⏎2.…: a unit heading over numbered duties assigns each of them
@@ -183,6 +185,33 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
     _scope_duty_lists(doc, view, rules, tasks)
     _share_group_bracket(view, rules, tasks)
     return tasks
+
+
+_ANY_TEXT = re.compile(r"\S")
+
+
+def _in_duty_list(doc: Document, node: Node, bview, lead_ins: list[re.Pattern]) -> bool:
+    """``node`` is an item of a list introduced as duties (交通主管部门的主要职责是：), by
+    the heading above it or by the paragraph right before the list (when a lost article
+    number left that paragraph no heading above the items)."""
+    if not lead_ins:
+        return False
+    if any(_any(lead_ins, bview(n.block)) for n in _lineage(node)[1:2]):
+        return True
+    siblings = node.parent.children if node.parent is not None else []
+    k = next((i for i, c in enumerate(siblings) if c is node), None)
+    if k is None:
+        return False
+    # back to the list's first item: a list of its own restarts at （一） / 1.
+    while k > 0 and siblings[k - 1].style == node.style and not _FIRST_NUMBER.fullmatch(siblings[k].number.strip()):
+        k -= 1
+    first = siblings[k].block
+    if first is None or first == 0:
+        return False
+    return _any(lead_ins, bview(first - 1))
+
+
+_FIRST_NUMBER = re.compile(r"[（(]?\s*(?:一|1|１|①|壹)\s*[）)、.．]?")
 
 
 def _share_group_bracket(view: str, rules, tasks: list[Task]) -> None:

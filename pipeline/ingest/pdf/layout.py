@@ -475,8 +475,8 @@ def _breaks(a: Line, b: Line, first_of_para: bool, st: _Stats) -> bool:
     same_style = abs(a.size - b.size) <= 0.6 and a.bold == b.bold
     if a.page == b.page and b.top - a.bottom > st.gap + max(0.3 * max(a.size, b.size), 3):
         return True
-    # a title centred over two lines
-    if same_style and _titleish(a, st) and _titleish(b, st):
+    # a title centred over two lines (not a heading under it: 某办法 / 一、总则)
+    if same_style and _titleish(a, st) and _titleish(b, st) and not _HEAD_NUM.match(b.text):
         return False
     ends = a.text.rstrip()[-1:] in _SENT_END
     # a hanging indent, however deep: an item's number stands out and its wrapped lines
@@ -507,10 +507,28 @@ def _breaks(a: Line, b: Line, first_of_para: bool, st: _Stats) -> bool:
     return False
 
 
+def _unbold_if_body_bold(pages: list[Page], body: float) -> None:
+    """A document set entirely in bold (or a font whose name says bold throughout) has
+    no bold emphasis: its title, headings and body would all read as title lines and run
+    together (广东省某办法 / 一、总则 / 第一条 … in one block). Bold then marks nothing."""
+    bold = total = 0
+    for pg in pages:
+        for it in pg.items:
+            if isinstance(it, Line) and abs(it.size - body) <= 0.6:
+                total += len(it.chars)
+                bold += len(it.chars) if it.bold else 0
+    if total and bold >= 0.8 * total:
+        for pg in pages:
+            for it in pg.items:
+                if isinstance(it, Line):
+                    it.bold = False
+
+
 def build_blocks(pages: list[Page]) -> list[Block]:
     if not pages:
         return []
     st = page_stats(pages)
+    _unbold_if_body_bold(pages, st.body)
     blocks: list[Block] = []
     para: list[Line] = []
     table_no = -1
