@@ -226,7 +226,8 @@ def _share_group_bracket(view: str, rules, tasks: list[Task]) -> None:
     for group in groups.values():
         if len(group) < 2 or len({tuple(t.path) for t in group}) != len(group):
             continue
-        closing = [units_mod.trailing_unit_span(view, t.start, t.end, rules) for t in group]
+        closing = [units_mod.trailing_unit_span(view, t.start, t.end, rules) or _unit_line_after(view, rules, t)
+                   for t in group]
         if closing[-1] is None or any(closing[:-1]):
             continue
         # an item naming its own units with a label (责任单位：…, 任务分工：…) keeps them
@@ -234,6 +235,12 @@ def _share_group_bracket(view: str, rules, tasks: list[Task]) -> None:
             continue
         for t in group[:-1]:
             t.shared.append(closing[-1])
+
+
+def _unit_line_after(view: str, rules, t: Task) -> tuple[int, int] | None:
+    """A line of units after the item's text (3.福建省行业20强… ⏎ 责任单位：市发改委、工信局):
+    it closes the item as a bracket would (and, after the last item, the group)."""
+    return next(((s, e) for s, e in t.shared if s >= t.end and units_mod.is_unit_line(view[s:e], rules)), None)
 
 
 _DUTY_LIST_END = re.compile(r"(?:目标责任书?|责任清单|(?P<budget>(?:部门|单位)(?:预算|决算)))[ \t]*$")

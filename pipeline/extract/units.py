@@ -46,6 +46,7 @@ register_schema(
             "scope_note_pattern": {"type": "string"},
             "short_name_pattern": {"type": "string"},
             "other_field_pattern": {"type": "string"},
+            "glued_sentence_pattern": {"type": "string"},
             "clause_opener_pattern": {"type": "string"},
             "not_a_unit_pattern": {"type": "string"},
             "government_level_pattern": {"type": "string"},
@@ -134,6 +135,8 @@ class UnitMatcher:
         self.scope_rx = rules.regex(cfg["scope_note_pattern"]) if cfg.get("scope_note_pattern") else None
         self.short_name_rx = rules.regex(cfg["short_name_pattern"]) if cfg.get("short_name_pattern") else None
         self.other_field_rx = rules.regex(cfg["other_field_pattern"]) if cfg.get("other_field_pattern") else None
+        self.glued_sentence_rx = (rules.regex(cfg["glued_sentence_pattern"])
+                                  if cfg.get("glued_sentence_pattern") else None)
         self.clause_opener_rx = rules.regex(cfg["clause_opener_pattern"]) if cfg.get("clause_opener_pattern") else None
         self.known: frozenset[str] = frozenset()     # short names the document defines for units
 
@@ -570,7 +573,9 @@ def _line_facts(view: str, s: int, e: int, m: UnitMatcher) -> list[Fact]:
         if label in m.labels:
             seg = _until_other_field(hit.group("units"), m.other_field_rx)
             glued = _GLUED_ITEM.search(seg)     # a page that lost its line breaks: …各乡镇人民政府（二）开展巡查
-            seg = (seg[: glued.start()] if glued else seg).rstrip(" ,;，；。")
+            seg = seg[: glued.start()] if glued else seg
+            sentence = m.glued_sentence_rx.search(seg) if m.glued_sentence_rx is not None else None
+            seg = (seg[: sentence.start()] if sentence else seg).rstrip(" ,;，；。")
             return _label_facts(m, label, seg, s + hit.start("units"), r["name"])
         if r["name"] != "unit-line":
             facts = []
