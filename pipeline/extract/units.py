@@ -255,7 +255,8 @@ class UnitMatcher:
             if etc and etc.start() > 0:
                 last = last[: etc.start()]
             if self.is_unit(last) and self.is_unit(right):
-                return [(0, m.start()), (m.end(), len(piece))]
+                # the rest may join more: 经济部水利署与交通部气象局及国防部
+                return [(0, m.start()), *((m.end() + a, m.end() + b) for a, b in self._split_and(right))]
         return spans
 
 
