@@ -142,8 +142,9 @@ def test_gold_and_inputs_are_pinned():
 def test_no_fact_is_reported_twice(corpus_records):
     """One occurrence in the visible text gives one fact: no deadline, threshold or
     cadence span in two tasks or in a task and the unattached facts, no fact twice in a
-    task, no task twice. (Unit lines shared by the 一是…二是… parts of one item are
-    assignments of each part, so unit spans may repeat across tasks.)"""
+    task, no task twice. (Unit lines and time-limit lines shared by the 一是…二是… parts
+    of one item — 责任处室：… / 整改时限：… after them — are assignments and limits of each
+    part, so a span outside the task's own text may repeat across tasks.)"""
     import collections
 
     problems = []
@@ -156,9 +157,11 @@ def test_no_fact_is_reported_twice(corpus_records):
                                          for k in ("responsible", "deadlines", "thresholds", "cadence")
                                          for f in t.get(k, []))
             problems += [f"{p}: {k} twice in one task" for k, n in inside.items() if n > 1]
+            own = (t["span"]["start"], t["span"]["end"])
             for k in ("deadlines", "thresholds", "cadence"):
                 for f in t.get(k, []):
-                    seen[(k, f["span"]["start"], f["span"]["end"])] += 1
+                    if own[0] <= f["span"]["start"] and f["span"]["end"] <= own[1]:
+                        seen[(k, f["span"]["start"], f["span"]["end"])] += 1
         for k in ("deadlines", "thresholds", "cadence"):
             for f in (r.get("unattached") or {}).get(k, []):
                 seen[(k, f["span"]["start"], f["span"]["end"])] += 1
