@@ -33,6 +33,7 @@ REQUIRED = ("title-about", "title-doc-type", "title-forwards", "title-tail", "ti
             "attachments-label", "annex-heading", "attachment-item", "printed-line", "enclosing-title",
             "classification", "urgency", "year-stated")
 _TITLE_RULES = ("title-about", "title-doc-type", "title-forwards")
+_BOOK_TITLE = re.compile(r"《[^《》]+》")     # a whole line or title set in book-title marks
 
 # joint documents sign one body per line above the date (nine departments are common)
 _MAX_SIGNATORIES = 16
@@ -423,7 +424,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             j -= 1
             joined = _unspaced(bviews[j]) + joined
         # a title line set in book-title marks (《某某管理规定》) is read without them
-        probe = joined[1:-1] if re.fullmatch(r"《[^《》]+》", joined) else joined
+        probe = joined[1:-1] if _BOOK_TITLE.fullmatch(joined) else joined
         if any(mr.search(name, probe) for name in _TITLE_RULES):
             title, title_i = "".join(_unspaced(blocks[k].text.strip()) for k in range(j, i + 1)), i
             # the rest of a title broken before its last words: …信息报告 / 工作的通知
@@ -480,9 +481,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         lead = mr.match("doc-number", match_view(title))
         rest = title[lead.end():].strip() if lead else ""
         # (or before the title line itself: 盘县政办发〔2017〕88号 盘山县人民政府办公室关于印发…的通知)
-        if lead and (re.fullmatch(r"《[^《》]+》", rest) or mr.search("title-about", match_view(rest))):
+        if lead and (_BOOK_TITLE.fullmatch(rest) or mr.search("title-about", match_view(rest))):
             title = rest
-    if title and re.fullmatch(r"《[^《》]+》", title):
+    if title and _BOOK_TITLE.fullmatch(title):
         title = title[1:-1]              # a repost quotes the whole title: 《…关于…的通知》
     number_tail = mr.search("title-number-tail", match_view(title)) if title else None
     if title and number_tail:
