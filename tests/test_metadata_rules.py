@@ -71,3 +71,12 @@ def test_the_parsers_read_the_rule_set_they_are_given(rules_dir):
     _edit(rules_dir, "pattern: '民[国國]\\s*(\\d{2,3})\\s*年'", "pattern: '民元\\s*(\\d{2,3})\\s*年'")
     rs = load_rules(rules_dir)
     assert parse_date("民国108年4月17日", rs) is None and parse_date("民国108年4月17日") == "2019-04-17"
+
+
+def test_a_title_ending_that_is_not_a_type_gives_the_type_it_means(rules_dir):
+    """type_of_ending maps 决议事项 (a cabinet meeting's decisions) to 会议纪录; removing
+    the mapping leaves the ending itself as the type."""
+    title = "行政院第3552次會議院長提示暨院會決定決議事項"
+    assert doc_type_of(title, load_rules()) == "会议纪录"
+    _edit(rules_dir, "type_of_ending:\n  决议事项: 会议纪录\n", "type_of_ending: {}\n")
+    assert doc_type_of(title, load_rules(rules_dir)) == "決議事項"

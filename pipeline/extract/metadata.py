@@ -69,6 +69,7 @@ register_schema(RULE_FILE, rule_list_schema(
     {"pattern": _STR}, required=("name", "pattern"),
     top={
         "words": {"type": "object", "propertyNames": {"pattern": "^[A-Z][A-Z0-9_]*$"}, "additionalProperties": _WORDS},
+        "type_of_ending": {"type": "object", "additionalProperties": _STR},
         "page_fields": {"type": "object", "additionalProperties": False,
                         "properties": {k: _WORDS for k in ("title", "doc_number", "issued_on", "published", "issuer",
                                                            "publisher")}},
@@ -90,6 +91,7 @@ class MetaRules:
         words = cfg.get("words") or {}
         pieces = {k: "|".join(map(re.escape, v)) for k, v in words.items()}
         self.doc_types: list[str] = list(words.get("DOC_TYPE") or [])
+        self.type_of_ending: dict[str, str] = dict(cfg.get("type_of_ending") or {})
         self.page_fields: dict[str, list[str]] = dict(cfg.get("page_fields") or {})
         self.rx = {r["name"]: re.compile(placeholders.expand(r["pattern"], pieces, f"{RULE_FILE}: rule {r['name']!r}"))
                    for r in cfg.get("rules") or []}
@@ -186,8 +188,11 @@ def doc_type_of(title: str | None, rules: RuleSet | None = None) -> str | None:
     if not title:
         return None
     t = re.sub(r"\(.{1,20}\)$", "", match_view(title).strip())
-    for dtp in meta_rules(rules).doc_types:
+    mr = meta_rules(rules)
+    for dtp in mr.doc_types:
         if t.endswith(dtp):
+            if dtp in mr.type_of_ending:        # a title ending that is not itself a type
+                return mr.type_of_ending[dtp]
             written = title.strip()[len(t) - len(dtp):len(t)] if len(title.strip()) >= len(t) else dtp
             return written[1:] if dtp == "号令" else written     # 2号令: 号 ends the number
     return None
