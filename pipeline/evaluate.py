@@ -224,7 +224,10 @@ def score_document(record: dict, gold: dict) -> dict[str, Score]:
             return False
         gv, pv = g.get("value"), p.get("value")
         if isinstance(gv, list) or isinstance(pv, list):
-            return [_num(v) for v in (gv or [])] == [_num(v) for v in (pv or [])]
+            # a range's bounds are compared as amounts (its unit is not checked), with 万/亿
+            # folded in: 一万元以上十万元以下 as [1, 10] 万元 or [10000, 100000] 元
+            return [_quantity(v, g.get("unit") or "")[0] for v in (gv or [])] == \
+                [_quantity(v, p.get("unit") or "")[0] for v in (pv or [])]
         if g.get("unit") is None:
             return _num(gv) == _num(pv)
         return _quantity(gv, g.get("unit")) == _quantity(pv, p.get("unit"))

@@ -32,3 +32,17 @@ def test_a_gold_quote_keeps_the_pages_pinyin_and_still_matches_the_cleaned_text(
 
     assert norm("發放一次性生活補(bǔ)貼") == norm("發放一次性生活補貼")
     assert norm("按(一)(二)项执行") != norm("按项执行")
+
+
+def test_a_range_is_one_quantity_whatever_its_multiplier():
+    """处一万元以上十万元以下罚款: [1, 10] 万元 and [10000, 100000] 元 are the same fact."""
+    from pipeline.evaluate import score_document
+
+    def record(value, unit):
+        th = {"text": "一万元以上十万元以下", "op": "between", "value": value, "unit": unit}
+        return {"tasks": [], "unattached": {"thresholds": [th]}, "document": {}}
+
+    gold = {"thresholds": [{"quote": "处一万元以上十万元以下罚款", "op": "between",
+                            "value": [10000, 100000], "unit": "元"}]}
+    assert score_document(record([1, 10], "万元"), gold)["thresholds"].tp == 1
+    assert score_document(record([1, 100], "万元"), gold)["thresholds"].tp == 0
