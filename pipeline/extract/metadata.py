@@ -225,6 +225,8 @@ _OFFICE_END = re.compile(r"(?:局|委|委员会|办|办公室|厅)$")
 # a line that starts a field of its own (副本：, 抄送：, 附件：) ends a wrapped recipients field
 _FIELD_START = re.compile(r"^\s*[^、,;:。\s]{1,6}\s*:")
 _CC_GLUED = re.compile(r"(?:副\s*本|抄\s*送)\s*:\s*")
+# the imprint's printing line: 某某办公室 2014年8月21日印发
+_PRINTED = re.compile(r"(?:19|20)\d{2}\s*年.{0,8}日?\s*(?:印发|印制)\s*$")
 
 
 def _placed_office(name: str) -> bool:
@@ -749,11 +751,22 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             if not m:
                 continue
             field = blocks[i].text.strip()[m.end():]
+            # a minutes' 分送 field lists one group of readers per line, each closed by 。,
+            # down to the printing line (…办公室 2014年8月21日印发)
+            grouped = "分送" in re.sub(r"\s", "", v[:m.end()])
             for j in range(i + 1, min(i + 8, len(bviews))):
+                if grouped:
+                    if len(bviews[j]) > 60 or _PRINTED.search(bviews[j]) or _FIELD_START.match(bviews[j]) \
+                            or blocks[j].kind == "table_row":
+                        break
+                    field += "，" + blocks[j].text.strip().rstrip("。")
+                    continue
                 if len(bviews[j - 1]) < 20 or bviews[j - 1].rstrip().endswith("。") or blocks[j].kind == "table_row" \
                         or mr.match("heading-number", bviews[j]) or _FIELD_START.match(bviews[j]):
                     break
                 field += blocks[j].text.strip()
+            if grouped:
+                field = field.replace("。", "，")
             cut = _CC_GLUED.search(match_view(field))
             if cut:
                 field, cc_glued = field[: cut.start()], field[cut.end():]
