@@ -42,6 +42,22 @@ def test_an_annex_per_body_assigns_each_body_its_items(rules):
                    ("一、加强营运", ["某县交通运输局"])]
 
 
+def test_a_closing_sentence_naming_all_parts_gives_each_part_its_units(rules):
+    # 一是…二是…三是…。以上工作由X抓落实: X sees every part through; a part closing with its
+    # own 由Y抓落实 keeps Y, and the next paragraph's parts are another group
+    from pipeline.extract import units as units_mod
+
+    lines = ["一、加快社会扶贫工作。一是抓紧完成小额信贷报备工作。二是抓紧完成合作协议修订工作。三是加强网站升级改造工作。"
+             "以上工作由国际合作与社会扶贫处抓落实。",
+             "二、做好移民工作。一是抓紧完成验收工作。由规划处抓落实。二是抓紧签订安置协议。由移民安置处抓落实。"]
+    doc = Document("x.txt", "txt", [Block("paragraph", t) for t in lines]).build()
+    got = [(doc.text[t.start:t.start + 2],
+            sorted({f.data["unit"] for f in units_mod.find_units(doc.text, t.spans(), rules)}))
+           for t in find_tasks(doc, build_tree(doc, rules), rules)]
+    assert got == [("一是", ["国际合作与社会扶贫处"]), ("二是", ["国际合作与社会扶贫处"]),
+                   ("三是", ["国际合作与社会扶贫处"]), ("一是", ["规划处"]), ("二是", ["移民安置处"])], got
+
+
 def test_a_headings_role_bracket_assigns_the_items_under_it(rules):
     # （一）…。（牵头领导：…；主办处室：X）over 1、2、: X leads each item; a part's bare bracket
     # repeating X adds nothing, and the leader is a person, not a unit

@@ -184,6 +184,7 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
     tasks.sort(key=lambda t: t.start)
     _scope_duty_lists(doc, view, rules, tasks)
     _share_group_bracket(view, rules, tasks)
+    _share_group_closing(view, rules, tasks)
     return tasks
 
 
@@ -235,6 +236,38 @@ def _share_group_bracket(view: str, rules, tasks: list[Task]) -> None:
             continue
         for t in group[:-1]:
             t.shared.append(closing[-1])
+
+
+def _inline_runs(view: str, tasks: list[Task]) -> list[list[Task]]:
+    """Runs of 一是…二是… parts: inline tasks of one heading and one paragraph."""
+    runs: list[list[Task]] = []
+    for t in tasks:
+        prev = runs[-1][-1] if runs else None
+        if t.origin == "inline" and prev is not None and prev.path == t.path \
+                and "\n" not in view[prev.end:t.start].strip(" \t"):
+            runs[-1].append(t)
+        elif t.origin == "inline":
+            runs.append([t])
+    return [r for r in runs if len(r) >= 2]
+
+
+def _share_group_closing(view: str, rules, tasks: list[Task]) -> None:
+    """The sentence closing the last of 一是…二是… parts that names who does them all
+    (以上工作由X抓落实): every part's units."""
+    rx = units_mod.matcher(rules).group_closing_rx
+    if rx is None:
+        return
+    for run in _inline_runs(view, tasks):
+        last = run[-1]
+        m = rx.search(view, last.start, last.end)
+        if not m:
+            continue
+        span = (m.start("units"), m.end())
+        if not units_mod.find_units(view, [span], rules):
+            continue
+        for t in run[:-1]:
+            if span not in t.shared:
+                t.shared.append(span)
 
 
 def _unit_line_after(view: str, rules, t: Task) -> tuple[int, int] | None:

@@ -47,6 +47,7 @@ register_schema(
             "short_name_pattern": {"type": "string"},
             "other_field_pattern": {"type": "string"},
             "glued_sentence_pattern": {"type": "string"},
+            "group_closing_pattern": {"type": "string"},
             "clause_opener_pattern": {"type": "string"},
             "not_a_unit_pattern": {"type": "string"},
             "government_level_pattern": {"type": "string"},
@@ -137,6 +138,8 @@ class UnitMatcher:
         self.other_field_rx = rules.regex(cfg["other_field_pattern"]) if cfg.get("other_field_pattern") else None
         self.glued_sentence_rx = (rules.regex(cfg["glued_sentence_pattern"])
                                   if cfg.get("glued_sentence_pattern") else None)
+        self.group_closing_rx = (rules.regex(cfg["group_closing_pattern"])
+                                 if cfg.get("group_closing_pattern") else None)
         self.clause_opener_rx = rules.regex(cfg["clause_opener_pattern"]) if cfg.get("clause_opener_pattern") else None
         self.known: frozenset[str] = frozenset()     # short names the document defines for units
 
