@@ -405,3 +405,20 @@ def test_a_document_that_counts_its_periods_in_working_days(rules):
     fact = deadlines._as_workdays(find_deadlines(match_view("自本办法印发之日起十日内完成备案"), rules,
                                                  dt.date(2021, 6, 4))[0], rules)
     assert (fact.data["unit"], fact.data["resolved"]) == ("workday", "2021-06-21")
+
+
+def test_a_notice_issuing_a_standing_rule_keeps_its_yearly_dates(rules):
+    """关于印发《…评价办法》的通知: the 办法's 次年2月10日前 falls due every year (2060, 1723), as in
+    the 办法 itself; a notice issuing a year's 工作要点 keeps its dates in that year."""
+    from pipeline.ingest import read_bytes
+    from pipeline.process import analyse
+
+    body = ("各分局：\n现将办法印发给你们，请遵照执行。\n2015年4月1日\n"
+            "第五条 监管评价每年开展一次，各分局于次年2月10日前将评价报告报送本局。\n")
+
+    def types(title):
+        a = analyse(read_bytes((title + "\n" + body).encode("utf-8"), "x.txt"), rules)
+        return [f.data["type"] for facts in [*a.task_facts, a.unattached] for f in facts if f.kind == "deadline"]
+    assert types("某某监管局关于印发《某某分支机构监管评价办法》的通知") == ["recurring"]
+    assert types("某某监管局关于印发《2015年监管工作要点》的通知") == ["date"]
+    assert deadlines.issues_standing_rule("關於印發《某某作業要點》的通知", rules)
