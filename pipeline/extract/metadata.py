@@ -225,8 +225,6 @@ _OFFICE_END = re.compile(r"(?:局|委|委员会|办|办公室|厅)$")
 # a line that starts a field of its own (副本：, 抄送：, 附件：) ends a wrapped recipients field
 _FIELD_START = re.compile(r"^\s*[^、,;:。\s]{1,6}\s*:")
 _CC_GLUED = re.compile(r"(?:副\s*本|抄\s*送)\s*:\s*")
-# the imprint's printing line: 某某办公室 2014年8月21日印发
-_PRINTED = re.compile(r"(?:19|20)\d{2}\s*年.{0,8}日?\s*(?:印发|印制)\s*$")
 
 
 def _placed_office(name: str) -> bool:
@@ -756,7 +754,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             grouped = "分送" in re.sub(r"\s", "", v[:m.end()])
             for j in range(i + 1, min(i + 8, len(bviews))):
                 if grouped:
-                    if len(bviews[j]) > 60 or _PRINTED.search(bviews[j]) or _FIELD_START.match(bviews[j]) \
+                    if len(bviews[j]) > 60 or mr.search("printed-line", bviews[j]) or _FIELD_START.match(bviews[j]) \
                             or blocks[j].kind == "table_row":
                         break
                     field += "，" + blocks[j].text.strip().rstrip("。")
