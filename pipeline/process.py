@@ -51,8 +51,8 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     meta = metadata.extract(doc, view, root, rules)
     doc_date = _numbered_year(_as_date(meta.get("issued_on")), meta.get("doc_number"))
     year_hint = meta.get("year") if doc_date is None else None
-    # its year-less dates recur yearly: a standing rule, or a notice issuing one
-    standing = tasks.is_standing(meta.get("title"), rules) or deadlines.issues_standing_rule(meta.get("title"), rules)
+    # its year-less dates recur yearly: a standing rule, or a notice issuing one (关于印发《…办法》的通知)
+    standing = tasks.is_standing(meta.get("title"), rules) or tasks.is_standing(meta.get("enclosed_title"), rules)
     workdays = deadlines.counts_workdays(view, rules)        # 本办法规定的期限以工作日计算
     found = tasks.find_tasks(doc, root, rules, meta.get("title"))
     regions: list[tuple[int, int]] = []        # task tables: their cells are not prose tasks

@@ -413,12 +413,12 @@ def test_a_notice_issuing_a_standing_rule_keeps_its_yearly_dates(rules):
     from pipeline.ingest import read_bytes
     from pipeline.process import analyse
 
-    body = ("各分局：\n现将办法印发给你们，请遵照执行。\n2015年4月1日\n"
+    body = ("各分局：\n现将《{0}》印发给你们，请遵照执行。\n2015年4月1日\n{0}\n"
             "第五条 监管评价每年开展一次，各分局于次年2月10日前将评价报告报送本局。\n")
 
     def types(title):
-        a = analyse(read_bytes((title + "\n" + body).encode("utf-8"), "x.txt"), rules)
+        enclosed = title.split("《")[1].split("》")[0]
+        a = analyse(read_bytes((title + "\n" + body.format(enclosed)).encode("utf-8"), "x.txt"), rules)
         return [f.data["type"] for facts in [*a.task_facts, a.unattached] for f in facts if f.kind == "deadline"]
     assert types("某某监管局关于印发《某某分支机构监管评价办法》的通知") == ["recurring"]
     assert types("某某监管局关于印发《2015年监管工作要点》的通知") == ["date"]
-    assert deadlines.issues_standing_rule("關於印發《某某作業要點》的通知", rules)

@@ -26,7 +26,6 @@ from typing import Any
 
 from .. import prefilter
 from ..model import Fact
-from ..normalize import match_view
 from ..rules import RuleError, RuleSet, register_schema, rule_list_schema
 from ..workdays import add_workdays, festival_day
 from . import placeholders
@@ -84,7 +83,6 @@ register_schema(
             "anchor_accept_pattern": _STR,
             "clause_anchor_pattern": _STR,
             "workday_rule_pattern": _STR,
-            "standing_enclosure_pattern": _STR,
             "clause_anchor_reach": {"type": "integer", "minimum": 1},
             "stage_before_pattern": _STR,
             "periodic_report_before_pattern": _STR,
@@ -164,7 +162,6 @@ class DeadlineRules:
         self.anchor_accept = top("anchor_accept_pattern", "anchor_accept_pattern")
         self.clause_anchor = top("clause_anchor_pattern", "clause_anchor_pattern")
         self.workday_rule = top("workday_rule_pattern", "workday_rule_pattern")
-        self.standing_enclosure = top("standing_enclosure_pattern", "standing_enclosure_pattern")
         self.clause_anchor_reach = int(cfg.get("clause_anchor_reach", 40))
         self.stage_before = top("stage_before_pattern", "stage_before_pattern")
         self.periodic_report = top("periodic_report_before_pattern", "periodic_report_before_pattern")
@@ -292,13 +289,6 @@ def counts_workdays(document: str, rules: RuleSet) -> bool:
     本办法有关期间的规定均为工作日): its N日 limits then count working days."""
     rx = prepared(rules).workday_rule
     return rx is not None and rx.search(document) is not None
-
-
-def issues_standing_rule(title: str | None, rules: RuleSet) -> bool:
-    """The title is a notice issuing a standing rule (关于印发《…办法》的通知): the rule's year-less
-    dates recur yearly as they would in the rule itself."""
-    rx = prepared(rules).standing_enclosure
-    return bool(title) and rx is not None and rx.search(match_view(title or "")) is not None
 
 
 def _as_workdays(fact: Fact, rules: RuleSet) -> Fact:
