@@ -83,3 +83,58 @@ def test_every_n_years_is_a_cadence_and_storage_bands_are_no_deadlines(analysed)
 def test_会同_gives_lead_and_co(analysed):
     units = _units(analysed("more/203_anshun_grain_reserve_measures_2023.txt"))
     assert ("市财政局", "lead") in units and ("市财政局", "co") in units
+
+
+# -- the seventeenth session's batches (2026-12-07s17*) ----------------------------------
+
+def _needs_soffice():
+    from pipeline.ingest import doc as doc_ingest
+
+    if doc_ingest.soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the .doc minutes are not read")
+
+
+def test_minutes_name_who_sees_each_point_through(analysed):
+    # 由X抓落实 (responsible), 由X牵头，Y配合抓落实 (lead, co)
+    _needs_soffice()
+    units = _units(analysed("more/1913_sichuan_fupinju_juwu_huiyi_jiyao_di27ci_2014.doc"))
+    assert units.count(("扶贫开发指导处", "responsible")) >= 5
+    assert ("规划处", "lead") in units and ("扶贫开发指导处", "co") in units
+
+
+def test_a_closing_sentence_names_the_units_of_every_part(analysed):
+    # 一是…五是…。以上工作由国际合作与社会扶贫处抓落实: all five parts
+    _needs_soffice()
+    a = analysed("more/2021_sichuan_fupinju_juwu_huiyi_jiyao_di7ci_2015.doc")
+    owners = [t for t, facts in zip(a.tasks, a.task_facts)
+              if any(f.kind == "unit" and f.data["unit"] == "国际合作与社会扶贫处" for f in facts)]
+    assert len(owners) >= 5
+
+
+def test_a_minutes_letterhead_and_its_distribution_list(analysed):
+    # 四川省扶贫和移民工作局      2014年8月20日 above the body; 分送： one group per line
+    _needs_soffice()
+    meta = analysed("more/2020_sichuan_fupinju_juwu_huiyi_jiyao_di18ci_2014.doc").meta
+    assert (meta["issuer"], str(meta["issued_on"])) == ("四川省扶贫和移民工作局", "2014-08-20")
+    assert {"省委常委李昌平", "局党组成员", "各处（室、委）、中心"} <= set(meta["recipients"])
+
+
+def test_a_cabinet_meeting_record_has_its_title_date_and_type(analysed):
+    meta = analysed("more/2100_tw_xingzhengyuan_di3552ci_huiyi_jueding_jueyi_2017.html").meta
+    assert meta["title"] == "行政院第3552次會議院長提示暨院會決定決議事項"
+    assert (str(meta["issued_on"]), meta["doc_type"]) == ("2017-06-08", "会议纪录")
+
+
+def test_a_notice_issuing_a_rule_keeps_its_yearly_dates(analysed):
+    # 关于印发《…监管评价办法》的通知: 于次年2月10日前 recurs every year
+    _needs_soffice()
+    a = analysed("more/2060_jiangsu_yinjianju_dahang_fenzhi_jigou_jianguan_pingjia_banfa_2015.doc")
+    due = [f.data for f in _facts(a, "deadline") if "次年" in a.doc.text[f.start:f.end]]
+    assert len(due) == 3 and all(d["type"] == "recurring" for d in due)
+
+
+def test_a_limit_counted_from_receipt(analysed):
+    # 公安机关收到养犬人提交的养犬登记材料，应当在一个工作日内审查完毕
+    a = analysed("more/2010_heze_yangquan_guanli_tiaoli_2021.txt")
+    found = [f.data for f in _facts(a, "deadline") if "一个工作日内" in a.doc.text[f.start:f.end]]
+    assert found and found[0]["type"] == "relative" and found[0]["anchor"].startswith("收到")
