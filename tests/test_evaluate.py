@@ -46,3 +46,29 @@ def test_a_range_is_one_quantity_whatever_its_multiplier():
                             "value": [10000, 100000], "unit": "元"}]}
     assert score_document(record([1, 10], "万元"), gold)["thresholds"].tp == 1
     assert score_document(record([1, 100], "万元"), gold)["thresholds"].tp == 0
+
+
+def test_pooled_macro_means_the_first_run_documents_only(tmp_path):
+    """tools/pooled_macro.py: the mean per-document F1 over the batches' documents, first and end."""
+    import json
+
+    from tools import pooled_macro
+
+    def score(docs):
+        return {"documents": {f"more/{n}": {"tasks": {"f1": f}} for n, f in docs.items()}}
+    (tmp_path / "a.json").write_text(json.dumps(score({"1_a.txt.yml": 0.5, "2_b.txt.yml": 1.0})))
+    (tmp_path / "end.json").write_text(json.dumps(score({"1_a.txt.yml": 0.7, "2_b.txt.yml": 1.0, "3_c.txt.yml": 0.0})))
+    first = pooled_macro.per_document([tmp_path / "a.json"])
+    end = {k: v for k, v in pooled_macro.per_document([tmp_path / "end.json"]).items() if k in first}
+    assert pooled_macro.macro(first, "tasks") == (0.75, 2)
+    assert pooled_macro.macro(end, "tasks") == (0.85, 2)
+
+
+def test_compare_scores_pools_counts_and_documents():
+    """tools/compare_scores.py: micro from pooled counts, macro from per-document F1."""
+    from tools import compare_scores
+
+    scores = {"documents": {"more/1_a": {"tasks": {"tp": 1, "fp": 0, "fn": 1, "f1": 0.667}},
+                            "more/2_b": {"tasks": {"tp": 3, "fp": 1, "fn": 0, "f1": 0.857}}}}
+    micro, macro = compare_scores.pooled(scores, ["more/1_a", "more/2_b"], "tasks")
+    assert round(micro, 3) == 0.8 and round(macro, 3) == 0.762
