@@ -263,8 +263,6 @@ def _share_group_closing(view: str, rules, tasks: list[Task]) -> None:
         if not m:
             continue
         span = (m.start("units"), m.end())
-        if not units_mod.find_units(view, [span], rules):
-            continue
         for t in run[:-1]:
             if span not in t.shared:
                 t.shared.append(span)
