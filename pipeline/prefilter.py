@@ -5,7 +5,8 @@ decides (``牵头``, ``会同``): Python's ``re`` tries that run at every positi
 each, although most lines hold none of the deciding words. ``required`` reads the parsed
 pattern and returns, for each run of characters every match must contain (a literal, a
 set of single characters, an alternation of literals, or several of these in a row),
-one compiled alternation of its possible strings. A text in which one of them finds
+one compiled alternation of its possible strings (for a branch of mixed alternatives,
+one run from each). A text in which one of them finds
 nothing cannot hold a match, so the scan can be skipped: the answer is exactly the
 scan's (tests/test_prefilter.py checks it against the scan on every rule).
 
@@ -149,4 +150,21 @@ def _inner(op, av) -> list[set[str]]:
         return _sequence(list(seq)) if lo >= 1 else []
     if op is C.ATOMIC_GROUP:
         return _sequence(list(av))
-    return []           # look-arounds, branches of mixed items, classes, anchors: nothing required
+    if op is C.BRANCH:
+        return _branch_run(av[1])
+    return []           # look-arounds, classes, anchors: nothing required
+
+
+def _branch_run(alternatives: list) -> list[set[str]]:
+    """A branch whose alternatives are not all literals (牵头|负责|(?<!紧)抓落实): every
+    match takes one alternative and so contains one of that alternative's runs; the union
+    of one run per alternative (the one with fewest strings) is required."""
+    union: set[str] = set()
+    for alt in alternatives:
+        runs = [r for r in _sequence(list(alt)) if r and all(r)]
+        if not runs:
+            return []       # an alternative that needs no word: the branch needs none
+        union |= min(runs, key=len)
+        if len(union) > MAX_STRINGS:
+            return []
+    return [union]

@@ -23,7 +23,10 @@ from .conftest import CORPUS
     ("(?:甲|[乙丙])丁", ["丙丁|乙丁|甲丁"]),
     ("(?=会同)..", []),                     # a look-ahead consumes nothing
     ("(?i)abc", []),                         # case-insensitive: no literal words
-    ("(?:a.c|d)", []),                       # an alternative that is not literal
+    ("(?:a.c|d)", ["a|d"]),                  # a mixed branch: one run of each alternative
+    ("(?:牵头|(?<!紧)抓落实)", ["抓落实|牵头"]),
+    ("(?:a.c|.d)", ["a|d"]),
+    ("(?:a.c|x?)", []),                      # an alternative that needs no word
     ("[^甲]乙?", []),
 ])
 def test_required_words(pattern, words):
