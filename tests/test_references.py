@@ -39,7 +39,7 @@ def test_case(case, rules):
         assert 0 <= f.start < f.end <= len(text)
         if f.data.get("title_span"):
             s, e = f.data["title_span"]
-            assert text[s - 1] == "《" and text[e] == "》"
+            assert text[s - 1] + text[e] in ("《》", "「」")
 
 
 @pytest.mark.parametrize("raw, want", [

@@ -43,6 +43,7 @@ register_schema(
             "title_close": {"type": "string", "minLength": 1, "maxLength": 1},
             "title_inner_pairs": _STR_LIST,
             "title_max_chars": {"type": "integer", "minimum": 1},
+            "quoted_title_pattern": _STR,
             "open_brackets": _STR,
             "close_brackets": _STR,
             "year_pattern": _STR,
@@ -102,6 +103,8 @@ class ReferenceMatcher:
         self.open = cfg.get("title_open", "《")
         self.close = cfg.get("title_close", "》")
         self.max_title = cfg.get("title_max_chars", 150)
+        # titles in corner brackets (「政府採購法」), where the script uses them for titles
+        self.quoted_title = re.compile(cfg["quoted_title_pattern"]) if cfg.get("quoted_title_pattern") else None
         parts = {
             "OPEN": _class(cfg["open_brackets"]),
             "CLOSE": _class(cfg["close_brackets"]),
@@ -135,7 +138,18 @@ class ReferenceMatcher:
 
     # -- titles ------------------------------------------------------------------
     def titles(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of every 《…》, end after the closing bracket; outermost only."""
+        """(start, end) of every 《…》 and quoted title (quoted_title_pattern), end after
+        the closing bracket; outermost only."""
+        out = self._book_titles(text)
+        if self.quoted_title is not None and self.quoted_title.search(text):
+            taken = _Intervals()
+            for s, e in out:
+                taken.add(s, e)
+            out += [m.span() for m in self.quoted_title.finditer(text) if taken.add(*m.span())]
+            out.sort()
+        return out
+
+    def _book_titles(self, text: str) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
         pos = 0
         op, cl = self.open, self.close
