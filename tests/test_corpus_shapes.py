@@ -138,3 +138,17 @@ def test_a_limit_counted_from_receipt(analysed):
     a = analysed("more/2010_heze_yangquan_guanli_tiaoli_2021.txt")
     found = [f.data for f in _facts(a, "deadline") if "一个工作日内" in a.doc.text[f.start:f.end]]
     assert found and found[0]["type"] == "relative" and found[0]["anchor"].startswith("收到")
+
+
+def test_a_bodys_tasks_heading_gives_its_items(analysed):
+    # 二、本中心任務：⏎(一) 受理…⏎(二) 輔導…: every item is a duty of 本中心, whatever its verb
+    a = analysed("more/2001_tw_biaojianju_guojia_zaisheng_nengyuan_pingzheng_zhongxin_shezhi_yaodian_2017.html")
+    owned = [t for t, facts in zip(a.tasks, a.task_facts)
+             if any(f.kind == "unit" and f.data["unit"] == "本中心" for f in facts)]
+    assert len(owned) >= 6
+
+
+def test_titles_in_corner_brackets_are_references(analysed):
+    # 依「新北市政府及所屬各級機關學校公務人員平時獎懲基準」…辦理
+    titles = [f.data["title"] for f in analysed("more/1093_tw_xinbei_jiankang_shineng_jingsai_shishi_jihua_2022.pdf").references]
+    assert "新北市政府及所属各级机关学校公务人员平时奖惩基准" in titles
