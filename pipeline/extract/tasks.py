@@ -412,7 +412,7 @@ def _unit_heading(doc, node: Node | None, view: str, rules,
 
 
 # 协调小组负责…工作。具体职责：⏎（一）…⏎（二）…: the paragraph names the unit whose duties the items are
-_DUTY_LEAD_IN = re.compile(r"(?:职责|职能|任务分工|任务)(?:是|为|如下|主要有|包括)?\s*:\s*$")
+_DUTY_LEAD_IN = re.compile(r"(?:职责|职能|任务分工|任务|(?:下列|以下|如下)工作)(?:是|为|如下|主要有|包括)?\s*:\s*$")
 
 
 def _duty_lead_in(doc, node: Node, view: str, rules, known: frozenset[str] = frozenset()) -> tuple[int, int] | None:
