@@ -104,7 +104,7 @@ NARRATIVE: Any = object()
 
 _SUFFIX = re.compile(r"_\d+$")
 _LOOK_BEHIND = 12      # characters before a match checked by reject_before patterns
-_LOOK_AHEAD = 12
+_LOOK_AHEAD = 16      # characters after a match checked by reject_after patterns (每月新台币(以下同)五万三千元)
 
 
 @dataclass
