@@ -152,3 +152,40 @@ def test_titles_in_corner_brackets_are_references(analysed):
     # 依「新北市政府及所屬各級機關學校公務人員平時獎懲基準」…辦理
     titles = [f.data["title"] for f in analysed("more/1093_tw_xinbei_jiankang_shineng_jingsai_shishi_jihua_2022.pdf").references]
     assert "新北市政府及所属各级机关学校公务人员平时奖惩基准" in titles
+
+
+def test_a_body_named_as_authority_then_its_list_of_work(analysed):
+    # 第六条 县级以上人民政府政务服务数据管理机构作为公共数据主管部门，负责下列工作：（一）统筹…
+    a = analysed("more/2242_guangdong_gonggong_shuju_guanli_banfa_2021.txt")
+    owned = [t for t, facts in zip(a.tasks, a.task_facts)
+             if any(f.kind == "unit" and f.data["unit"] == "县级以上人民政府政务服务数据管理机构" for f in facts)]
+    assert len(owned) >= 6
+
+
+def test_limits_counted_back_from_a_named_day(analysed):
+    # 應於場地使用日之一個月前…, 應於甄試日前一週…: relative, before that day
+    a = analysed("more/2193_tw_taiwan_tushuguan_zhongshanlou_changdi_shiyong_yaodian_2017.html")
+    before = [f.data for f in _facts(a, "deadline") if f.data.get("before") and "使用日" in (f.data.get("anchor") or "")]
+    assert len(before) >= 3
+    b = analysed("more/2190_tw_laodongli_fazhanshu_zhaogu_fuwuyuan_zhuanban_xunlian_jihua_2017.html")
+    assert any(f.data.get("anchor") == "甄试日" and f.data.get("unit") == "week" for f in _facts(b, "deadline"))
+
+
+def test_a_standing_rules_day_of_the_same_year_recurs(analysed):
+    # a grant 要點: 應於當年九月十五日前… recurs every year
+    a = analysed("more/2192_tw_renquanguan_choubeichu_renquan_jiaoyu_tuiguang_buzhu_yaodian_2017.html")
+    due = [f.data for f in _facts(a, "deadline") if "當年九月十五日" in a.doc.text[f.start:f.end]]
+    assert due and (due[0]["type"], due[0]["by"]) == ("recurring", "09-15")
+
+
+def test_a_monthly_amount_is_no_cadence(analysed):
+    # 督導人員：每月新臺幣（以下同）五萬三千元，每年六十九萬元: caps per month and year
+    a = analysed("more/2283_tw_guojiaoshu_buzhu_zhi_zhuanye_fudao_renyuan_yaodian_2017.html")
+    assert not [f for f in _facts(a, "cadence") if "元" in a.doc.text[f.end:f.end + 16]]
+
+
+def test_an_order_of_an_agencys_office_keeps_its_header(analysed):
+    # 國立臺灣圖書館令 / 中華民國106年3月3日 / 圖中字第…號 above the rule: the order's metadata
+    meta = analysed("more/2193_tw_taiwan_tushuguan_zhongshanlou_changdi_shiyong_yaodian_2017.html").meta
+    assert (meta["issuer"], str(meta["issued_on"]), meta["doc_number"]) == ("國立臺灣圖書館", "2017-03-03", "圖中字第10611000642號")
+    assert analysed("more/2140_tw_kending_meihualu_nongye_sunshi_buzhu_yaodian_2017.html").meta["issuer"] == "墾丁國家公園管理處"
