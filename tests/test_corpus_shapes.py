@@ -189,3 +189,11 @@ def test_an_order_of_an_agencys_office_keeps_its_header(analysed):
     meta = analysed("more/2193_tw_taiwan_tushuguan_zhongshanlou_changdi_shiyong_yaodian_2017.html").meta
     assert (meta["issuer"], str(meta["issued_on"]), meta["doc_number"]) == ("國立臺灣圖書館", "2017-03-03", "圖中字第10611000642號")
     assert analysed("more/2140_tw_kending_meihualu_nongye_sunshi_buzhu_yaodian_2017.html").meta["issuer"] == "墾丁國家公園管理處"
+
+
+def test_a_cap_of_a_named_amount_and_a_rate_per_hectare(analysed):
+    # 以各報價項目費用總和百分之十為上限 (<= 10 %); 給付每公頃四萬五千元 (== 45000 元)
+    a = analysed("more/2281_tw_laodongbu_zhaogu_fuwuyuan_zixun_ziyong_xunlian_jihua_2017.html")
+    assert any(f.data["op"] == "<=" and f.data["value"] == 10 and f.data["unit"] == "%" for f in _facts(a, "threshold"))
+    b = analysed("more/2282_tw_nongweihui_nongdi_lvfei_shengchan_huanjing_weihu_guifan_2017.html")
+    assert any(f.data["value"] == 45000 and f.data["unit"] == "元" for f in _facts(b, "threshold"))
