@@ -412,6 +412,7 @@ def _unit_heading(doc, node: Node | None, view: str, rules,
 
 
 # 协调小组负责…工作。具体职责：⏎（一）…⏎（二）…: the paragraph names the unit whose duties the items are
+# (a heading too: (一) 本署之任務：, 第六条 X作为主管部门，负责下列工作：)
 _DUTY_LEAD_IN = re.compile(r"(?:职责|职能|任务分工|任务|(?:下列|以下|如下)工作)(?:是|为|如下|主要有|包括)?\s*:\s*$")
 
 
