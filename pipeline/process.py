@@ -52,7 +52,9 @@ def analyse(doc: Document, rules: RuleSet) -> Analysis:
     doc_date = _numbered_year(_as_date(meta.get("issued_on")), meta.get("doc_number"))
     year_hint = meta.get("year") if doc_date is None else None
     # its year-less dates recur yearly: a standing rule, or a notice issuing one (关于印发《…办法》的通知)
-    standing = tasks.is_standing(meta.get("title"), rules) or tasks.is_standing(meta.get("enclosed_title"), rules)
+    # (not one made for a single year: 2022年…考评办法's 6月底 is that year's)
+    standing = any(tasks.is_standing(t, rules) and not deadlines.made_for_one_year(t, rules)
+                   for t in (meta.get("title"), meta.get("enclosed_title")))
     workdays = deadlines.counts_workdays(view, rules)        # 本办法规定的期限以工作日计算
     found = tasks.find_tasks(doc, root, rules, meta.get("title"))
     regions: list[tuple[int, int]] = []        # task tables: their cells are not prose tasks

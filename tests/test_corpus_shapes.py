@@ -197,3 +197,25 @@ def test_a_cap_of_a_named_amount_and_a_rate_per_hectare(analysed):
     assert any(f.data["op"] == "<=" and f.data["value"] == 10 and f.data["unit"] == "%" for f in _facts(a, "threshold"))
     b = analysed("more/2282_tw_nongweihui_nongdi_lvfei_shengchan_huanjing_weihu_guifan_2017.html")
     assert any(f.data["value"] == 45000 and f.data["unit"] == "元" for f in _facts(b, "threshold"))
+
+
+def test_a_rule_made_for_one_year_keeps_its_dates_in_that_year(analysed):
+    # 《包头市2022年数字政府建设考评办法》: 6月底完成 is 2022-06-30, not a yearly 06-30
+    a = analysed("more/2222_baotou_shuzi_zhengfu_kaoping_banfa_2022.txt")
+    june = [f.data for f in _facts(a, "deadline") if a.doc.text[f.start:f.end].startswith("6月底")]
+    assert june and all(d["type"] == "date" and d["date"] == "2022-06-30" for d in june)
+
+
+def test_a_rules_own_history_lines_are_no_references(analysed):
+    # 中華民國84年7月15日…字第…號函訂定 … 106年5月18日…號令修正: the rule's own versions
+    a = analysed("more/2043_tw_waijiaobu_lvwai_guoren_jinan_jiuzhu_shishi_yaodian_2017.html")
+    assert not [f for f in a.references if not f.data.get("title")]
+
+
+def test_a_standing_rules_yearly_window_and_year_end_limit_recur(analysed):
+    # 漁業人應於每年五月一日至十月三十一日止…申請 → yearly 10-31; 應於年度終了後二個月內 → yearly 02-28
+    a = analysed("more/2251_tw_nongweihui_ziyuanxing_xiuyu_shishi_yaodian_2017.html")
+    window = [f.data for f in _facts(a, "deadline") if a.doc.text[f.start:f.end].startswith("五月一日至十月三十一日")]
+    assert window and (window[0]["type"], window[0]["by"]) == ("recurring", "10-31")
+    b = analysed("more/2132_tw_laodongli_fazhanshu_yuqi_zhaiquan_cuishou_daizhang_yaodian_2017.html")
+    assert any(f.data.get("by") == "02-28" and "終了" in b.doc.text[f.start:f.end] for f in _facts(b, "deadline"))

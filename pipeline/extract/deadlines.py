@@ -26,6 +26,7 @@ from typing import Any
 
 from .. import prefilter
 from ..model import Fact
+from ..normalize import match_view
 from ..rules import RuleError, RuleSet, register_schema, rule_list_schema
 from ..workdays import add_workdays, festival_day
 from . import placeholders
@@ -86,6 +87,7 @@ register_schema(
             "clause_anchor_reach": {"type": "integer", "minimum": 1},
             "stage_before_pattern": _STR,
             "periodic_report_before_pattern": _STR,
+            "one_year_title_pattern": _STR,
             "window_before_pattern": _STR,
             "window_after_pattern": _STR,
             "window_act_after_pattern": _STR,
@@ -165,6 +167,7 @@ class DeadlineRules:
         self.clause_anchor_reach = int(cfg.get("clause_anchor_reach", 40))
         self.stage_before = top("stage_before_pattern", "stage_before_pattern")
         self.periodic_report = top("periodic_report_before_pattern", "periodic_report_before_pattern")
+        self.one_year_title = top("one_year_title_pattern", "one_year_title_pattern")
         self.window_before_rx = top("window_before_pattern", "window_before_pattern")
         self.window_after_rx = top("window_after_pattern", "window_after_pattern")
         self.window_act_after_rx = top("window_act_after_pattern", "window_act_after_pattern")
@@ -291,6 +294,12 @@ def counts_workdays(document: str, rules: RuleSet) -> bool:
     return rx is not None and rx.search(document) is not None
 
 
+def made_for_one_year(title: str | None, rules: RuleSet) -> bool:
+    """A rule whose title names one year (2022年…考评办法): its dates are that year's, not yearly."""
+    rx = prepared(rules).one_year_title
+    return bool(title) and rx is not None and rx.search(match_view(title or "")) is not None
+
+
 def _as_workdays(fact: Fact, rules: RuleSet) -> Fact:
     """A limit in days read as working days; a resolved date is moved by the same count of them."""
     data = fact.data
@@ -414,9 +423,24 @@ def _as_yearly(fact: Fact, m: re.Match, rule: _Rule, dr: DeadlineRules) -> Fact:
     g = _groups(m)
     # (次年3月31日前 in a standing rule: the following year of each year, so every year)
     if g.get("year") or (g.get("rel_year") and g.get("rel_year") not in dr.recurring_year_words) \
-            or not g.get("month") or any(k.startswith("from_") for k in g):
+            or not g.get("month") or not _window_within_year(g, dr):
         return fact
     return _recurring(fact, g, rule, dr, "year")
+
+
+def _window_within_year(g: dict[str, str], dr: DeadlineRules) -> bool:
+    """A year-less window inside one year (每年五月二十五日至八月一日止: yearly, due on its last
+    day); not one with a year of its own, nor one across the year's end (八月一日至當年七月
+    三十一日止: a span of eligibility, not a due point)."""
+    if not any(k.startswith("from_") for k in g):
+        return True
+    if g.get("from_year") or g.get("from_ymd_digits") or g.get("rel_year") or not g.get("from_month"):
+        return False
+    first, last = dr.number(g.get("from_month")), dr.number(g.get("month"))
+    try:
+        return int(first) <= int(last)
+    except (TypeError, ValueError):
+        return False
 
 
 def _as_monthly(fact: Fact, m: re.Match, rule: _Rule, dr: DeadlineRules) -> Fact:

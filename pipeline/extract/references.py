@@ -62,6 +62,7 @@ register_schema(
             "self_after_pattern": _STR,
             "self_line_pattern": _STR,
             "own_heading_pattern": _STR,
+            "own_history_pattern": _STR,
             "alias_entries": {"type": "boolean"},
             "drop_self_references": {"type": "boolean"},
             "org_ignore_pattern": _STR,
@@ -130,6 +131,7 @@ class ReferenceMatcher:
         self.self_after = re.compile(cfg["self_after_pattern"]) if cfg.get("self_after_pattern") else None
         self.self_line = re.compile(cfg["self_line_pattern"]) if cfg.get("self_line_pattern") else None
         self.own_heading = re.compile(cfg["own_heading_pattern"]) if cfg.get("own_heading_pattern") else None
+        self.own_history = re.compile(cfg["own_history_pattern"]) if cfg.get("own_history_pattern") else None
         self.alias_entries = bool(cfg.get("alias_entries"))
         self.drop_self = cfg.get("drop_self_references", True)
         self.org_ignore = re.compile(f"(?:{cfg['org_ignore_pattern']})$") if cfg.get("org_ignore_pattern") else None
@@ -285,6 +287,13 @@ class ReferenceMatcher:
                 return True
         return self.bare(title) in headings
 
+    def _in_own_history(self, text: str, at: int) -> bool:
+        if self.own_history is None:
+            return False
+        ls = text.rfind("\n", 0, at) + 1
+        le = text.find("\n", at)
+        return self.own_history.match(text[ls:le if le >= 0 else len(text)]) is not None
+
     def self_names(self, text: str) -> set[str]:
         """The names by which the document calls itself: its own title(s) and the short
         names declared for them (本意见(以下简称《实施意见》))."""
@@ -320,6 +329,8 @@ class ReferenceMatcher:
             if owner is not None:
                 owner["number"] = n
                 owner["end"] = n["end"]
+            elif self._in_own_history(text, n["start"]):
+                continue  # the document's own earlier version (…字第N號令訂定), not a citation
             else:
                 entries.append({"start": n["start"], "end": n["end"], "title": None, "title_span": None, "number": n})
         entries.sort(key=lambda x: x["start"])
