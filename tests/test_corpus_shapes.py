@@ -219,3 +219,11 @@ def test_a_standing_rules_yearly_window_and_year_end_limit_recur(analysed):
     assert window and (window[0]["type"], window[0]["by"]) == ("recurring", "10-31")
     b = analysed("more/2132_tw_laodongli_fazhanshu_yuqi_zhaiquan_cuishou_daizhang_yaodian_2017.html")
     assert any(f.data.get("by") == "02-28" and "終了" in b.doc.text[f.start:f.end] for f in _facts(b, "deadline"))
+
+
+def test_an_organisation_rules_offices_are_in_charge_of_their_work(analysed):
+    # 國立高雄科技大學組織規程: 總務處置總務長一人，掌理總務事宜 (a 规程 is a standing rule; 掌理 =
+    # responsible); 本校設創新創業教育中心，負責… (the body set up carries the duty)
+    a = analysed("more/2444_tw_gaoxiong_keji_daxue_zuzhi_guicheng_2023.pdf")
+    units = {u for u, role in _units(a) if role == "responsible"}
+    assert {"總務處", "圖書館", "秘書室", "創新創業教育中心"} <= units

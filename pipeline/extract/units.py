@@ -666,7 +666,7 @@ def _build_tokenizer(rules: RuleSet):
 # 房管所负责…, 由村委会负责…) and characters no unit name at a clause start contains.
 # (成立X小组, 领导小组下设办公室: the body set up starts a name; so does a space after a
 # heading's number: 2.4 应急领导小组办公室职责, or a year: 2016年某局环境保护目标责任)
-_CLAUSE_START = set("\n。;:,!?、由.) \t年") | {"会同", "配合", "成立", "设立", "组建", "下设"}
+_CLAUSE_START = set("\n。;:,!?、由.) \t年") | {"会同", "配合", "成立", "设立", "设置", "组建", "下设"}
 _NOT_A_NAME = re.compile(r"[要将对在把向按请以从为并及时须]|应(?!急)")    # 应急管理局 is a name
 
 
@@ -687,8 +687,9 @@ def _trim_to_units(view: str, s: int, e: int, m: UnitMatcher, rules: RuleSet):
     acting = text.find("作为")
     if acting >= 2:         # 区行政服务中心作为建设单位牵头实施: the unit is named before 作为
         text = text[:acting]
+    # (a body an organisation sets up starts its own name: 本校设创新创业教育中心，负责…)
     at_clause_start = s == 0 or view[s - 1] in _CLAUSE_START or view[max(0, s - 2):s] in _CLAUSE_START \
-        or _after_heading_number(view, s, rules)
+        or _after_heading_number(view, s, rules) or re.search(r"本[\u4e00-\u9fff]设$", view[max(0, s - 3):s]) is not None
     if at_clause_start and text[:1] in OPEN:      # （X、Y牵头落实）: the list starts inside the bracket
         s, text = s + 1, text[1:]
     num = _ITEM_NUMBER.match(text)
