@@ -227,3 +227,10 @@ def test_an_organisation_rules_offices_are_in_charge_of_their_work(analysed):
     a = analysed("more/2444_tw_gaoxiong_keji_daxue_zuzhi_guicheng_2023.pdf")
     units = {u for u, role in _units(a) if role == "responsible"}
     assert {"總務處", "圖書館", "秘書室", "創新創業教育中心"} <= units
+
+
+def test_sums_a_rule_pays_are_thresholds(analysed):
+    # 公務人員因公傷亡慰問金發給辦法: 全失能者，發給新臺幣一百二十萬元 … (== 120 萬元)
+    a = analysed("more/2421_tw_kaoshiyuan_xingzhengyuan_gongwu_renyuan_yingong_shangwang_weiwenjin_banfa_2017.html")
+    paid = [f.data for f in _facts(a, "threshold") if f.rule == "payment_amount"]
+    assert len(paid) >= 15 and any(d["value"] == 120 and d["unit"] == "万元" for d in paid)
