@@ -376,6 +376,9 @@ def _body_before_junk(view: str, rules: RuleSet, cfg: dict, after_head: bool = F
     return end if end >= shortest else 0
 
 
+_AUTHORED_FORMATS = frozenset({"doc", "docx", "wps", "odt"})
+
+
 def clean(doc: Document, rules: RuleSet) -> Document:
     """Drop furniture blocks (kept in page_meta['furniture']) and flag mojibake."""
     cfg = rules.get("junk.yml")
@@ -422,8 +425,11 @@ def clean(doc: Document, rules: RuleSet) -> Document:
         if reason is None and block.kind != "table_row" and i not in keep \
                 and not _first(rules, cfg.get("keep_rules", []), view):
             reason = _first(rules, cfg["rules"], view) or _first(rules, cfg.get("spam_rules", []), view)
+            # (short lines above the body are a web page's chrome; a file as written by its
+            # issuer has none, and its short lines there are its title, byline and salutation)
             if reason is None and i < body_start and (
-                len(view) <= cfg.get("head_max_chars", 40) or _first(rules, cfg.get("head_rules", []), view)
+                (len(view) <= cfg.get("head_max_chars", 40) and doc.format not in _AUTHORED_FORMATS)
+                or _first(rules, cfg.get("head_rules", []), view)
             ):
                 reason = "before-body"
         head = 0

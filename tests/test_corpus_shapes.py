@@ -234,3 +234,10 @@ def test_sums_a_rule_pays_are_thresholds(analysed):
     a = analysed("more/2421_tw_kaoshiyuan_xingzhengyuan_gongwu_renyuan_yingong_shangwang_weiwenjin_banfa_2017.html")
     paid = [f.data for f in _facts(a, "threshold") if f.rule == "payment_amount"]
     assert len(paid) >= 15 and any(d["value"] == 120 and d["unit"] == "万元" for d in paid)
+
+
+def test_a_word_files_title_and_byline_above_the_body_stay(analysed):
+    # a .doc as its issuer wrote it has no site chrome: 2014年全省移民安置设监评工作总结 /
+    # 及2015年工作安排 / 省扶贫移民局党组成员 副局长 … / （2015年4月14日） are the document's own lines
+    a = analysed("more/2488_sichuan_fupinju_yimin_shejianping_gongzuo_zongjie_2014.doc")
+    assert "2014年全省移民安置设监评工作总结" in a.doc.text and "（2015年4月14日）" in a.doc.text
