@@ -241,3 +241,10 @@ def test_a_word_files_title_and_byline_above_the_body_stay(analysed):
     # 及2015年工作安排 / 省扶贫移民局党组成员 副局长 … / （2015年4月14日） are the document's own lines
     a = analysed("more/2488_sichuan_fupinju_yimin_shejianping_gongzuo_zongjie_2014.doc")
     assert "2014年全省移民安置设监评工作总结" in a.doc.text and "（2015年4月14日）" in a.doc.text
+
+
+def test_a_work_plans_labelled_handling_days_are_deadlines(analysed):
+    # 规划处第二十八周主要工作安排计划: 办理时间：7月14日（星期二），负责人：… under each item
+    a = analysed("more/2486_sichuan_fupinju_guihuachu_di28zhou_gongzuo_anpai_2015.doc")
+    days = [f for f in _facts(a, "deadline") if f.rule == "labelled_date"]
+    assert len(days) >= 15
