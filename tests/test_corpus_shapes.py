@@ -248,3 +248,13 @@ def test_a_work_plans_labelled_handling_days_are_deadlines(analysed):
     a = analysed("more/2486_sichuan_fupinju_guihuachu_di28zhou_gongzuo_anpai_2015.doc")
     days = [f for f in _facts(a, "deadline") if f.rule == "labelled_date"]
     assert len(days) >= 15
+
+
+def test_a_notices_own_title_broken_inside_and_a_long_joint_signature(analysed):
+    # headline 关于做好…的通知(发改运行〔2020〕1784号), then the notice's own title over two lines:
+    # 国家发展改革委 国家能源局关于做好 / 2021年电力中长期合同签订工作的通知 — the issuers' line is the title
+    a = analysed("more/2408_guojia_dianli_zhongchangqi_hetong_2020.html")
+    assert a.meta["title"].replace(" ", "").startswith("国家发展改革委国家能源局关于做好")
+    # eleven signatories on four lines, 保监会 and 共青团中央 among them: the first signs first
+    b = analysed("more/2507_jiaoyubu_deng11bumen_zhongxiaoxuesheng_yanxue_lvxing_yijian_2016.txt")
+    assert b.meta["issuer"] == "教育部" and len(b.meta["issuers"]) == 11

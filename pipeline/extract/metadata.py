@@ -263,15 +263,25 @@ def _split_names(text: str, rules=None) -> list[str]:
     return [x for x in out if x]
 
 
+def _proper_tail(shown: str, line: str) -> bool:
+    """``line`` ends the title shown but is not all of it (the title broke inside it; a line
+    that is the whole title again stands under an issuer's line of its own)."""
+    return len(line) < len(shown) and shown.endswith(line)
+
+
 def _own_title_lines(shown_title: str, bviews: list[str], blocks, mr, first: int,
                      tail: int = 12) -> tuple[str, int] | None:
     """The notice's own title line (or two: …工作任务实施方案 / 的通知, 某局关于 / 分解…任务) that
     ends with the title shown and names its issuer before it, within 16 lines from ``first``."""
-    shown = match_view(shown_title).replace(" ", "")
+    # (a headline may carry the number after the title: …的通知(发改运行〔2020〕1784号))
+    shown = re.sub(r"\([^()]{2,30}号\)$", "", match_view(shown_title).replace(" ", ""))
     for k in range(first, min(len(bviews), first + 16)):
         for j in (k, k + 1):
-            if j >= len(bviews) or (j > k and (blocks[j].kind == "table_row" or len(bviews[j]) > tail)):
-                continue        # (a second line is the title's tail: 的通知)
+            # (a second line is the title's tail: 的通知, or a longer part of the title shown:
+            # 国家发展改革委 国家能源局关于做好 / 2021年电力中长期合同签订工作的通知)
+            if j >= len(bviews) or (j > k and (blocks[j].kind == "table_row" or (
+                    len(bviews[j]) > tail and not _proper_tail(shown, bviews[j].replace(" ", ""))))):
+                continue
             v = "".join(bviews[k:j + 1]).replace(" ", "")
             if len(v) > len(shown) and v.endswith(shown) and mr.search("unit-end", v[: len(v) - len(shown)]) \
                     and mr.match("issuer-in-title", v):
