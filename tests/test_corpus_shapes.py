@@ -258,3 +258,9 @@ def test_a_notices_own_title_broken_inside_and_a_long_joint_signature(analysed):
     # eleven signatories on four lines, 保监会 and 共青团中央 among them: the first signs first
     b = analysed("more/2507_jiaoyubu_deng11bumen_zhongxiaoxuesheng_yanxue_lvxing_yijian_2016.txt")
     assert b.meta["issuer"] == "教育部" and len(b.meta["issuers"]) == 11
+
+
+def test_a_departments_budget_and_an_institutes_order_name_their_issuer(analysed):
+    # 预算主管部门：上海市普陀区财政局 on a budget's cover; 內政部建築研究所令 (a 研究所 signs)
+    assert analysed("more/2445_putuo_caizhengju_bumen_yusuan_2025.pdf").meta["issuer"] == "上海市普陀区财政局"
+    assert analysed("more/2392_tw_jianyansuo_buzhu_juanzhu_jingfei_shenqing_zuoye_guifan_2017.html").meta["issuer"] == "內政部建築研究所"
