@@ -264,3 +264,10 @@ def test_a_departments_budget_and_an_institutes_order_name_their_issuer(analysed
     # 预算主管部门：上海市普陀区财政局 on a budget's cover; 內政部建築研究所令 (a 研究所 signs)
     assert analysed("more/2445_putuo_caizhengju_bumen_yusuan_2025.pdf").meta["issuer"] == "上海市普陀区财政局"
     assert analysed("more/2392_tw_jianyansuo_buzhu_juanzhu_jingfei_shenqing_zuoye_guifan_2017.html").meta["issuer"] == "內政部建築研究所"
+
+
+def test_limits_counted_back_from_an_exhibition(analysed):
+    # 申請者應於展出前一個月…, 並須於展出前二個星期完成布展: relative, before 展出
+    a = analysed("more/2393_tw_yuanzhumin_wenhua_fazhan_zhongxin_zhanlan_shenqing_yaodian_2017.html")
+    before = [f.data for f in _facts(a, "deadline") if f.data.get("before") and f.data.get("anchor") == "展出"]
+    assert {d["unit"] for d in before} >= {"month", "week"}

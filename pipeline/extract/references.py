@@ -94,6 +94,12 @@ class _Intervals:
         return True
 
 
+def _line_around(text: str, s: int, e: int) -> str:
+    """The whole line (or lines) holding text[s:e]."""
+    le = text.find("\n", e)
+    return text[text.rfind("\n", 0, s) + 1:le if le >= 0 else len(text)]
+
+
 def _class(chars: str) -> str:
     return "[" + "".join(re.escape(c) for c in chars) + "]"
 
@@ -280,19 +286,12 @@ class ReferenceMatcher:
     def is_self(self, text: str, s: int, e: int, headings: set[str], title: str) -> bool:
         if self.self_after and self.self_after.match(text[e:e + 80]):
             return True
-        if self.self_line:
-            ls = text.rfind("\n", 0, s) + 1
-            le = text.find("\n", e)
-            if self.self_line.match(text[ls:le if le >= 0 else len(text)]):
-                return True
+        if self.self_line and self.self_line.match(_line_around(text, s, e)):
+            return True
         return self.bare(title) in headings
 
     def _in_own_history(self, text: str, at: int) -> bool:
-        if self.own_history is None:
-            return False
-        ls = text.rfind("\n", 0, at) + 1
-        le = text.find("\n", at)
-        return self.own_history.match(text[ls:le if le >= 0 else len(text)]) is not None
+        return self.own_history is not None and self.own_history.match(_line_around(text, at, at)) is not None
 
     def self_names(self, text: str) -> set[str]:
         """The names by which the document calls itself: its own title(s) and the short
