@@ -553,6 +553,26 @@ class _Stats:
                 self.text[parent] += self.text[el]
                 self.link[parent] += self.link[el]
 
+    def drop(self, el) -> None:
+        """Remove ``el`` from the page and its counts from its ancestors': the same counts
+        as counting the page again (a dropped element's tail stays with its parent), at the
+        cost of its subtree and its ancestors instead of the whole page."""
+        text, link = self.text.get(el, 0), self.link.get(el, 0)
+        node = el.getparent()
+        while node is not None:
+            if node in self.text:
+                self.text[node] -= text
+                self.link[node] -= link
+            node = node.getparent()
+        gone = set()
+        for sub in el.iter():
+            if self.text.pop(sub, None) is not None:
+                self.link.pop(sub, None)
+                gone.add(sub)
+        if gone:
+            self.order = [x for x in self.order if x not in gone]
+        _drop(el)
+
     def density(self, el) -> float:
         total = self.text.get(el, 0) + self.link.get(el, 0)
         return self.link.get(el, 0) / total if total else 1.0
@@ -564,7 +584,7 @@ def _drop(el) -> None:
         el.drop_tree()
 
 
-def _remove_elements(root, predicate, protect: set) -> list:
+def _remove_elements(root, predicate, protect: set, drop=_drop) -> list:
     """Remove the outermost elements matching ``predicate`` that are not protected."""
     removed = []
     stack = [root]
@@ -577,7 +597,7 @@ def _remove_elements(root, predicate, protect: set) -> list:
             continue
         stack.extend(el)
     for el in removed:
-        _drop(el)
+        drop(el)
     return removed
 
 
@@ -910,7 +930,7 @@ def read(data: bytes, source: str, rules=None) -> Document:
     info_el = _info_container(body, pr)
     info = parse_info_table(info_el, pr) if info_el is not None else {}
     if info_el is not None and stats.text.get(info_el, 0) < 0.5 * max(total, 1):
-        _drop(info_el)
+        stats.drop(info_el)
 
     found = _find_title(body, page_title, meta)
     all_lines = [b.text for b in _Walker(flatten_tables=True).walk(body).blocks]
@@ -918,23 +938,20 @@ def read(data: bytes, source: str, rules=None) -> Document:
     # Hidden elements go whatever their size: CMS pages carry a second, hidden copy of
     # the article (print or zoom containers). Only when nothing visible would be left is
     # the hidden text kept, with a warning.
-    stats = _Stats(body)
     total = stats.text.get(body, 0)
     hidden = _outermost(body, _is_hidden)
     hidden_text = sum(stats.text.get(el, 0) for el in hidden)
     if hidden and total - hidden_text >= min(200, 0.2 * total):
         for el in hidden:
-            _drop(el)
+            stats.drop(el)
     elif hidden_text:
         doc.warn("hidden_body", "the page's only text is in hidden elements; it was read anyway")
 
     # Page chrome: keep anything holding a large share of the page's text.
-    stats = _Stats(body)
     total = stats.text.get(body, 0)
     protect = {el for el in stats.order if stats.text[el] > 0.4 * total} if total else set()
-    _remove_elements(body, lambda el: _is_junk(el, pr), protect)
+    _remove_elements(body, lambda el: _is_junk(el, pr), protect, drop=stats.drop)
 
-    stats = _Stats(body)
     container = _choose_container(body, stats, pr)
     walker = _Walker().walk(container)
     blocks = walker.blocks
