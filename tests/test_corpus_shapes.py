@@ -271,3 +271,29 @@ def test_limits_counted_back_from_an_exhibition(analysed):
     a = analysed("more/2393_tw_yuanzhumin_wenhua_fazhan_zhongxin_zhanlan_shenqing_yaodian_2017.html")
     before = [f.data for f in _facts(a, "deadline") if f.data.get("before") and f.data.get("anchor") == "展出"]
     assert {d["unit"] for d in before} >= {"month", "week"}
+
+
+def test_a_tracking_tables_block_headers_name_the_unit_of_their_rows(analysed):
+    # 安排部署工作完成情况统计表: header 安排部署工作（领导批示）内容 | 部署时间 | 安排部署源 | 完成时限 |
+    # 办理（完成）情况 | 备注, then blocks opened by 分管局领导：某某  责任处室：政策法规处 …
+    a = analysed("more/2548_sichuan_fupinju_anpai_bushu_gongzuo_wancheng_tongjibiao_5yue_2015.doc")
+    rows = [t for t in a.tasks if t.origin == "table"]
+    assert len(rows) >= 140
+    units = _units(a)
+    assert units.count(("政策法规处", "responsible")) >= 10 and ("人事处", "responsible") in units
+    # （…由法规处牵头，规划处、办公室、人事处协同提出…）: 由 is not part of the name, and the
+    # clause after the bracket's last assignment is still read
+    assert ("法规处", "lead") in units and ("由法规处", "lead") not in units and ("规划处", "co") in units
+
+
+def test_recipients_sharing_the_first_ones_place(analysed):
+    # 各市（州）教育主管部门、党委政法委、…、妇联、关工委: the later bodies are each city's own
+    a = analysed("more/2545_sichuan_jiaoyuting_deng_shiwubumen_weichengnianren_buliang_xingwei_jiaoyu_guanli_banfa_2026.txt")
+    assert len(a.meta["recipients"]) == 1 and a.meta["recipients"][0].endswith("关工委")
+
+
+def test_a_band_of_two_shares_is_one_fact(analysed):
+    # 处所募集资金百分之一以上百分之五以下罚款
+    a = analysed("more/2536_wenzhou_minjian_rongzi_guanli_tiaoli_2013.txt")
+    bands = [f.data for f in _facts(a, "threshold") if f.data["op"] == "between" and f.data["unit"] == "%"]
+    assert {"op": "between", "value": [1, 5]}.items() <= bands[0].items() if bands else False

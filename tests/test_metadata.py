@@ -205,6 +205,11 @@ def _meta_of_text(text, rules):
      {"recipients": ["各区民政局、财政局", "某某市房管局、水务局"]}),
     ("某某片区管理局关于开展垃圾分类的通知\n各处室、局属单位，各村委会：\n一、各村要做好分类。\n",
      {"recipients": ["各处室", "局属单位", "各村委会"]}),
+    # ...also kinds of department, party offices, mass organisations (部门, 委, 联, 会, 社),
+    # and after 有关市(州); 市场监管局 names a market, not a city of its own
+    ("某省教育厅等五部门关于开展安全教育的通知\n各市（州）教育主管部门、党委宣传部、市场监管局、妇联、总工会，"
+     "有关市（州）财政局、人社局：\n一、各地要做好安全教育。\n",
+     {"recipients": ["各市（州）教育主管部门、党委宣传部、市场监管局、妇联、总工会", "有关市（州）财政局、人社局"]}),
     # the number glued before the title line (a crawler's headline): the title is what follows
     ("某县政办发〔2017〕88号 某县人民政府办公室关于印发《某县奖励办法》的通知\n某县政办发〔2017〕88号\n各镇人民政府:\n"
      "现将《某县奖励办法》印发给你们。\n某县人民政府办公室\n2017年8月4日\n",

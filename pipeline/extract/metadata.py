@@ -218,10 +218,11 @@ def admin_level(issuer: str | None, rules: RuleSet | None = None) -> tuple[str |
 
 # 国务院各部委、各直属机构 and 局机关各处室、各分局: later 各-parts name the first's own
 # subdivisions; 区直各单位、各乡镇人民政府 are two recipients, a 各-part naming places stands alone
-_PLACE_EACH = re.compile(r"各(?:有关|相关)?(?:乡镇|乡|镇|街道|县|区|市|州|省|片区|开发区|园区|村|社区|盟|旗|地)")
+_PLACE_EACH = re.compile(r"(?:各(?:有关|相关)?|有关|相关)(?:乡镇|乡|镇|街道|县|区|市|州|省|片区|开发区|园区|村|社区|盟|旗|地)")
 
 
-_OFFICE_END = re.compile(r"(?:局|委|委员会|办|办公室|厅)$")
+# (部门, 联, 会, 社: 各市(州)教育主管部门、党委宣传部、妇联、总工会、职业教育社)
+_OFFICE_END = re.compile(r"(?:局|委|委员会|办|办公室|厅|部|部门|联|会|社)$")
 # a line that starts a field of its own (副本：, 抄送：, 附件：) ends a wrapped recipients field
 _FIELD_START = re.compile(r"^\s*[^、,;:。\s]{1,6}\s*:")
 _CC_GLUED = re.compile(r"(?:副\s*本|抄\s*送)\s*:\s*")
@@ -235,7 +236,11 @@ def _placed_office(name: str) -> bool:
 
 def _bare_office(name: str) -> bool:
     """A department named without any place: 财政局, 水务局."""
-    return not name.startswith("各") and _PLACE_PREFIX.match(name) is None and _OFFICE_END.search(name) is not None
+    place = _PLACE_PREFIX.match(name)
+    if place is not None and name[place.end():place.end() + 1] == "场":
+        place = None                        # 市场监管局: a market, not a city
+    # (乡属各部门: a collective of its own, not a department of the first one's place)
+    return "各" not in name and place is None and _OFFICE_END.search(name) is not None
 
 
 def _split_names(text: str, rules=None) -> list[str]:
@@ -736,7 +741,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             names = _split_names(line.rstrip(":："), rules)
             if len(v) <= 10 and not _mostly_units(names, rules):
                 continue    # a crawler's field label (发文字号：) before the 主送 line
-            if names and all(len(n) <= 40 for n in names) and _mostly_units(names, rules):
+            # (a 、-group kept whole, 各市（州）教育主管部门、党委宣传部、…, is long; its names are not)
+            if names and all(len(p) <= 40 for n in names for p in n.split("、")) and _mostly_units(names, rules):
                 recipients = names
                 break
             if names and _mostly_units(names, rules) is False and len(v) > 60:

@@ -419,6 +419,7 @@ def _rows_to_tasks(doc, view, rows: list[_Row], roles, base_path, rules, cfg) ->
     prev_cols: dict[int, tuple[int, int]] = {}
     task_cols = [j for j, r in enumerate(roles) if r in ("task", "requirement", "division")]
     num_col = next((j for j, r in enumerate(roles) if r == "number"), None)
+    group_units: list[tuple[str, tuple[int, int]]] = []   # a group row's 责任处室：X, for its rows
     for r in rows:
         if _header_roles(r.cells, rules) is not None:
             continue                                # a header repeated on a new page
@@ -470,6 +471,7 @@ def _rows_to_tasks(doc, view, rows: list[_Row], roles, base_path, rules, cfg) ->
             groups.append((style, doc.text[s:s + (m.start() if m else len(text))].strip()))
             carried.clear()
             prev = None
+            group_units = _labelled_units(view, s, e, rules)
             continue
         if not any(c in cell_at for c in task_cols):
             continue                                # no task text: a total, a blank row
@@ -486,6 +488,8 @@ def _rows_to_tasks(doc, view, rows: list[_Row], roles, base_path, rules, cfg) ->
             k = _role_key(roles, col, row)
             if k is not None:
                 row[k] = cell_at[col]
+        for n, (role, span) in enumerate(group_units, 1):
+            row[f"{role}:group{n}"] = span
         path = list(base_path) + [g for _, g in groups]
         for col in sorted(cell_at):
             if roles[col] == "group":
@@ -496,6 +500,23 @@ def _rows_to_tasks(doc, view, rows: list[_Row], roles, base_path, rules, cfg) ->
         tasks.append(t)
         prev, prev_cols = t, cell_at
     return tasks
+
+
+_FIELD_VALUE = re.compile(r"[^\s:]+(?:[、,][^\s:]+)*")
+
+
+def _labelled_units(view: str, s: int, e: int, rules: RuleSet) -> list[tuple[str, tuple[int, int]]]:
+    """(role, span) of each unit label in a group row (分管局领导：某某  责任处室：政策法规处  …):
+    a tracking table's block header names the unit of every row under it. A label's value
+    ends at the next space; a person label (…领导) names no unit."""
+    m = units_mod.matcher(rules)
+    out = []
+    for hit in m.label_rx.finditer(view, s, e):
+        label = re.sub(r"\s+", "", hit.group("label"))
+        value = _FIELD_VALUE.match(view, hit.end(), e)
+        if label in m.labels and "领导" not in label and value:
+            out.append((m.labels[label], value.span()))
+    return out
 
 
 def _role_key(roles, col, row: dict) -> str | None:

@@ -505,12 +505,13 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
         mod = vm.group("mod") or ""
         each = mod in m.each_words
         jointly = mod in m.jointly_words
-        units_text = clause[: vm.start()]
+        by = _BY.match(clause)          # （由法规处牵头，…）: the units follow 由
+        start = by.end() if by and by.end() < vm.start() else 0
         items = []
         for ps, pe in pending:
             items += m.split_list(content[ps:pe], s + ps, accept_bare=False)
         pending = []
-        items += _bracket_list(m, units_text, s + cs)
+        items += _bracket_list(m, clause[start: vm.start()], s + cs + start)
         facts += _facts_for_list(m, items, role, "bracket-verb", each=each, jointly=jointly)
     if not facts and pending and trailing and not _qualifies_unit_before(view, s, e, m):
         # (区管委会，2016年4月底前完成。列第一位的为牵头单位，下同): the bracket's time limit and its
@@ -530,6 +531,8 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
     return facts
 
 
+_BY = re.compile(r"\s*由")
+_LATER_CLAUSE = re.compile(r"[,;。][^,;。]{4,}")
 _SHORT_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}")
 # a time limit written beside a bracket's units: 2016年4月底前完成, 6月底前, 长期坚持
 _TIME_CLAUSE = re.compile(r"(?:(?:\d{4}|[一二〇○零]{4})年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})?[年月日季][^,;()]{0,10}|(?:长期|持续|常态化|定期|按时)[\u4e00-\u9fff]{0,4}|\d{4}年[^,;()]{0,10}")
@@ -905,7 +908,13 @@ def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
                 found = listed(_parse_group(view, gs, ge, m, trailing=not tail), gs)
                 if found:
                     facts += found
-                    taken.append((gs - 1, ge + 1))
+                    # clauses after the bracket's last assignment stay open to the sentence
+                    # rules (…由法规处牵头，规划处、办公室协同提出意见）
+                    # (not a scope note: 以下均需各乡镇配合 names the later items' units)
+                    rest = _LATER_CLAUSE.search(view, max(f.end for f in found), ge)
+                    if rest and m.scope_rx is not None and m.scope_rx.search(view, rest.start(), ge):
+                        rest = None
+                    taken.append((gs - 1, rest.start() if rest else ge + 1))
             for r in m.sentence_rules if live is None else live:
                 if not rules.could_match(r["pattern"], view, ls, le):
                     continue        # the line lacks the rule's verb: no scan (most lines)
