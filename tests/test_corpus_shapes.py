@@ -297,3 +297,19 @@ def test_a_band_of_two_shares_is_one_fact(analysed):
     a = analysed("more/2536_wenzhou_minjian_rongzi_guanli_tiaoli_2013.txt")
     bands = [f.data for f in _facts(a, "threshold") if f.data["op"] == "between" and f.data["unit"] == "%"]
     assert {"op": "between", "value": [1, 5]}.items() <= bands[0].items() if bands else False
+
+
+def test_a_numbered_unit_line_names_the_units_of_the_items_before_it(analysed):
+    # 一、优化土地出让方式 ⏎（一）适用范围：… ⏎（二）办理流程：… ⏎（三）责任单位及承办科室：市自然资源局，储备中心。
+    a = analysed("more/2560_suzhou_fangdichan_ruogan_cuoshi_shishi_xize_2022.html")
+    first = next(k for k, t in enumerate(a.tasks) if "竞地价与竞品质" in a.doc.text[t.start:t.end])
+    units = [(a.doc.text[f.start:f.end], f.data["role"]) for f in a.task_facts[first] if f.kind == "unit"]
+    assert ("市自然资源局", "responsible") in units and ("储备中心", "responsible") in units
+    assert not any("责任单位及承办科室：市自然资源局，储备中心" in a.doc.text[t.start:t.end] for t in a.tasks)
+
+
+def test_more_than_half_is_a_threshold(analysed):
+    # 专有部分占建筑物总面积过半数的业主且占总人数过半数的业主参加: > 0.5, twice
+    a = analysed("more/2576_rizhao_wuye_guanli_tiaoli_2017.txt")
+    halves = [f for f in _facts(a, "threshold") if f.rule == "majority"]
+    assert len(halves) >= 4 and all(f.data["op"] == ">" and f.data["value"] == 0.5 for f in halves)

@@ -91,6 +91,7 @@ register_schema(
             "window_before_pattern": _STR,
             "window_after_pattern": _STR,
             "window_act_after_pattern": _STR,
+            "window_due_before_pattern": _STR,
             "recover_years_before": {"type": "integer", "minimum": 0},
             "recover_years_after": {"type": "integer", "minimum": 0},
             "date_reject_before_pattern": _STR,
@@ -171,6 +172,7 @@ class DeadlineRules:
         self.window_before_rx = top("window_before_pattern", "window_before_pattern")
         self.window_after_rx = top("window_after_pattern", "window_after_pattern")
         self.window_act_after_rx = top("window_act_after_pattern", "window_act_after_pattern")
+        self.window_due_before_rx = top("window_due_before_pattern", "window_due_before_pattern")
         self.date_reject_before = top("date_reject_before_pattern", "date_reject_before_pattern")
         self.date_reject_after = top("date_reject_after_pattern", "date_reject_after_pattern")
         self.cue = top("cue_pattern", "cue_pattern")
@@ -408,6 +410,9 @@ def _as_window(fact: Fact, text: str, m: re.Match, dr: DeadlineRules) -> Fact:
         dr.window_before_rx.search(text, max(0, amount_at - 12), amount_at)
     # 在阶段任务结束前3日内报送总结: an act due in the span before an event is a deadline
     if before and dr.window_act_after_rx is not None and dr.window_act_after_rx.match(text, e, e + 8):
+        before = None
+    # 应于事实发生日前三十日内，填具申请书…: a span the text says the act is due in (应于) is a deadline
+    if before and dr.window_due_before_rx is not None and dr.window_due_before_rx.search(text, max(0, amount_at - 30), amount_at):
         before = None
     after = dr.window_after_rx is not None and dr.window_after_rx.match(text, e, e + 16)
     if not (before or after):

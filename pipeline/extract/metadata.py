@@ -222,6 +222,7 @@ _PLACE_EACH = re.compile(r"(?:各(?:有关|相关)?|有关|相关)(?:乡镇|乡|
 
 
 # (部门, 联, 会, 社: 各市(州)教育主管部门、党委宣传部、妇联、总工会、职业教育社)
+_CORPS = re.compile(r"[\u4e00-\u9fff]{2,10}?兵团")      # 新疆生产建设兵团教育局、发展改革委
 _OFFICE_END = re.compile(r"(?:局|委|委员会|办|办公室|厅|部|部门|联|会|社)$")
 # a line that starts a field of its own (副本：, 抄送：, 附件：) ends a wrapped recipients field
 _FIELD_START = re.compile(r"^\s*[^、,;:。\s]{1,6}\s*:")
@@ -230,7 +231,7 @@ _CC_GLUED = re.compile(r"(?:副\s*本|抄\s*送)\s*:\s*")
 
 def _placed_office(name: str) -> bool:
     """A department named with its place: 武汉市房管局, 各区民政局, 区财金局."""
-    m = _PLACE_EACH.match(name) or _PLACE_PREFIX.match(name)
+    m = _PLACE_EACH.match(name) or _PLACE_PREFIX.match(name) or _CORPS.match(name)
     return m is not None and len(name) - m.end() >= 2 and _OFFICE_END.search(name) is not None
 
 

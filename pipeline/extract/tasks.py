@@ -109,7 +109,10 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
             break
 
     tasks: list[Task] = []
+    unit_items = _unit_items(doc, root, view, rules)
     for node in root.walk():
+        if id(node) in unit_items:
+            continue      # （三）责任单位：…: names the units of the items before it
         if node.style == "attachment" and not node.children:
             # an attachment's name, or a form with no numbered items; but a division of
             # duties (省教育厅负责…, one paragraph per unit) assigns work
@@ -182,6 +185,7 @@ def find_tasks(doc: Document, root: Node, rules: RuleSet, title: str | None = No
         own = match_view(title).replace(" ", "")
         tasks = [t for t in tasks if view[t.start:t.end].replace(" ", "").strip() != own]
     tasks.sort(key=lambda t: t.start)
+    _share_unit_items(doc, view, rules, tasks, unit_items)
     _scope_duty_lists(doc, view, rules, tasks)
     _share_group_bracket(view, rules, tasks)
     _share_group_closing(view, rules, tasks)
@@ -213,6 +217,50 @@ def _in_duty_list(doc: Document, node: Node, bview, lead_ins: list[re.Pattern]) 
 
 
 _FIRST_NUMBER = re.compile(r"[（(]?\s*(?:一|1|１|①|壹)\s*[）)、.．]?")
+
+
+def _unit_items(doc: Document, root: Node, view: str, rules) -> dict[int, tuple[Node, tuple[int, int]]]:
+    """Numbered items that are nothing but a unit line (（三）责任单位及承办科室：市自然资源局，
+    储备中心。 closing 一、's 适用范围 / 办理流程 items), by id of their node: node and span."""
+    out: dict[int, tuple[Node, tuple[int, int]]] = {}
+    m = units_mod.matcher(rules)
+    for node in root.walk():
+        if node.block is None or node.children or node.parent is None:
+            continue
+        b = doc.blocks[node.block]
+        start, end = b.start + len(node.number), b.end
+        if not view[start:end].strip() and len(node.body) == 1:
+            start, end = doc.blocks[node.body[0]].start, doc.blocks[node.body[0]].end   # （三）⏎责任单位：…
+        elif node.body:
+            continue
+        if b.kind != "table_row" and units_mod.is_unit_line(view[start:end], rules):
+            # only a plain list of names (not 某窗口收件、受理、发证: who does which step)
+            found = units_mod.find_units(view, [(start, end)], rules)
+            if found and all(m.is_unit(f.data["unit"]) for f in found):
+                out[id(node)] = (node, (start, end))
+    return out
+
+
+def _share_unit_items(doc: Document, view: str, rules, tasks: list[Task], unit_items: dict) -> None:
+    """A unit item's units go to the tasks of the items before it under the same heading
+    (back to the previous unit item), unless a task names units of its own."""
+    for node, span in unit_items.values():
+        siblings = node.parent.children
+        k = siblings.index(node)
+        first = k
+        while first > 0 and id(siblings[first - 1]) not in unit_items:
+            first -= 1
+        if first == k:
+            continue
+        lo, hi = doc.blocks[siblings[first].block].start, doc.blocks[node.block].start
+        for t in tasks:
+            if lo <= t.start < hi and not _names_units(view, rules, t):
+                t.shared.append(span)
+
+
+def _names_units(view: str, rules, t: Task) -> bool:
+    label_rx = units_mod.matcher(rules).label_rx
+    return any(units_mod.trailing_unit_span(view, s, e, rules) or label_rx.search(view, s, e) for s, e in t.spans())
 
 
 def _share_group_bracket(view: str, rules, tasks: list[Task]) -> None:
