@@ -313,3 +313,10 @@ def test_more_than_half_is_a_threshold(analysed):
     a = analysed("more/2576_rizhao_wuye_guanli_tiaoli_2017.txt")
     halves = [f for f in _facts(a, "threshold") if f.rule == "majority"]
     assert len(halves) >= 4 and all(f.data["op"] == ">" and f.data["value"] == 0.5 for f in halves)
+
+
+def test_a_body_with_its_field_of_work_then_its_duty_list(analysed):
+    # 第五条 市人民政府房地产行政主管部门负责本行政区域内…的指导、监督和管理，履行下列职责：（一）…（六）
+    a = analysed("more/2577_qingyuan_zhuzhai_xiaoqu_wuye_guanli_tiaoli_2022.txt")
+    units = _units(a)
+    assert units.count(("市人民政府房地产行政主管部门", "responsible")) >= 5
