@@ -320,3 +320,18 @@ def test_a_body_with_its_field_of_work_then_its_duty_list(analysed):
     a = analysed("more/2577_qingyuan_zhuzhai_xiaoqu_wuye_guanli_tiaoli_2022.txt")
     units = _units(a)
     assert units.count(("市人民政府房地产行政主管部门", "responsible")) >= 5
+
+
+def test_a_gazette_notice_names_its_issuer_and_the_rules_it_amends(analysed):
+    # 衛生福利部公告 ⏎ … ⏎ 主　　旨：修正「應建立食品追溯追蹤系統之食品業者」（如附件），自即日生效。
+    a = analysed("more/2533_tw_weifubu_shipin_zhuisu_zhuizong_xitong_yezhe_gonggao_2017.html")
+    assert a.meta["title"] == "應建立食品追溯追蹤系統之食品業者" and a.meta["issuer"] == "衛生福利部"
+    assert a.meta["doc_type"] == "公告"
+    # 修正「動物及動物產品輸入檢疫條件」第八點附件四之六「犬貓食品之輸入檢疫條件」: the part it amends
+    assert analysed("more/1766_tw_nongweihui_quanmao_shipin_shuru_jianyi_tiaojian_2017.html").meta["title"] == "犬貓食品之輸入檢疫條件"
+
+
+def test_a_leaders_instructions_name_who_acts(analysed):
+    # （刘兵：请局处领导阅，法规处按照通知要求办理。） / 请计财处按照…批示办 / 送指导处阅处
+    units = _units(analysed("more/2548_sichuan_fupinju_anpai_bushu_gongzuo_wancheng_tongjibiao_5yue_2015.doc"))
+    assert ("计财处", "responsible") in units and not any(u.endswith("阅处") for u, _ in units)

@@ -413,7 +413,7 @@ def _order_enclosed_title(bviews: list[str], blocks, mr) -> tuple[str, int] | No
         m = mr.match("order-enclosed-title", v)
         if not m:
             continue
-        group = next(g for g in ("enclosed", "renamed", "named") if m.group(g))
+        group = next(g for g in ("enclosed", "renamed", "part", "named") if m.group(g))
         found = (blocks[i].text.strip()[m.start(group):m.end(group)], i)
         if group == "enclosed":
             return found
@@ -470,6 +470,8 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         if own_title is not None:
             title, title_i = own_title
     order_title = _order_enclosed_title(bviews, blocks, mr)
+    # (a gazette 公告 titled with the rules it sets is still a 公告; an order 令 takes its rules' kind)
+    notice_kind = order_title is not None and any(v.endswith("公告") and mr.match("order-issuer", v) for v in bviews[:3])
     if order_title is not None:
         title, title_i = order_title
     if title is None and page_field("title"):
@@ -857,7 +859,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
         "title": title,
         "enclosed_title": enclosed,
         "enclosed_doc_number": enclosed_number,
-        "doc_type": "通知" if covering else doc_type_of(title, rules) or (letterhead[1] if letterhead else None)
+        "doc_type": "通知" if covering else "公告" if notice_kind else doc_type_of(title, rules) or (letterhead[1] if letterhead else None)
         or _closing_type(bviews, mr),
         "doc_number": doc_number,
         "issuer": issuer,

@@ -155,7 +155,7 @@ class UnitMatcher:
     def is_unit(self, name: str) -> bool:
         core = _strip_trailing_bracket(name)
         return 2 <= len(name) <= 40 and (any(core.endswith(s) for s in self.suffixes) or core in self.known) \
-            and not re.search(r"[。:;]", name)
+            and not re.search(r"[。:;]", name) and not _PERSON_OR_INSTRUCTION.search(name)
 
     def is_collective(self, name: str) -> bool:
         return any(p.search(name) for p in self.collective)
@@ -532,6 +532,8 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
 
 
 _BY = re.compile(r"\s*由")
+# a person (刘某同志) or a leader's instruction (请…阅处, 照办) ends like a body's name but names none
+_PERSON_OR_INSTRUCTION = re.compile(r"同志|^请|(?:阅处|阅办|照办)$")
 _LATER_CLAUSE = re.compile(r"[,;。][^,;。]{4,}")
 _SHORT_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}")
 # a time limit written beside a bracket's units: 2016年4月底前完成, 6月底前, 长期坚持
