@@ -246,7 +246,7 @@ def _share_unit_items(doc: Document, view: str, rules, tasks: list[Task], unit_i
     (back to the previous unit item), unless a task names units of its own."""
     for node, span in unit_items.values():
         siblings = node.parent.children
-        k = siblings.index(node)
+        k = next(i for i, c in enumerate(siblings) if c is node)     # (by identity: nodes compare by value)
         first = k
         while first > 0 and id(siblings[first - 1]) not in unit_items:
             first -= 1
