@@ -335,3 +335,13 @@ def test_a_leaders_instructions_name_who_acts(analysed):
     # （刘兵：请局处领导阅，法规处按照通知要求办理。） / 请计财处按照…批示办 / 送指导处阅处
     units = _units(analysed("more/2548_sichuan_fupinju_anpai_bushu_gongzuo_wancheng_tongjibiao_5yue_2015.doc"))
     assert ("计财处", "responsible") in units and not any(u.endswith("阅处") for u, _ in units)
+
+
+def test_a_span_due_before_an_event_and_business_days(analysed):
+    # 長照機構辦理停業者，應於事實發生日前三十日內，填具申請書…報…: a deadline counted back, not a look-back window
+    a = analysed("more/2604_tw_weifubu_changzhao_jigou_sheli_xuke_ji_guanli_banfa_2017.html")
+    before = [f for f in _facts(a, "deadline") if f.data.get("before") and f.data.get("amount") == 30]
+    assert len(before) >= 4
+    # 於交易完成後五個營業日內以媒體申報: business days are working days
+    b = analysed("more/2572_tw_nongweihui_nongye_jinrong_jigou_fangzhi_xiqian_banfa_2017.html")
+    assert any(f.data.get("unit") == "workday" and f.data.get("amount") == 5 for f in _facts(b, "deadline"))
