@@ -221,8 +221,8 @@ def admin_level(issuer: str | None, rules: RuleSet | None = None) -> tuple[str |
 _PLACE_EACH = re.compile(r"(?:各(?:有关|相关)?|有关|相关)(?:乡镇|乡|镇|街道|县|区|市|州|省|片区|开发区|园区|村|社区|盟|旗|地)")
 
 
-# (部门, 联, 会, 社: 各市(州)教育主管部门、党委宣传部、妇联、总工会、职业教育社)
 _CORPS = re.compile(r"[\u4e00-\u9fff]{2,10}?兵团")      # 新疆生产建设兵团教育局、发展改革委
+# (部门, 联, 会, 社: 各市(州)教育主管部门、党委宣传部、妇联、总工会、职业教育社)
 _OFFICE_END = re.compile(r"(?:局|委|委员会|办|办公室|厅|部|部门|联|会|社)$")
 # a line that starts a field of its own (副本：, 抄送：, 附件：) ends a wrapped recipients field
 _FIELD_START = re.compile(r"^\s*[^、,;:。\s]{1,6}\s*:")
@@ -403,10 +403,15 @@ def _mostly_units(names: list[str], rules) -> bool:
     return good * 2 >= len(views)
 
 
+def _order_heading(bviews: list[str], mr) -> str | None:
+    """A gazette order's or notice's heading line near the top (教育部令, 衛生福利部公告)."""
+    return next((v for v in bviews[:3] if mr.match("order-issuer", v)), None)
+
+
 def _order_enclosed_title(bviews: list[str], blocks, mr) -> tuple[str, int] | None:
     """The title of a gazette order that amends or sets rules: the name of the rules it
     encloses, in the document's script (its heading line adds 修正规定 / 部分条文修正条文)."""
-    if not any(mr.match("order-issuer", v) for v in bviews[:3]):
+    if _order_heading(bviews, mr) is None:
         return None
     named = None
     for i, v in enumerate(bviews[:10]):
@@ -471,7 +476,7 @@ def extract(doc: Document, view: str, root, rules) -> dict:
             title, title_i = own_title
     order_title = _order_enclosed_title(bviews, blocks, mr)
     # (a gazette 公告 titled with the rules it sets is still a 公告; an order 令 takes its rules' kind)
-    notice_kind = order_title is not None and any(v.endswith("公告") and mr.match("order-issuer", v) for v in bviews[:3])
+    notice_kind = order_title is not None and (_order_heading(bviews, mr) or "").endswith("公告")
     if order_title is not None:
         title, title_i = order_title
     if title is None and page_field("title"):

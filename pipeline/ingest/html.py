@@ -546,7 +546,8 @@ class _Stats:
                     stack.append((ch, is_link))
             self.text[el] = own_text
             self.link[el] = own_link
-        self.order = order
+        self._order = order
+        self._gone: set = set()
         for el in reversed(order):
             parent = el.getparent()
             if parent is not None and parent in self.text:
@@ -564,14 +565,20 @@ class _Stats:
                 self.text[node] -= text
                 self.link[node] -= link
             node = node.getparent()
-        gone = set()
         for sub in el.iter():
             if self.text.pop(sub, None) is not None:
                 self.link.pop(sub, None)
-                gone.add(sub)
-        if gone:
-            self.order = [x for x in self.order if x not in gone]
+                self._gone.add(sub)
         _drop(el)
+
+    @property
+    def order(self) -> list:
+        """The counted elements still on the page, in counting order (filtered once after drops,
+        not once per drop: a page may lose hundreds of chrome elements)."""
+        if self._gone:
+            self._order = [x for x in self._order if x not in self._gone]
+            self._gone = set()
+        return self._order
 
     def density(self, el) -> float:
         total = self.text.get(el, 0) + self.link.get(el, 0)
