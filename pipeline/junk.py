@@ -100,8 +100,9 @@ def continues_title(prev: str, cur: str, rules: RuleSet, above: str | None = Non
     if has("org-end", prev) and len(prev) <= 30 and has("doc-end", cur):
         return True
     # 上海保险分支机构高级管理人员 / 任职资格考试管理办法: a title broken mid-phrase
-    if len(cur) <= 12 and has("doc-end", cur) and not has("site-end", prev) \
-            and re.search(r"[\u4e00-\u9fff]{4}$", prev):
+    # (…地下车位（库） / 销售备案和不动产登记管理规定: a short alias in brackets ends the first line)
+    if len(cur) <= 16 and has("doc-end", cur) and not has("site-end", prev) \
+            and re.search(r"[\u4e00-\u9fff]{4}(?:\([\u4e00-\u9fff]{1,4}\))?$", prev):
         return True
     # 关于印发某市与某州 / 共同推进城市群建设2020年 / 重点任务清单的通知: a middle line, with the
     # title's head on the line above it (``above``)

@@ -345,3 +345,32 @@ def test_a_span_due_before_an_event_and_business_days(analysed):
     # 於交易完成後五個營業日內以媒體申報: business days are working days
     b = analysed("more/2572_tw_nongweihui_nongye_jinrong_jigou_fangzhi_xiqian_banfa_2017.html")
     assert any(f.data.get("unit") == "workday" and f.data.get("amount") == 5 for f in _facts(b, "deadline"))
+
+
+def test_an_annual_report_named_only_by_its_page_title_has_metrics(analysed):
+    # the title line went with the site chrome; <title> 沭阳县发展和改革局2023年政府信息公开年度报告-沭阳县发改局
+    a = analysed("more/2674_shuyang_fagaiju_xxgk_nianbao_2023.html")
+    assert len(a.metrics) >= 60
+    assert any(m["name"].startswith("本年新收政府信息公开申请数量") and m["value"] == 26 for m in a.metrics)
+
+
+def test_a_draft_title_set_on_lines_with_its_status_below(analysed):
+    # 南昌市城区房地产开发项目地下车位（库） ⏎ 销售备案和不动产登记管理规定 ⏎ （征求意见稿）
+    a = analysed("more/2669_nanchang_dixia_chewei_xiaoshou_beian_dengji_guanli_guiding_zhengqiuyijiangao_2025.docx")
+    assert a.meta["title"] == "南昌市城区房地产开发项目地下车位（库）销售备案和不动产登记管理规定"
+    b = analysed("more/2668_hainan_gongjijin_zhifu_goufang_shoufukuan_tongzhi_zhengqiuyijiangao_2023.docx")
+    assert b.meta["title"].endswith("首付款的通知")
+
+
+def test_levels_of_government_before_a_department_are_one_unit(analysed):
+    # 市、县（区）市容环境卫生行政主管部门负责…: not 市、县（区） + 市容环境卫生行政主管部门
+    units = _units(analysed("more/2652_hebi_chengshi_shirong_huanjing_weisheng_guanli_tiaoli_2018.txt"))
+    assert ("市、县（区）市容环境卫生行政主管部门", "responsible") in units
+    assert not any(u == "市、县（区）" for u, _ in units)
+
+
+def test_parties_named_by_their_relation_are_no_units(analysed):
+    # （六）…由管理单位负责 / （三）…由本单位负责 / 拆迁工地由属地政府负责
+    units = [u for u, _ in _units(analysed("more/2651_shangqiu_chengshi_shirong_huanjing_weisheng_guanli_tiaoli_2018.txt"))]
+    assert "街道办事处" in units
+    assert not {"管理单位", "本单位", "属地政府", "产权单位"} & set(units)

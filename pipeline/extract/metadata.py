@@ -26,7 +26,7 @@ _STR = {"type": "string"}
 _WORDS = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
 # the rules the extractor reads by name: a rule file without one of them is refused
 REQUIRED = ("title-about", "title-doc-type", "title-forwards", "title-tail", "title-complete",
-            "title-qualifier", "title-version-note", "title-number-tail", "title-status-mark", "seal-note", "doc-number", "order-number", "title-serial-number", "title-core",
+            "title-qualifier", "title-draft-mark", "title-version-note", "title-number-tail", "title-status-mark", "seal-note", "doc-number", "order-number", "title-serial-number", "title-core",
             "date", "date-chinese-numerals", "date-roc", "date-line", "promulgated", "adopted-by-meeting", "published-date",
             "unit-end", "issuer-in-title", "issuer-before-year", "issuer-after-year", "source-line", "issuer-opens-title", "self-named-issuer", "order-issuer", "not-an-issuer",
             "recipients-line", "recipients-inline", "recipients-label", "not-recipients", "place-name", "heading-number", "cc-label",
@@ -505,6 +505,9 @@ def extract(doc: Document, view: str, root, rules) -> dict:
     status = mr.match("title-status-mark", title) if title else None
     if title and status:
         title = title[status.end():]     # [已废止]…的通知: the site's label
+    draft = mr.search("title-draft-mark", title) if title else None
+    if title and draft:
+        title = title[: draft.start()].rstrip()      # …的通知（征求意见稿）: the draft's status
     if title:                            # 并政办发〔2016〕32号《…的通知》: the number before the quoted title
         lead = mr.match("doc-number", match_view(title))
         rest = title[lead.end():].strip() if lead else ""

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..model import Document
+from ..normalize import match_view
 from ..rules import RuleSet, register_schema, rule_list_schema
 from ..structure import Node
 
@@ -183,9 +184,17 @@ def find_metrics(doc: Document, view: str, root: Node, rules: RuleSet) -> list[d
 def _is_report(doc: Document, view: str, cfg: _Cfg) -> bool:
     """A short line that is no sentence (the title, a table caption) names a report or
     a statistics table; a passing mention inside a paragraph does not count."""
-    return any(b.kind != "table_row" and len(b.text) <= cfg.caption_max_chars
-               and not re.search(r"[。;；!！?？]", b.text)
-               and cfg.document.search(view, b.start, b.end) for b in doc.blocks)
+    if any(b.kind != "table_row" and len(b.text) <= cfg.caption_max_chars
+           and not re.search(r"[。;；!！?？]", b.text)
+           and cfg.document.search(view, b.start, b.end) for b in doc.blocks):
+        return True
+    # a page whose title line went with the site chrome: its <title> or its info table's
+    # name field still names the report (某局2023年政府信息公开年度报告-某局)
+    pm = doc.page_meta or {}
+    info = pm.get("info_table") or {}
+    names = [pm.get("title")] + [v for k, v in info.items() if re.search(r"名称|标题|题名", k)]
+    return any(isinstance(n, str) and len(n) <= cfg.caption_max_chars
+               and cfg.document.search(match_view(n)) for n in names)
 
 
 def _sections(root: Node) -> dict[int, str]:
