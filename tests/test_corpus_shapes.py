@@ -374,3 +374,10 @@ def test_parties_named_by_their_relation_are_no_units(analysed):
     units = [u for u, _ in _units(analysed("more/2651_shangqiu_chengshi_shirong_huanjing_weisheng_guanli_tiaoli_2018.txt"))]
     assert "街道办事处" in units
     assert not {"管理单位", "本单位", "属地政府", "产权单位"} & set(units)
+
+
+def test_places_named_in_full_with_no_body_after_them_are_recipients_each(analysed):
+    # 各县、市、区人民政府，滁州经开区、中新苏滁高新区，房地产联席会议成员单位：
+    recipients = analysed("more/2682_chuzhou_fangdichan_pingwen_jiankang_ruogan_cuoshi_2023.html").meta["recipients"]
+    assert "滁州经开区" in recipients and "中新苏滁高新区" in recipients
+    assert "各县、市、区人民政府" in recipients

@@ -615,3 +615,10 @@ def test_recipients_field_after_the_body(rules):
     assert meta["recipients"] == ["內政部", "外交部", "國防部", "教育部", "法務部", "經濟部", "交通部", "文化部",
                                   "衛生福利部", "勞動部", "各直轄市及縣市政府"]
     assert meta["cc"] == ["財政部賦稅署"]
+
+
+def test_places_named_in_full_with_no_body_after_them(rules):
+    """Places each named in full are so many recipients; kinds of places share what follows."""
+    text = ("某市人民政府办公室关于做好防汛工作的通知\n各县、市、区人民政府，某某经开区、某某高新区，各镇、街道：\n"
+            "各单位要按照要求抓好落实。\n")
+    assert _meta_of_text(text, rules)["recipients"] == ["各县、市、区人民政府", "某某经开区", "某某高新区", "各镇、街道"]

@@ -257,10 +257,15 @@ def _split_names(text: str, rules=None) -> list[str]:
         group = text[s:e].strip()
         parts = [group[a:b].strip() for a, b in _top_level_split(group, re.compile("、"))]
         views = [match_view(p) for p in parts]
-        whole = len(parts) > 1 and (
+        places = [mr.search("place-name", re.sub(r"\([^()]*\)$", "", v)) is not None for v in views]
+        # places named each in full and no body after them are so many recipients (滁州经开区、
+        # 中新苏滁高新区); kinds of places share what follows (各省、自治区、直辖市人民政府; 各镇、街道)
+        named_places = all(places) and not any(m is not None and m.place_only is not None
+                                               and m.place_only.match(re.sub(r"\([^()]*\)$", "", v)) for v in views)
+        whole = len(parts) > 1 and not named_places and (
             # a 各-collective names a body too (平潭教师进修学校、各中学: two recipients)
-            any(mr.search("place-name", re.sub(r"\([^()]*\)$", "", v))
-                or (m is not None and not m.is_unit(v) and not (v.startswith("各") and len(v) > 2)) for v in views)
+            any(places)
+            or any(m is not None and not m.is_unit(v) and not (v.startswith("各") and len(v) > 2) for v in views)
             or ("各" in views[0][1:] and all(v.startswith("各") and not _PLACE_EACH.match(v) for v in views[1:]))
             # 各区民政局、财政局, 武汉市房管局、水务局: the later names share the first one's place
             # (split, the second would read 财政局 alone)
