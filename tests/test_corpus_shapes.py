@@ -381,3 +381,22 @@ def test_places_named_in_full_with_no_body_after_them_are_recipients_each(analys
     recipients = analysed("more/2682_chuzhou_fangdichan_pingwen_jiankang_ruogan_cuoshi_2023.html").meta["recipients"]
     assert "滁州经开区" in recipients and "中新苏滁高新区" in recipients
     assert "各县、市、区人民政府" in recipients
+
+
+def test_a_rules_kind_is_its_last_word_not_how_it_is_carried_out(analysed):
+    # 大鵬灣…審議作業規範 is a 規範, 國中小及幼兒園弱勢學生…實施要點 a 要點
+    assert analysed("more/2690_tw_jiaotongbu_dapengwan_kaifa_xuke_ji_dushi_sheji_shenyi_guifan_2017.html").meta["doc_type"] == "規範"
+    assert analysed("more/2692_tw_guojiaoshu_buzhu_guozhongxiao_ji_youeryuan_ruoshi_xuesheng_yaodian_2017.html").meta["doc_type"] == "要點"
+
+
+def test_the_organiser_and_the_executor_named_by_a_rule(analysed):
+    # 本處理原則之主辦機關為財政部國有財產署，執行機關為財政部國有財產署所屬分署。
+    units = _units(analysed("more/2691_tw_caizhengbu_dushi_gengxin_shiye_guoyou_tudi_chuli_yuanze_2017.html"))
+    assert ("財政部國有財產署", "lead") in units and ("財政部國有財產署所屬分署", "responsible") in units
+
+
+def test_a_leaders_instruction_to_consult_another_division(analysed):
+    # （…：请规划处商指导处办理。） — 规划处 leads, 指导处 takes part; 请吴勇阅办 names nobody
+    units = _units(analysed("more/2721_sichuan_fupinju_anpai_bushu_gongzuo_wancheng_tongjibiao_10yue_2014.doc"))
+    assert not any("处商" in u for u, _ in units) and not any(u.endswith(("阅办", "即办")) for u, _ in units)
+    assert ("计财处", "lead") in units and ("后扶处", "co") in units     # 请计财处商后扶处按张局长的批示办

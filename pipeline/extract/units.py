@@ -32,7 +32,7 @@ register_schema(
     "units.yml",
     rule_list_schema(
         {"kind": {"enum": ["line", "sentence"]}, "pattern": {"type": "string"},
-         "bare_names": {"type": "boolean"}, "role": {"enum": ["lead", "co", "responsible"]},
+         "bare_names": {"type": "boolean"}, "long_name": {"type": "boolean"}, "role": {"enum": ["lead", "co", "responsible"]},
          # the heading this rule finds a unit in opens that unit's list of duties (the items under it)
          "opens_duty_list": {"type": "boolean"}},
         required=("name", "kind", "pattern"),
@@ -61,7 +61,7 @@ register_schema(
         "additionalProperties": False,
         "required": ["roles", "labels"],
         "properties": {"version": {"type": "integer"}, "roles": _ROLE_MAP, "labels": _ROLE_MAP,
-                       "each_words": _STR_LIST, "jointly_words": _STR_LIST, "lead_partner_words": _STR_LIST,
+                       "each_words": _STR_LIST, "jointly_words": _STR_LIST, "lead_partner_words": _STR_LIST, "consult_words": _STR_LIST,
                        # proofs per entry: {roles: {牵头: [examples]}, labels: {…}, …}
                        "examples": _PROOF_MAP, "counter_examples": _PROOF_MAP},
     },
@@ -103,6 +103,10 @@ class UnitMatcher:
         self.each_words = roles.get("each_words", [])
         self.jointly_words = roles.get("jointly_words", [])
         self.lead_partner = re.compile("|".join(map(re.escape, roles.get("lead_partner_words", []))) or "(?!)")
+        # (after a body's name only, and not the start of a word: 规划处商指导处, not 商务局, 经发局商务处)
+        consult = "|".join(map(re.escape, roles.get("consult_words", [])))
+        self.consult = re.compile(f"(?<=[处局室委办科厅])(?:{consult})(?![务业会贸品标铺户场圈])(?=[\u4e00-\u9fff]{{2}})") \
+            if consult else None
         self.suffixes = sorted(cfg["suffixes"], key=len, reverse=True)
         self.prefixes = cfg["prefixes"]
         self.admin = cfg.get("admin_prefixes", [])
@@ -193,6 +197,9 @@ class UnitMatcher:
             jointly = len(sub) > 1
             # X会同Y: X leads, Y is co, whatever verb closes the list
             partner_at = [m.end() for m in self.lead_partner.finditer(piece)] if jointly else []
+            consult = self.consult.search(piece) if self.consult is not None and not jointly else None
+            if consult is not None:          # 请规划处商指导处办理: the same, in a leader's words
+                sub, jointly, partner_at = [(0, consult.start()), (consult.end(), len(piece))], True, [consult.end()]
             for ss, ee in sub:
                 for s2, e2 in self._split_and(piece[ss:ee]):
                     name = piece[ss + s2: ss + e2]
@@ -537,7 +544,7 @@ def _parse_group(view: str, s: int, e: int, m: UnitMatcher, trailing: bool) -> l
 
 _BY = re.compile(r"\s*由")
 # a person (刘某同志) or a leader's instruction (请…阅处, 照办) ends like a body's name but names none
-_PERSON_OR_INSTRUCTION = re.compile(r"同志|^请|(?:阅处|阅办|照办)$")
+_PERSON_OR_INSTRUCTION = re.compile(r"同志|^请|(?:阅处|阅办|照办|即办)$")
 _LATER_CLAUSE = re.compile(r"[,;。][^,;。]{4,}")
 _SHORT_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}")
 # a time limit written beside a bracket's units: 2016年4月底前完成, 6月底前, 长期坚持
@@ -755,9 +762,10 @@ _NOT_A_BARE_NAME = re.compile(r"要|将|对|在|把|向|请|并|及时|应当|�
 _GROUP_JOIN = re.compile(r"等(?:有关|相关)?(?:部门|单位|群团组织|组织|机构)(?:\((?:单位|部门)\))?(?:和|及|以及|、)")
 
 
-def _bare_names(view: str, s: int, e: int, m: UnitMatcher):
+def _bare_names(view: str, s: int, e: int, m: UnitMatcher, long_name: bool = False):
     """Short department names a phrase like 等部门 vouches for (发展改革、财政、人社;
-    …市场监管等部门(单位)和工会、妇联等群团组织)."""
+    …市场监管等部门(单位)和工会、妇联等群团组织); with ``long_name``, one unit's name of any
+    length (执行机关为财政部国有财产署所属分署)."""
     items = []
     if view[s:s + 1] == "由" and (s == 0 or view[s - 1] in _CLAUSE_START):
         s += 1          # 由苏澳、平原等5个乡镇负责: the names follow 由
@@ -772,7 +780,9 @@ def _bare_names(view: str, s: int, e: int, m: UnitMatcher):
         lead = m.government_level.match(n)
         if lead and lead.end() < len(n):
             items[0] = (a + lead.end(), b, n[lead.end():], j)
-    if not items or any(len(n) > 10 or _NOT_A_BARE_NAME.search(n) for _, _, n, _ in items):
+    one_unit = long_name and len(items) == 1 and m.is_unit(items[0][2])
+    if not items or any((len(n) > 10 and not one_unit) or _NOT_A_BARE_NAME.search(n) or _PERSON_OR_INSTRUCTION.search(n)
+                        for _, _, n, _ in items):
         return []
     return items
 
@@ -938,7 +948,7 @@ def find_units(view: str, spans: list[tuple[int, int]], rules: RuleSet,
                     role = (r.get("role") or m.roles.get(verb) or m.labels.get(verb)
                             or m.roles.get(verb.replace("分别", "").replace("共同", "")) or "responsible")
                     if r.get("bare_names"):
-                        items = _bare_names(view, us, ue, m)
+                        items = _bare_names(view, us, ue, m, long_name=bool(r.get("long_name")))
                     else:
                         items = _trim_to_units(view, us, ue, m, rules)
                     # descriptions in running text name nobody (各项目牵头单位, 会同有关部门)
