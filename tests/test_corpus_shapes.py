@@ -400,3 +400,16 @@ def test_a_leaders_instruction_to_consult_another_division(analysed):
     units = _units(analysed("more/2721_sichuan_fupinju_anpai_bushu_gongzuo_wancheng_tongjibiao_10yue_2014.doc"))
     assert not any("处商" in u for u, _ in units) and not any(u.endswith(("阅办", "即办")) for u, _ in units)
     assert ("计财处", "lead") in units and ("后扶处", "co") in units     # 请计财处商后扶处按张局长的批示办
+
+
+def test_a_qualifying_period_before_a_second_condition(analysed):
+    # 在长乐区缴纳城镇职工养老保险满3个月且申请时处于在缴状态
+    a = analysed("more/2662_changle_rencai_zhufang_baozhang_shishi_xize_2024.pdf")
+    bounds = [f for f in _facts(a, "threshold") if a.doc.text[f.start:f.end].startswith("满3个月")]
+    assert bounds and all(f.data["op"] == ">=" and f.data["unit"] == "个月" for f in bounds)
+
+
+def test_a_department_asked_to_help_verify(analysed):
+    # 司法机关依法查封土地的，规划资源部门应当配合向人民法院核实…
+    units = _units(analysed("more/2697_tianjin_jianshe_yongdi_shiyongquan_zhuanrang_shishi_xize_2024.html"))
+    assert ("规划资源部门", "co") in units
