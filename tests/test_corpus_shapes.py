@@ -413,3 +413,22 @@ def test_a_department_asked_to_help_verify(analysed):
     # 司法机关依法查封土地的，规划资源部门应当配合向人民法院核实…
     units = _units(analysed("more/2697_tianjin_jianshe_yongdi_shiyongquan_zhuanrang_shishi_xize_2024.html"))
     assert ("规划资源部门", "co") in units
+
+
+def test_a_gazette_order_keeps_its_heading_and_first_article(analysed):
+    # 中央銀行令 ⏎ 中華民國106年3月27日 ⏎ … ⏎ 第　一　章　　總則 ⏎ 第　一　條　　本辦法依中央銀行法…訂定之。
+    a = analysed("more/2730_tw_yanghang_zhengquanye_banli_waihui_yewu_guanli_banfa_2017.html")
+    assert a.doc.text.startswith("中央銀行令")
+    assert "本辦法依中央銀行法第三十五條第二項規定訂定之" in a.doc.text
+
+
+def test_who_acts_with_the_departments_concerned_leads(analysed):
+    # 第八条 自然资源和规划部门应当会同有关部门和单位，推行不动产转移登记与…联动办理
+    units = _units(analysed("more/2736_yantai_youhua_yingshang_huanjing_tiaoli_2021.txt"))
+    assert ("自然资源和规划部门", "lead") in units
+
+
+def test_a_time_limit_after_an_event_on_a_named_document(analysed):
+    # 借款人应在取得《不动产权证书》后12个月内… : counted from the event, not a bare duration
+    a = analysed("more/2751_taizhou_gongjijin_geren_zhufang_daikuan_guanli_shishi_xize_2022.html")
+    assert any(f.rule == "relative_generic_after_titled" and f.data.get("amount") == 12 for f in _facts(a, "deadline"))
