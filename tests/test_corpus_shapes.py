@@ -432,3 +432,9 @@ def test_a_time_limit_after_an_event_on_a_named_document(analysed):
     # 借款人应在取得《不动产权证书》后12个月内… : counted from the event, not a bare duration
     a = analysed("more/2751_taizhou_gongjijin_geren_zhufang_daikuan_guanli_shishi_xize_2022.html")
     assert any(f.rule == "relative_generic_after_titled" and f.data.get("amount") == 12 for f in _facts(a, "deadline"))
+
+
+def test_a_definition_item_is_no_duty_heading(analysed):
+    # （一）審議委員會：係依土管要點第三點第一項規定組成之「…審議委員會」。 defines a term, it lists no duties
+    units = _units(analysed("more/2690_tw_jiaotongbu_dapengwan_kaifa_xuke_ji_dushi_sheji_shenyi_guifan_2017.html"))
+    assert not any(u.endswith("審議委員會") for u, _ in units)
