@@ -260,8 +260,7 @@ def _split_names(text: str, rules=None) -> list[str]:
         places = [mr.search("place-name", re.sub(r"\([^()]*\)$", "", v)) is not None for v in views]
         # places named each in full and no body after them are so many recipients (滁州经开区、
         # 中新苏滁高新区); kinds of places share what follows (各省、自治区、直辖市人民政府; 各镇、街道)
-        named_places = all(places) and not any(m is not None and m.place_only is not None
-                                               and m.place_only.match(re.sub(r"\([^()]*\)$", "", v)) for v in views)
+        named_places = all(places) and not any(m is not None and m.is_place_kind(v) for v in views)
         whole = len(parts) > 1 and not named_places and (
             # a 各-collective names a body too (平潭教师进修学校、各中学: two recipients)
             any(places)

@@ -237,14 +237,14 @@ class UnitMatcher:
         cuts = [0]
         for p in range(3, len(name) - 2):     # each part at least 3 characters: 县委县政府督查室 stays whole
             if name[p] in self.admin and name[p - 1] not in self.admin and self.is_unit(name[cuts[-1]:p]) \
-                    and self.is_unit(name[p:]) and len(name[p:]) >= 3 and not self._place_only(name[cuts[-1]:p]):
+                    and self.is_unit(name[p:]) and len(name[p:]) >= 3 and not self.is_place_kind(name[cuts[-1]:p]):
                 cuts.append(p)
         if len(cuts) == 1:
             return [(0, len(name))]
         return list(zip(cuts, cuts[1:] + [len(name)]))
 
-    def _place_only(self, name: str) -> bool:
-        """A kind of place with its variants in brackets (县（区）, 县（市、区）) names no body of its own."""
+    def is_place_kind(self, name: str) -> bool:
+        """A kind of place, with its variants in brackets (县（区）, 县（市、区）, 各镇), names no body of its own."""
         return self.place_only is not None and self.place_only.match(_strip_trailing_bracket(name)) is not None
 
     def _shares_the_next(self, piece: str, joined: str, name: str) -> bool:
